@@ -1,0 +1,93 @@
+"""Machine-readable export of every public document's metadata and status.
+
+Written to ``output/data/documents.json`` and ``output/data/documents.csv`` (UTF-8
+with BOM, so spreadsheet programs open the Chinese text correctly).  Only the
+public corpus is ever given to these functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from .corpus import Corpus
+from .effectiveness import status_on, version_in_force
+
+EXPORT_FIELDS = [
+    "id", "type", "title", "title_en", "doc_number", "index_number", "issuer", "topic",
+    "written", "published", "effective", "expires", "status", "status_label", "status_reason",
+    "status_since", "status_by", "version_in_force", "versions", "interprets", "interpreted_by",
+    "repeals", "repealed_by", "amends", "amended_by", "url",
+]
+"""Columns of the CSV and keys of each JSON record, in order."""
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_records(public: Corpus, as_of: date) -> list[dict[str, Any]]:
+    """One record per public document, with its status on ``as_of``."""
+    records = []
+    for doc in public:
+        effectiveness = status_on(public, doc, as_of)
+        records.append({
+            "id": doc.id,
+            "type": doc.type.value,
+            "title": doc.title,
+            "title_en": doc.title_en,
+            "doc_number": doc.doc_number,
+            "index_number": doc.index_number,
+            "issuer": list(doc.issuers),
+            "topic": doc.topic,
+            "written": _iso(doc.written),
+            "published": _iso(doc.published),
+            "effective": _iso(doc.effective),
+            "expires": _iso(doc.expires),
+            "status": effectiveness.status.value,
+            "status_label": effectiveness.status.label_zh,
+            "status_reason": effectiveness.reason,
+            "status_since": _iso(effectiveness.since),
+            "status_by": effectiveness.by,
+            "version_in_force": version_in_force(doc, as_of).number,
+            "versions": [
+                {"version": v.number, "published": _iso(v.published), "effective": _iso(v.effective),
+                 "change_note": v.change_note, "url": v.url, "sha256": v.sha256}
+                for v in doc.versions
+            ],
+            "interprets": list(doc.interprets),
+            "interpreted_by": [d.id for d in public.interpretations_of(doc.id)],
+            "repeals": list(doc.repeals),
+            "repealed_by": [d.id for d in public.repealed_by(doc.id)],
+            "amends": list(doc.amends),
+            "amended_by": [d.id for d in public.amended_by(doc.id)],
+            "url": doc.url,
+        })
+    return records
+
+
+def to_json(records: list[dict[str, Any]], as_of: date) -> str:
+    payload = {"as_of": as_of.isoformat(), "count": len(records), "fields": EXPORT_FIELDS, "documents": records}
+    return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict):
+            return ";".join(str(item["version"]) for item in value)
+        return ";".join(str(item) for item in value)
+    return str(value)
+
+
+def to_csv(records: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_FIELDS)
+    for record in records:
+        writer.writerow([_cell(record[name]) for name in EXPORT_FIELDS])
+    return "\ufeff" + buffer.getvalue()

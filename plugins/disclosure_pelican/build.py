@@ -1,0 +1,98 @@
+"""A whole build: check, render with Pelican into a fresh folder, then swap it in.
+
+The previous output stays untouched until the new site is complete: a failed or
+interrupted build leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from disclosure.config import SiteConfig
+
+from .state import BuildState, ContentError
+
+
+class BuildError(Exception):
+    """The build failed for a reason other than the content (theme, plugin, settings)."""
+
+
+class _ErrorCounter(logging.Handler):
+    """Pelican logs errors and carries on; we count them and fail the build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    state: BuildState
+    files: int
+
+
+def read_settings(settings_file: Path, overrides: dict[str, Any]) -> dict[str, Any]:
+    from pelican.settings import read_settings as pelican_read_settings
+
+    return pelican_read_settings(str(settings_file), override=overrides)
+
+
+def build_site(content: Path, output: Path, as_of: date, settings_file: Path = Path("pelicanconf.py")) -> BuildResult:
+    """Check ``content``, build the site and publish it atomically at ``output``.
+
+    Raises ContentError (nothing written) or BuildError (previous output intact).
+    """
+    base_settings = read_settings(settings_file, {"PATH": str(content)})
+    config = SiteConfig.from_settings(base_settings)
+    state = BuildState.load(content, as_of, config)  # raises ContentError before anything is written
+
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
+    counter = _ErrorCounter()
+    pelican_logger = logging.getLogger("pelican")
+    pelican_logger.addHandler(counter)
+    try:
+        from pelican import Pelican
+
+        settings = read_settings(settings_file, {
+            "PATH": str(content), "OUTPUT_PATH": str(staging), "DISCLOSURE_STATE": state,
+        })
+        Pelican(settings).run()
+        if counter.messages:
+            raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
+        _swap_in(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        pelican_logger.removeHandler(counter)
+    files = sum(len(names) for _, _, names in os.walk(output))
+    return BuildResult(output, state, files)
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    """Replace ``output`` by ``staging`` with renames, so readers never see a half site."""
+    os.chmod(staging, 0o755)
+    if output.exists():
+        retired = output.with_name(f".{output.name}-previous")
+        shutil.rmtree(retired, ignore_errors=True)
+        os.replace(output, retired)
+        os.replace(staging, output)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, output)
+
+
+__all__ = ["BuildError", "BuildResult", "ContentError", "build_site"]

@@ -1,0 +1,53 @@
+"""One build's state: the checked corpus, its public view and the date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+
+from disclosure.config import SiteConfig
+from disclosure.corpus import Corpus, load_corpus
+from disclosure.problems import Problem, Severity
+
+
+class ContentError(Exception):
+    """The content has errors: nothing may be written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{sum(p.severity is Severity.ERROR for p in problems)} error(s) in content")
+        self.problems = problems
+
+
+@dataclass
+class BuildState:
+    """Everything one build computes before writing; created once per run."""
+
+    corpus: Corpus
+    """Every document (internal: never rendered)."""
+    public: Corpus
+    """The disclosure gate's output: the only corpus pages are made from."""
+    as_of: date
+    config: SiteConfig
+    content_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, content_dir: Path, as_of: date, config: SiteConfig) -> "BuildState":
+        """Load and check the content; raise ContentError when any error is found."""
+        result = load_corpus(content_dir, config, as_of=as_of)
+        if any(p.severity is Severity.ERROR for p in result.problems):
+            raise ContentError(result.problems)
+        return cls(result.corpus, result.corpus.public(as_of), as_of, config, content_dir, result.problems)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> "BuildState":
+        """The state publish.py prepared, or a fresh one for a plain ``pelican`` run."""
+        state = settings.get("DISCLOSURE_STATE")
+        if isinstance(state, cls):
+            return state
+        from disclosure.config import resolve_as_of
+
+        return cls.load(Path(settings["PATH"]), resolve_as_of(settings.get("DISCLOSURE_AS_OF")),
+                        SiteConfig.from_settings(settings))

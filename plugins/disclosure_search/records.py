@@ -1,0 +1,164 @@
+"""What the search index holds about one published document.
+
+:class:`SearchRecord` is a flat, JSON-friendly view of a document version,
+built by :func:`records_from_corpus` from the core model
+(:mod:`disclosure.corpus`). The caller applies the disclosure gate: pass the
+*public* corpus (``corpus.public()``); every record given to the index is
+published in the static export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from disclosure.corpus import Corpus
+    from disclosure.document import Document, Version
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """One searchable document (a document's current version, or one version of it).
+
+    ``text`` is the plain text of the body (Markdown removed); ``published``
+    is an ISO date (``YYYY-MM-DD``); ``status`` is an effectiveness code
+    (``effective``, ``repealed``…) computed for the build date, and
+    ``in_force`` says whether the document still applies on that date.
+    """
+
+    id: str
+    version: int
+    url: str
+    title: str
+    title_en: str
+    text: str
+    doc_number: str
+    issuers: tuple[str, ...]
+    type: str
+    topic: str
+    year: int | None
+    published: str
+    status: str
+    in_force: bool
+    keywords: tuple[str, ...] = field(default=())
+
+    def content_hash(self) -> str:
+        """SHA-256 of the record's canonical JSON: what incremental indexing compares."""
+        payload = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (tuples become lists)."""
+        data = asdict(self)
+        data["issuers"] = list(self.issuers)
+        data["keywords"] = list(self.keywords)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SearchRecord:
+        """Inverse of :meth:`to_json`."""
+        values = dict(data)
+        values["issuers"] = tuple(values.get("issuers", ()))
+        values["keywords"] = tuple(values.get("keywords", ()))
+        return cls(**values)
+
+
+# --- Markdown to plain text -------------------------------------------------
+
+_FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
+_LINK_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
+_HTML_TAG = re.compile(r"<[^>\n]+>")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
+_BLOCKQUOTE = re.compile(r"^\s*(>\s?)+", re.MULTILINE)
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$", re.MULTILINE)
+_HRULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$", re.MULTILINE)
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~|`)")
+_ATTR_LIST = re.compile(r"\{:[^}]*\}")
+_BLANKS = re.compile(r"[ \t]*\n[ \t\n]*")
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Strip Markdown syntax simply, keeping the words.
+
+    Headings, emphasis, links (``[text](doc:ID)`` keeps ``text``), images (alt
+    text), HTML tags, block quotes, list markers, table pipes and rules go;
+    paragraphs are joined by single newlines. Numbered list items keep their
+    numbers (``1.`` is stripped only as a list marker, which loses the number;
+    the numbers of government "tasks" matter less than their words).
+
+    >>> markdown_to_text("## 一、总体要求\\n\\n**加强**[政策解读](doc:x)。")
+    '一、总体要求\\n加强政策解读。'
+    """
+    text = _FENCE.sub("", markdown)
+    text = _LINK_DEF.sub("", text)
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _REF_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    text = _ATTR_LIST.sub("", text)
+    text = _TABLE_RULE.sub("", text)
+    text = _HRULE.sub("", text)
+    text = _HEADING.sub("", text)
+    text = _BLOCKQUOTE.sub("", text)
+    text = _LIST_MARK.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = text.replace("|", " ")
+    return _BLANKS.sub("\n", text).strip()
+
+
+# --- From the core model ------------------------------------------------------
+
+
+def _record(corpus: Corpus, doc: Document, version: Version, as_of: date, *, record_id: str, url: str) -> SearchRecord:
+    from disclosure.effectiveness import status_on, version_status_on
+
+    if version is doc.current:
+        eff = status_on(corpus, doc, as_of)
+    else:
+        eff = version_status_on(corpus, doc, version, as_of)
+    return SearchRecord(
+        id=record_id,
+        version=version.number,
+        url=url,
+        title=version.title or doc.title,
+        title_en=doc.title_en or "",
+        text=markdown_to_text(version.body),
+        doc_number=doc.doc_number or "",
+        issuers=tuple(doc.issuers),
+        type=doc.type.value,
+        topic=doc.topic or "",
+        year=doc.published.year if doc.published != date.min else None,
+        published=doc.published.isoformat() if doc.published != date.min else "",
+        status=eff.status.value,
+        in_force=eff.status.in_force,
+        keywords=tuple(doc.keywords),
+    )
+
+
+def records_from_corpus(public_corpus: Corpus, as_of: date, *, all_versions: bool = False) -> list[SearchRecord]:
+    """Build the search records of a (public) corpus, sorted by id.
+
+    One record per document, for its current version, with the document's
+    id and URL. With ``all_versions`` older versions are added too, with ids
+    ``<id>@v<N>``, their version URL and their own status (``amended`` when a
+    later version is in force). Dates and years are the document's (its first
+    publication). The disclosure gate is the caller's: pass ``corpus.public()``.
+    """
+    records: list[SearchRecord] = []
+    for doc in public_corpus.documents:
+        records.append(_record(public_corpus, doc, doc.current, as_of, record_id=doc.id, url=doc.url))
+        if all_versions:
+            for version in doc.versions[:-1]:
+                records.append(
+                    _record(public_corpus, doc, version, as_of, record_id=f"{doc.id}@v{version.number}", url=version.url)
+                )
+    return sorted(records, key=lambda r: r.id)

@@ -1,0 +1,116 @@
+"""The ranking model, shared by the whoosh search and the static export.
+
+Ranking must be *identical* in Python (:func:`disclosure_search.index.search`)
+and in the browser (``static/search.js``), so it is built from integers:
+
+1. For a term ``t``, a field ``f`` and a document ``d``, the *contribution*
+   is BM25 with a per-field boost, quantised to an integer
+   (:func:`contribution`): ``round(1000 · boost_f · idf_f(t) · tf·(k1+1) /
+   (tf + k1·(1 − b_f + b_f·len/avglen)))``. Statistics are per field, from
+   the whoosh index.
+2. The *term score* of ``t`` in ``d`` is the sum over fields. The export
+   writes exactly this integer per term per document; the whoosh search sums
+   the same per-field integers (:class:`QuantisedBM25F`), so the sums agree
+   bit for bit.
+3. A document's *total* is the sum of its term scores over the query's core
+   and bonus terms; ``matched`` is how many *core* terms it contains. Its
+   score is ``total · matched² / core²`` (:func:`final_score`): a document
+   containing all the query's bigrams comes before one that contains half of
+   them many times. Integer products and one IEEE division: the same double
+   in Python and JavaScript.
+4. A document is kept only if ``2 · matched ≥ best`` where ``best`` is the
+   largest ``matched`` among candidates (:func:`keeps`): unknown words in a
+   query (e.g. a pinyin issuer code) lower the bar for every document alike.
+5. Ties, and the "date" sort, follow the *ordinal*: documents ordered by
+   publication date, newest first, then id (:func:`ordinal_order`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from whoosh.scoring import BaseScorer, WeightingModel
+
+#: Fields searched, with their boost: a match in the number or the title outranks the body.
+FIELD_BOOSTS: dict[str, float] = {
+    "doc_number": 8.0,
+    "title": 5.0,
+    "title_en": 3.0,
+    "keywords": 2.0,
+    "issuer": 1.5,
+    "topic": 1.5,
+    "text": 1.0,
+}
+#: BM25 length normalisation per field (short fields are normalised less).
+FIELD_B: dict[str, float] = {"text": 0.75, "title": 0.5, "title_en": 0.5}
+DEFAULT_B = 0.3
+K1 = 1.2
+SCALE = 1000
+
+
+def contribution(field: str, tf: float, length: float, avg_length: float, df: int, n_docs: int) -> int:
+    """The integer score contribution of one term in one field of one document.
+
+    ``tf`` is the term's frequency in the field, ``length`` the field's length
+    in tokens, ``avg_length`` its mean over the index, ``df`` the number of
+    documents whose field holds the term and ``n_docs`` the number of documents.
+    """
+    if tf <= 0:
+        return 0
+    idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+    b = FIELD_B.get(field, DEFAULT_B)
+    norm = 1.0 - b + b * (length / avg_length if avg_length > 0 else 1.0)
+    value = FIELD_BOOSTS[field] * idf * tf * (K1 + 1.0) / (tf + K1 * norm)
+    return int(math.floor(value * SCALE + 0.5))
+
+
+def final_score(total: int, matched: int, n_core: int) -> float:
+    """A document's score from its summed term scores and its core-term coverage."""
+    if n_core == 0:
+        return 0.0
+    return (total * matched * matched) / (n_core * n_core)
+
+
+def keeps(matched: int, best_matched: int) -> bool:
+    """Whether a document covering ``matched`` core terms stays among the results."""
+    return 2 * matched >= best_matched
+
+
+def ordinal_order(items: list[tuple[str, str]]) -> list[int]:
+    """Indices of ``(published, id)`` pairs in ordinal order (newest first, then id ascending)."""
+    by_id = sorted(range(len(items)), key=lambda i: items[i][1])
+    return sorted(by_id, key=lambda i: items[i][0], reverse=True)
+
+
+class TermScorer(BaseScorer):  # type: ignore[misc]
+    """Scores postings of one term in one field with :func:`contribution`."""
+
+    def __init__(self, searcher: Any, fieldname: str, text: bytes | str) -> None:
+        parent = searcher.get_parent()
+        self.field = fieldname
+        self.n_docs = parent.doc_count()
+        self.df = parent.doc_frequency(fieldname, text)
+        total_length = parent.field_length(fieldname)
+        self.avg_length = total_length / self.n_docs if self.n_docs else 0.0
+        self._length = searcher.doc_field_length
+
+    def contribution(self, docnum: int, weight: float) -> int:
+        """The integer contribution for a posting (``docnum`` local to the scorer's searcher)."""
+        length = self._length(docnum, self.field, 1)
+        return contribution(self.field, weight, length, self.avg_length, self.df, self.n_docs)
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def score(self, matcher: Any) -> float:
+        return float(self.contribution(matcher.id(), matcher.weight()))
+
+
+class QuantisedBM25F(WeightingModel):  # type: ignore[misc]
+    """whoosh weighting model scoring with :class:`TermScorer` (integer-valued floats)."""
+
+    use_final = False
+
+    def scorer(self, searcher: Any, fieldname: str, text: bytes | str, qf: int = 1) -> TermScorer:
+        return TermScorer(searcher, fieldname, text)

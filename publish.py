@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Command line of the disclosure publisher: check, build, serve and edit content.
+
+Every command takes --content, --output and --as-of; see `python publish.py --help`.
+Exit codes: 0 success, 1 content or build errors, 2 wrong command-line usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import stat
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from disclosure.config import ConfigurationError, SiteConfig, resolve_as_of  # noqa: E402
+from disclosure.corpus import load_corpus  # noqa: E402
+from disclosure.document import DocType  # noqa: E402
+from disclosure.editing import EditError, record_repeal, revise, scaffold, write_index_number  # noqa: E402
+from disclosure.problems import Severity, has_errors, problems_to_json, sorted_problems  # noqa: E402
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed without a traceback, exit 1."""
+
+
+def _config(args: argparse.Namespace) -> SiteConfig:
+    from disclosure_pelican.build import read_settings
+
+    try:
+        return SiteConfig.from_settings(read_settings(Path(args.settings), {"PATH": str(args.content)}))
+    except ConfigurationError as error:
+        raise UserError(f"{args.settings}: {error}") from None
+
+
+def _as_of(args: argparse.Namespace) -> date:
+    try:
+        return resolve_as_of(args.as_of)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+
+
+def _print_problems(problems, fmt: str = "text") -> None:  # type: ignore[no-untyped-def]
+    if fmt == "json":
+        print(problems_to_json(problems))
+        return
+    for problem in sorted_problems(problems):
+        print(problem.format())
+
+
+def _summary(problems) -> str:  # type: ignore[no-untyped-def]
+    counts = {s: sum(p.severity is s for p in problems) for s in Severity}
+    return f"{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.INFO]} note(s)"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    result = load_corpus(Path(args.content), _config(args), as_of=_as_of(args))
+    shown = [p for p in result.problems if args.verbose or p.severity is not Severity.INFO]
+    _print_problems(shown, args.format)
+    if args.format == "text":
+        print(f"{result.files} file(s) checked: {_summary(result.problems)}", file=sys.stderr)
+    return 1 if has_errors(result.problems, strict=args.strict) else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from disclosure_pelican.build import BuildError, ContentError, build_site
+
+    as_of = _as_of(args)
+    try:
+        result = build_site(Path(args.content), Path(args.output), as_of, Path(args.settings))
+    except ContentError as error:
+        _print_problems([p for p in error.problems if p.severity is not Severity.INFO])
+        print(f"Build refused: {_summary(error.problems)}; nothing was written.", file=sys.stderr)
+        return 1
+    except BuildError as error:
+        print(f"Build failed: {error}\nThe previous output is unchanged.", file=sys.stderr)
+        return 1
+    public = len(result.state.public)
+    print(f"Built {public} public document(s) as of {as_of} into {args.output}/ ({result.files} files).")
+    print(f"Preview: python publish.py serve --output {args.output}  (then open http://127.0.0.1:8000/)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import functools
+    import http.server
+
+    output = Path(args.output)
+    if not (output / "index.html").exists():
+        raise UserError(f"{output}/index.html not found: run `python publish.py build` first")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    doc_type = DocType(args.type)
+    doc_id = args.id or f"{doc_type.value.replace('_', '-')}-{_as_of(args).isoformat()}"
+    path = Path(args.content) / doc_type.value / f"{doc_id}.md"
+    if path.exists():
+        raise UserError(f"{path}: already exists (choose another --id)")
+    try:
+        text = scaffold(doc_type, doc_id, _as_of(args))
+    except EditError as error:
+        raise UserError(str(error)) from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Created {path}: fill in the fields, then run `python publish.py check`.")
+    return 0
+
+
+def _document(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped-def]
+    result = load_corpus(Path(args.content), _config(args))
+    doc = result.corpus.get(doc_id)
+    if doc is None:
+        errors = [p for p in result.problems if p.severity is Severity.ERROR]
+        hint = f" ({len(errors)} file(s) have errors and were skipped: run `python publish.py check`)" if errors else ""
+        raise UserError(f"no document with id '{doc_id}' in {args.content}/{hint}")
+    return doc
+
+
+def cmd_revise(args: argparse.Namespace) -> int:
+    doc = _document(args, args.id)
+    try:
+        path = revise(doc, _as_of(args))
+    except EditError as error:
+        raise UserError(str(error)) from None
+    print(f"Created {path}: edit the text, its dates and change_note, then run `python publish.py check`.")
+    return 0
+
+
+def cmd_repeal(args: argparse.Namespace) -> int:
+    _document(args, args.id)
+    repealing = _document(args, args.by)
+    try:
+        path = record_repeal(repealing, args.id)
+    except EditError as error:
+        raise UserError(str(error)) from None
+    print(f"Recorded in {path}: repeals {args.id} from {repealing.takes_effect}. {args.id}'s own file is unchanged.")
+    return 0
+
+
+def cmd_number(args: argparse.Namespace) -> int:
+    result = load_corpus(Path(args.content), _config(args))
+    if has_errors(result.problems):
+        _print_problems([p for p in result.problems if p.severity is Severity.ERROR])
+        raise UserError("fix the errors above first: index numbers depend on every document")
+    written = []
+    for doc in result.corpus:
+        if not doc.index_number_assigned:
+            written += write_index_number(doc)
+            print(f"{doc.id}: {doc.index_number}")
+    print(f"{len(written)} file(s) updated.")
+    return 0
+
+
+HOOK = """#!/bin/sh
+# Installed by `python publish.py install-hook`: check the content before each commit.
+exec "{python}" "{publish}" check --content "{content}"
+"""
+
+
+def cmd_install_hook(args: argparse.Namespace) -> int:
+    import subprocess
+
+    content = Path(args.content).resolve()
+    try:
+        git_dir = subprocess.run(["git", "rev-parse", "--git-path", "hooks"], cwd=content, check=True,
+                                 capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        raise UserError(f"{content} is not inside a git repository") from None
+    hooks = (content / git_dir).resolve()
+    hooks.mkdir(parents=True, exist_ok=True)
+    hook = hooks / "pre-commit"
+    if hook.exists() and "publish.py" not in hook.read_text(errors="replace"):
+        raise UserError(f"{hook} exists and is not ours: merge it by hand")
+    hook.write_text(HOOK.format(python=sys.executable, publish=ROOT / "publish.py", content=content))
+    hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    print(f"Installed {hook}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--content", default="content", help="content folder (default: content)")
+    common.add_argument("--output", default="output", help="output folder (default: output)")
+    common.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
+                        help="date for effectiveness (default: SOURCE_DATE_EPOCH, else today)")
+    common.add_argument("--settings", default=str(ROOT / "pelicanconf.py"), help="settings file (default: pelicanconf.py)")
+
+    parser = argparse.ArgumentParser(prog="publish.py", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check", parents=[common], help="report every problem in the content")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--strict", action="store_true", help="warnings fail too")
+    check.add_argument("--verbose", action="store_true", help="also list notes (e.g. citations of numbers not in the corpus)")
+    check.set_defaults(func=cmd_check)
+
+    sub.add_parser("build", parents=[common], help="check, then build the site into --output").set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", parents=[common], help="preview the built site on http://127.0.0.1:8000/")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    new = sub.add_parser("new", parents=[common], help="scaffold a document of TYPE")
+    new.add_argument("type", choices=[t.value for t in DocType])
+    new.add_argument("--id", help="the new document's id (default: TYPE-DATE)")
+    new.set_defaults(func=cmd_new)
+
+    rev = sub.add_parser("revise", parents=[common], help="start a new version of document ID")
+    rev.add_argument("id")
+    rev.set_defaults(func=cmd_revise)
+
+    rep = sub.add_parser("repeal", parents=[common], help="record that document --by repeals ID")
+    rep.add_argument("id")
+    rep.add_argument("--by", required=True, metavar="OTHER", help="id of the repealing document")
+    rep.set_defaults(func=cmd_repeal)
+
+    sub.add_parser("number", parents=[common], help="write generated index numbers into the files").set_defaults(func=cmd_number)
+    sub.add_parser("install-hook", parents=[common], help="run `check` as a git pre-commit hook").set_defaults(func=cmd_install_hook)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as error:
+        print(f"publish.py {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
