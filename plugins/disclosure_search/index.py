@@ -1,0 +1,361 @@
+"""The whoosh index: incremental builds and searches.
+
+``build_index(records, index_dir)`` keeps a content hash per record and only
+re-analyses records that were added or changed (and deletes removed ones); an
+unchanged rebuild opens no writer at all. Every commit merges the index into a
+single segment without deleted documents, so the statistics the ranking uses
+(:mod:`disclosure_search.scoring`) depend only on the current records, not on
+the history of builds; that is what makes the static export reproducible.
+
+``search(index_dir, query, ...)`` ranks with :class:`~disclosure_search.scoring.QuantisedBM25F`
+and returns :class:`Hit` objects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.query import And, Every, Or, Query, Term
+
+from .analysis import ANALYSIS_VERSION, DisclosureTokenizer, QueryTerms, highlight_terms, query_terms
+from .records import SearchRecord
+from .scoring import FIELD_BOOSTS, QuantisedBM25F, final_score, keeps, ordinal_order
+from .snippets import excerpt, make_snippet
+
+SCHEMA_VERSION = 1
+MARKER_FILE = "disclosure_search.json"
+#: Fields that queries search (the keys of the scoring boosts).
+SEARCH_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
+SORTS = ("relevance", "date")
+
+
+class SearchIndexError(Exception):
+    """The index folder is missing, unreadable or was built by another version."""
+
+
+class DuplicateRecordError(ValueError):
+    """Two records given to :func:`build_index` share an id."""
+
+
+def make_schema() -> Schema:
+    """The index schema: searchable text fields, exact filter fields, stored payload."""
+    body = DisclosureTokenizer()
+    short = DisclosureTokenizer(whole_runs=True)
+    return Schema(
+        id=ID(stored=True, unique=True),
+        content_hash=STORED(),
+        payload=STORED(),
+        title=TEXT(analyzer=short, phrase=False),
+        title_en=TEXT(analyzer=body, phrase=False),
+        text=TEXT(analyzer=body, phrase=False),
+        doc_number=TEXT(analyzer=short, phrase=False),
+        issuer=TEXT(analyzer=short, phrase=False),
+        topic=TEXT(analyzer=short, phrase=False),
+        keywords=TEXT(analyzer=short, phrase=False),
+        type=ID(),
+        status=ID(),
+        year=ID(),
+        in_force=ID(),
+        published=ID(),
+        issuer_exact=KEYWORD(commas=True),
+    )
+
+
+def payload_of(record: SearchRecord) -> dict[str, Any]:
+    """What is stored (and exported) per document: everything a result needs, and an excerpt."""
+    return {
+        "id": record.id,
+        "version": record.version,
+        "url": record.url,
+        "title": record.title,
+        "title_en": record.title_en,
+        "doc_number": record.doc_number,
+        "issuers": list(record.issuers),
+        "type": record.type,
+        "topic": record.topic,
+        "year": record.year,
+        "published": record.published,
+        "status": record.status,
+        "in_force": record.in_force,
+        "excerpt": excerpt(record.text),
+    }
+
+
+def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "content_hash": content_hash,
+        "payload": payload_of(record),
+        "title": record.title,
+        "title_en": record.title_en,
+        "text": record.text,
+        "doc_number": record.doc_number,
+        "issuer": "\n".join(record.issuers),
+        "topic": record.topic,
+        "keywords": "\n".join(record.keywords),
+        "type": record.type,
+        "status": record.status,
+        "year": str(record.year) if record.year is not None else "",
+        "in_force": "1" if record.in_force else "0",
+        "published": record.published,
+        "issuer_exact": ",".join(i.replace(",", "，") for i in record.issuers),
+    }
+
+
+@dataclass(frozen=True)
+class BuildStats:
+    """What :func:`build_index` did."""
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    rebuilt: bool
+    """True when the index was (re)created from nothing (new folder or new analysis version)."""
+
+    @property
+    def written(self) -> int:
+        """Documents analysed and written."""
+        return self.added + self.updated
+
+
+def _marker() -> dict[str, Any]:
+    return {"analysis": ANALYSIS_VERSION, "schema": SCHEMA_VERSION}
+
+
+def _read_marker(index_dir: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((index_dir / MARKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def build_index(records: Iterable[SearchRecord], index_dir: Path) -> BuildStats:
+    """Create or update the index in ``index_dir`` so that it holds exactly ``records``.
+
+    Only added or changed records (by content hash) are analysed; removed ones
+    are deleted. The index is recreated from scratch when the folder holds no
+    index or one built with another analysis/schema version.
+
+    Raises :class:`DuplicateRecordError` if two records share an id.
+    """
+    wanted: dict[str, SearchRecord] = {}
+    for record in records:
+        if record.id in wanted:
+            raise DuplicateRecordError(f"two search records have the id {record.id!r}")
+        wanted[record.id] = record
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fresh = _read_marker(index_dir) != _marker() or not whoosh_index.exists_in(str(index_dir))
+    if fresh:
+        ix = whoosh_index.create_in(str(index_dir), make_schema())
+        existing: dict[str, str] = {}
+    else:
+        ix = whoosh_index.open_dir(str(index_dir))
+        with ix.searcher() as searcher:
+            existing = {f["id"]: f["content_hash"] for f in searcher.all_stored_fields()}
+    hashes = {doc_id: rec.content_hash() for doc_id, rec in wanted.items()}
+    removed = sorted(set(existing) - set(wanted))
+    added = sorted(set(wanted) - set(existing))
+    updated = sorted(i for i in set(wanted) & set(existing) if existing[i] != hashes[i])
+    stats = BuildStats(len(added), len(updated), len(removed), len(wanted) - len(added) - len(updated), fresh)
+    if not (removed or added or updated):
+        if fresh:
+            (index_dir / MARKER_FILE).write_text(json.dumps(_marker(), sort_keys=True), encoding="utf-8")
+        return stats
+    writer = ix.writer()
+    try:
+        for doc_id in removed:
+            writer.delete_by_term("id", doc_id)
+        for doc_id in updated:
+            writer.update_document(**_fields_of(wanted[doc_id], hashes[doc_id]))
+        for doc_id in added:
+            writer.add_document(**_fields_of(wanted[doc_id], hashes[doc_id]))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(optimize=True)
+    (index_dir / MARKER_FILE).write_text(json.dumps(_marker(), sort_keys=True), encoding="utf-8")
+    return stats
+
+
+def open_index(index_dir: Path) -> Any:
+    """Open an index built by :func:`build_index`; raises :class:`SearchIndexError` otherwise."""
+    index_dir = Path(index_dir)
+    if not whoosh_index.exists_in(str(index_dir)):
+        raise SearchIndexError(f"{index_dir}: no search index here (build the site first)")
+    if _read_marker(index_dir) != _marker():
+        raise SearchIndexError(f"{index_dir}: the index was built by another version; rebuild it")
+    return whoosh_index.open_dir(str(index_dir))
+
+
+# --- Searching --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result. ``snippet`` is HTML with matched terms in ``<mark>``."""
+
+    id: str
+    version: int
+    url: str
+    title: str
+    doc_number: str
+    published: str
+    status: str
+    score: float
+    snippet: str
+    type: str = ""
+    issuers: tuple[str, ...] = ()
+    in_force: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-serialisable dict."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "url": self.url,
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "published": self.published,
+            "status": self.status,
+            "score": self.score,
+            "snippet": self.snippet,
+            "type": self.type,
+            "issuers": list(self.issuers),
+            "in_force": self.in_force,
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Exact-value filters of a search (``None`` = no filter)."""
+
+    type: str | None = None
+    status: str | None = None
+    year: int | str | None = None
+    issuer: str | None = None
+    in_force_only: bool = False
+
+    def terms(self) -> list[tuple[str, str]]:
+        """``(field, value)`` pairs; the static export writes them as ``~field:value`` terms."""
+        pairs: list[tuple[str, str]] = []
+        if self.type:
+            pairs.append(("type", self.type))
+        if self.status:
+            pairs.append(("status", self.status))
+        if self.year not in (None, ""):
+            pairs.append(("year", str(self.year)))
+        if self.issuer:
+            pairs.append(("issuer", self.issuer))
+        if self.in_force_only:
+            pairs.append(("inforce", "1"))
+        return pairs
+
+
+_FILTER_FIELDS = {"type": "type", "status": "status", "year": "year", "issuer": "issuer_exact", "inforce": "in_force"}
+
+
+def _filter_query(filters: Filters) -> Query | None:
+    terms = [Term(_FILTER_FIELDS[name], value) for name, value in filters.terms()]
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else And(terms)
+
+
+def _as_text(value: bytes | str) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+@dataclass(frozen=True)
+class _Scored:
+    payload: dict[str, Any]
+    score: float
+
+
+def _rank(candidates: list[tuple[dict[str, Any], int, int]], n_core: int, sort: str) -> list[_Scored]:
+    """Order ``(payload, total, matched)`` candidates as the static client does."""
+    best = max((matched for _, _, matched in candidates), default=0)
+    kept = [(p, final_score(total, matched, n_core)) for p, total, matched in candidates if keeps(matched, best)]
+    order = ordinal_order([(p["published"], p["id"]) for p, _ in kept])
+    ranked = [kept[i] for i in order]
+    if sort == "relevance":
+        ranked.sort(key=lambda item: -item[1])
+    return [_Scored(p, s) for p, s in ranked]
+
+
+def search(
+    index_dir: Path,
+    query: str,
+    *,
+    type: str | None = None,  # noqa: A002 - the public keyword the brief and the CLI use
+    status: str | None = None,
+    year: int | str | None = None,
+    issuer: str | None = None,
+    in_force_only: bool = False,
+    sort: str = "relevance",
+    limit: int | None = 20,
+) -> list[Hit]:
+    """Search the index; return at most ``limit`` hits (all with ``None``).
+
+    Query terms are those of :func:`~disclosure_search.analysis.query_terms`;
+    ranking is described in :mod:`disclosure_search.scoring`. ``sort="date"``
+    orders the same matching documents newest first. A query without terms
+    but with filters lists the filtered documents by date; with neither, the
+    result is empty.
+
+    Raises :class:`SearchIndexError` if there is no usable index and
+    :class:`ValueError` for an unknown ``sort``.
+    """
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, got {sort!r}")
+    filters = Filters(type, status, year, issuer, in_force_only)
+    terms = query_terms(query)
+    ix = open_index(index_dir)
+    with ix.searcher(weighting=QuantisedBM25F()) as searcher:
+        ranked = _run(searcher, terms, filters, sort)
+    chosen = ranked if limit is None else ranked[:limit]
+    marks = highlight_terms(terms)
+    return [_hit(item, marks) for item in chosen]
+
+
+def _run(searcher: Any, terms: QueryTerms, filters: Filters, sort: str) -> list[_Scored]:
+    filter_query = _filter_query(filters)
+    if not terms:
+        if filter_query is None:
+            return []
+        results = searcher.search(Every(), filter=filter_query, limit=None)
+        return _rank([(hit["payload"], 0, 0) for hit in results], 0, "date")
+    core = set(terms.core)
+    query = Or([Term(field, term) for term in terms.all for field in SEARCH_FIELDS])
+    results = searcher.search(query, filter=filter_query, limit=None, terms=True)
+    candidates = []
+    for hit in results:
+        matched = {_as_text(text) for _field, text in hit.matched_terms()} & core
+        candidates.append((hit["payload"], int(round(hit.score)), len(matched)))
+    return _rank(candidates, len(terms.core), sort)
+
+
+def _hit(item: _Scored, marks: tuple[str, ...]) -> Hit:
+    p = item.payload
+    return Hit(
+        id=p["id"],
+        version=p["version"],
+        url=p["url"],
+        title=p["title"],
+        doc_number=p["doc_number"],
+        published=p["published"],
+        status=p["status"],
+        score=item.score,
+        snippet=make_snippet(p["excerpt"], marks),
+        type=p["type"],
+        issuers=tuple(p["issuers"]),
+        in_force=p["in_force"],
+    )

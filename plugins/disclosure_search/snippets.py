@@ -1,0 +1,93 @@
+"""Result snippets with matched terms in ``<mark>``.
+
+Snippets are cut from a record's *excerpt* (the first :data:`EXCERPT_CHARS`
+characters of its plain text, whitespace collapsed), which is what the static
+export ships per document; ``static/search.js`` implements the same algorithm
+so the CLI and the browser show the same snippet. Matching happens on the
+normalised text; marks are put around the corresponding original characters
+(so a Traditional-script query marks the Simplified text it matched).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .script import normalise_with_offsets
+
+EXCERPT_CHARS = 1200
+SNIPPET_WIDTH = 120
+SNIPPET_CONTEXT = 20
+_SPACES = re.compile(r"\s+")
+
+
+def excerpt(text: str) -> str:
+    """The first :data:`EXCERPT_CHARS` characters of ``text`` with runs of whitespace made one space."""
+    return _SPACES.sub(" ", text).strip()[:EXCERPT_CHARS]
+
+
+def escape_html(text: str) -> str:
+    """Escape ``& < > "`` (the same four characters as ``escapeHtml`` in search.js)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def match_spans(text: str, terms: tuple[str, ...], table: dict[str, str] | None = None) -> list[tuple[int, int]]:
+    """Merged, sorted ``[start, end)`` ranges of ``text`` whose normalised form matches one of ``terms``."""
+    norm = normalise_with_offsets(text, table)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        if not term:
+            continue
+        at = norm.text.find(term)
+        while at >= 0:
+            spans.append((norm.starts[at], norm.ends[at + len(term) - 1]))
+            at = norm.text.find(term, at + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """HTML of ``text[start:end]`` with each span (clipped to the window) wrapped in ``<mark>``."""
+    stop = len(text) if end is None else end
+    out: list[str] = []
+    pos = start
+    for s, e in spans:
+        s, e = max(s, start), min(e, stop)
+        if s >= e:
+            continue
+        out.append(escape_html(text[pos:s]))
+        out.append("<mark>" + escape_html(text[s:e]) + "</mark>")
+        pos = e
+    out.append(escape_html(text[pos:stop]))
+    return "".join(out)
+
+
+def make_snippet(text: str, terms: tuple[str, ...], table: dict[str, str] | None = None) -> str:
+    """An HTML snippet of at most :data:`SNIPPET_WIDTH` characters of ``text`` around the densest matches.
+
+    The window starts :data:`SNIPPET_CONTEXT` characters before the match
+    span that has the most match spans starting within the next
+    :data:`SNIPPET_WIDTH` characters (the first such span on ties); ``…``
+    marks a cut. Without matches, the start of the text.
+    """
+    spans = match_spans(text, terms, table)
+    length = len(text)
+    start = 0
+    if spans:
+        best, best_count = 0, -1
+        for i, (s, _e) in enumerate(spans):
+            count = sum(1 for t, _ in spans[i:] if t < s + SNIPPET_WIDTH)
+            if count > best_count:
+                best, best_count = i, count
+        start = max(0, spans[best][0] - SNIPPET_CONTEXT)
+    end = min(length, start + SNIPPET_WIDTH)
+    if end - start < SNIPPET_WIDTH:
+        start = max(0, end - SNIPPET_WIDTH)
+    body = mark(text, spans, start, end)
+    return ("…" if start > 0 else "") + body + ("…" if end < length else "")
