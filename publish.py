@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from disclosure.config import ConfigurationError, SiteConfig, resolve_as_of  # noqa: E402
+from disclosure.config import ConfigurationError, SiteConfig, read_settings_file, resolve_as_of  # noqa: E402
 from disclosure.corpus import load_corpus  # noqa: E402
 from disclosure.document import DocType  # noqa: E402
 from disclosure.editing import EditError, record_repeal, revise, scaffold, write_index_number  # noqa: E402
@@ -30,12 +30,10 @@ class UserError(Exception):
 
 
 def _config(args: argparse.Namespace) -> SiteConfig:
-    from disclosure_pelican.build import read_settings
-
     try:
-        return SiteConfig.from_settings(read_settings(Path(args.settings), {"PATH": str(args.content)}))
+        return SiteConfig.from_settings(read_settings_file(args.settings))
     except ConfigurationError as error:
-        raise UserError(f"{args.settings}: {error}") from None
+        raise UserError(str(error)) from None
 
 
 def _as_of(args: argparse.Namespace) -> date:
@@ -77,7 +75,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _print_problems([p for p in error.problems if p.severity is not Severity.INFO])
         print(f"Build refused: {_summary(error.problems)}; nothing was written.", file=sys.stderr)
         return 1
-    except BuildError as error:
+    except (BuildError, ConfigurationError) as error:
         print(f"Build failed: {error}\nThe previous output is unchanged.", file=sys.stderr)
         return 1
     public = len(result.state.public)

@@ -48,6 +48,23 @@ class SiteConfig:
         return config
 
 
+def read_settings_file(path: "os.PathLike[str] | str") -> dict[str, Any]:
+    """Upper-case names of a Python settings file such as ``pelicanconf.py``.
+
+    Read without Pelican, so ``check`` (the pre-commit hook) stays fast.  Raises
+    ConfigurationError when the file is missing or fails to run.
+    """
+    import runpy
+
+    try:
+        namespace = runpy.run_path(str(path))
+    except FileNotFoundError:
+        raise ConfigurationError(f"{path}: settings file not found") from None
+    except Exception as error:  # a settings file is user code: report, don't crash
+        raise ConfigurationError(f"{path}: cannot be read: {type(error).__name__}: {error}") from None
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
 def resolve_as_of(value: str | None, environ: Mapping[str, str] = os.environ) -> date:
     """The date every computation is made for.
 

@@ -162,18 +162,21 @@ def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: d
     if not content_dir.is_dir():
         return LoadResult(Corpus([]), [Problem(str(content_dir), None, None, "content folder not found", "a folder of Markdown documents")])
     records: list[_FileRecord] = []
+    broken_ids: set[str] = set()
     paths = discover(content_dir)
     for path in paths:
         record, file_problems = read_file(path, path.as_posix())
         problems += file_problems
         if record is not None and not any(p.severity is Severity.ERROR for p in file_problems):
             records.append(record)
+        elif record is not None and isinstance(record.values.get("id"), str):
+            broken_ids.add(record.values["id"])
     documents, group_problems = _assemble(records)
     problems += group_problems
     documents, number_problems = _assign_index_numbers(documents, config)
     problems += number_problems
     corpus = Corpus(documents)
-    problems += check_corpus(corpus, as_of=as_of)
+    problems += check_corpus(corpus, as_of=as_of, broken_ids=frozenset(broken_ids))
     return LoadResult(corpus, problems, len(paths))
 
 
@@ -327,8 +330,12 @@ def _serial_of(index_number: str, year: int, config: SiteConfig) -> int | None:
     return None
 
 
-def check_corpus(corpus: Corpus, *, as_of: date | None = None) -> list[Problem]:
-    """Checks across documents: uniqueness, references, cycles, order, disclosure, links."""
+def check_corpus(corpus: Corpus, *, as_of: date | None = None, broken_ids: frozenset[str] = frozenset()) -> list[Problem]:
+    """Checks across documents: uniqueness, references, cycles, order, disclosure, links.
+
+    ``broken_ids`` are documents left out for errors of their own: references to
+    them are not reported again.
+    """
     from .effectiveness import Status, status_on  # effectiveness imports Corpus for typing
 
     problems: list[Problem] = []
@@ -355,6 +362,8 @@ def check_corpus(corpus: Corpus, *, as_of: date | None = None) -> list[Problem]:
             if target_id == doc.id:
                 report(doc, relation, f"'{target_id}' refers to the document itself", "the id of another document")
                 continue
+            if target is None and target_id in broken_ids:
+                continue
             if target is None:
                 near = difflib.get_close_matches(target_id, ids, n=1)
                 report(doc, relation, f"'{target_id}' is not a known document id",
@@ -379,18 +388,19 @@ def check_corpus(corpus: Corpus, *, as_of: date | None = None) -> list[Problem]:
 
     for doc in corpus:
         for version in doc.versions:
-            problems += _check_body(corpus, doc, version)
+            problems += _check_body(corpus, doc, version, broken_ids)
 
     if as_of is not None:
         for doc in corpus:
-            if doc.explicit_status is None:
-                continue
+            if doc.explicit_status is None or doc.published > as_of:
+                continue  # a status is a statement about a published document
             computed = status_on(corpus, doc, as_of, ignore_explicit=True)
             stated = doc.explicit_status
             if stated == Status.PARTIALLY_INVALID.value:
-                if computed.status is not Status.EFFECTIVE:
+                # Before it takes effect the statement has nothing to qualify yet.
+                if computed.status in (Status.REPEALED, Status.EXPIRED):
                     report(doc, "status", f"partially_invalid contradicts the computed status '{computed.status.value}' on {as_of} ({computed.reason})",
-                           "status only on a document that is otherwise in force")
+                           "no status on a repealed or expired document")
             elif stated != computed.status.value:
                 report(doc, "status", f"'{stated}' contradicts the computed status '{computed.status.value}' on {as_of} ({computed.reason})",
                        "no status field: dates and relations decide it")
@@ -399,13 +409,15 @@ def check_corpus(corpus: Corpus, *, as_of: date | None = None) -> list[Problem]:
     return problems
 
 
-def _check_body(corpus: Corpus, doc: Document, version: Version) -> list[Problem]:
+def _check_body(corpus: Corpus, doc: Document, version: Version, broken_ids: frozenset[str]) -> list[Problem]:
     problems = []
     display = version.path.as_posix()
     for match in DOC_LINK_PATTERN.finditer(version.body):
         line = version.body_line + line_at(version.body, match.start())
         target_id = match["id"]
         target = corpus.get(target_id)
+        if target is None and target_id in broken_ids:
+            continue
         if target is None:
             problems.append(Problem(display, line, "body", f"link to unknown document 'doc:{target_id}'", "doc:ID of an existing document"))
         elif match["version"] and target.version(int(match["version"])) is None:

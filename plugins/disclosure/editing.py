@@ -181,7 +181,7 @@ def revise(doc: Document, today: date) -> Path:
     text = set_field(source.yaml_text, "version", number, path=current_path, after="id")
     for key in ("published", "effective"):
         if key in FIELDS and get_field(text, key, current_path) is not None:
-            text = set_field(text, key, today.isoformat(), path=current_path)
+            text = set_field(text, key, today, path=current_path)
     text = set_field(text, "change_note", "（请说明本版本的修改内容）", path=current_path, after="version")
     new_path = current_path.parent / f"v{number}.md"
     if new_path.exists():

@@ -169,30 +169,30 @@ class Field:
 
 FIELDS: dict[str, Field] = {f.name: f for f in [
     Field("id", identifier, "Stable identifier, unique, `[a-z0-9-]+`; URLs derive from it.", ALL, "sipo-2022-example"),
-    Field("type", one_of(*(t.value for t in DocType)), "Document type: " + ", ".join(f"`{t.value}` ({t.label_zh})" for t in DocType) + ".", ALL),
+    Field("type", one_of(*(t.value for t in DocType)), "Document type: " + ", ".join(f"`{t.value}` ({t.label_zh})" for t in DocType) + ".", ALL, "normative"),
     Field("title", text, "Title (标题).", ALL, "关于……的通知"),
     Field("title_en", text, "English title, optional."),
     Field("doc_number", text, "Document number (发文字号), e.g. `国知办函办字〔2022〕495号`; unique when present.", REGISTER, "国知发〔2026〕1号"),
     Field("index_number", text, "Index number (索引号); unique; generated from `INDEX_NUMBER_PATTERN` when absent and written into the file by `publish.py number`."),
     Field("issuer", text_list, "Issuing organ(s) (发文机关): text or a list.", ALL, "国家知识产权局"),
     Field("topic", text, "Subject category (主题分类).", REGISTER, "知识产权保护"),
-    Field("written", parse_date, "Date written (成文日期), YYYY-MM-DD.", REGISTER),
-    Field("published", parse_date, "Date published (发布日期), YYYY-MM-DD.", ALL),
-    Field("effective", parse_date, "Date it takes effect (施行日期); for a version, the date that version takes effect.", REGISTER),
+    Field("written", parse_date, "Date written (成文日期), YYYY-MM-DD.", REGISTER, "2026-01-10"),
+    Field("published", parse_date, "Date published (发布日期), YYYY-MM-DD.", ALL, "2026-01-15"),
+    Field("effective", parse_date, "Date it takes effect (施行日期); for a version, the date that version takes effect.", REGISTER, "2026-02-01"),
     Field("expires", parse_date, "End of validity (有效期至), optional."),
     Field("repeals", id_list, "Id(s) of documents this one repeals (废止), effective on this document's `effective` date."),
     Field("amends", id_list, "Id(s) of documents this one amends (修改), effective on this document's `effective` date."),
-    Field("interprets", id_list, "For an interpretation: id(s) of the document(s) it interprets.", frozenset({DocType.INTERPRETATION})),
+    Field("interprets", id_list, "For an interpretation: id(s) of the document(s) it interprets.", frozenset({DocType.INTERPRETATION}), "[gf-2016-55]"),
     Field("status", one_of(*STATUS_CODES), "Only for what dates and relations cannot say: `partially_invalid` (部分失效) with `status_note`. Any other value is checked against the computed status."),
     Field("status_note", text, "Which part is invalid, and why (with `status: partially_invalid`)."),
     Field("disclosure", one_of(*(d.value for d in Disclosure)), "Disclosure attribute: `proactive` (主动公开), `on_request` (依申请公开), `not_public` (不予公开).", ALL, "proactive"),
     Field("disclosure_basis", text, "Legal ground for not disclosing proactively; required unless `proactive`."),
     Field("review", review, "Confidentiality review (保密审查): `by`, `date`, `result` (`passed`/`failed`); required for proactive documents."),
-    Field("comment_period", comment_period, "For a draft: `start`, `end` of the comment period.", frozenset({DocType.DRAFT})),
+    Field("comment_period", comment_period, "For a draft: `start`, `end` of the comment period.", frozenset({DocType.DRAFT}), "{start: 2026-03-01, end: 2026-03-31}"),
     Field("result_of", identifier, "On the notice publishing a consultation result: the draft's id."),
     Field("version", positive_int, "Version number, in a versioned document's folder (`<id>/v<N>.md`)."),
     Field("change_note", text, "What changed in this version; required from version 2 on."),
-    Field("report_year", year, "For an annual report: the year it reports on.", frozenset({DocType.ANNUAL_REPORT})),
+    Field("report_year", year, "For an annual report: the year it reports on.", frozenset({DocType.ANNUAL_REPORT}), "2025"),
     Field("keywords", text_list, "Extra search keywords, optional."),
     Field("demo", boolean, "True on demonstration content written for this project."),
 ]}
@@ -239,10 +239,11 @@ def validate_fields(fm: FrontMatter, path: str) -> tuple[dict[str, Any], list[Pr
     if doc_type is not None:
         for name in required_fields(doc_type):
             if name not in fm.data:
-                problems.append(Problem(path, fm.line_of("type"), name, f"missing, required for type '{doc_type.value}'", FIELDS[name].description.split(";")[0].rstrip(".")))
+                problems.append(Problem(path, fm.line_of("type"), name, f"missing, required for type '{doc_type.value}'",
+                                        f"a line '{name}: {FIELDS[name].example}'"))
     for name in ("id", "type", "title", "published", "disclosure"):
         if doc_type is None and name not in fm.data:
-            problems.append(Problem(path, 1, name, "missing, required for every document", FIELDS[name].description.split(";")[0].rstrip(".")))
+            problems.append(Problem(path, 2, name, "missing, required for every document", f"a line '{name}: {FIELDS[name].example}'"))
 
     _check_dates(values, report)
     _check_disclosure(values, fm, report)

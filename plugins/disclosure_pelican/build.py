@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from disclosure.config import SiteConfig
+from disclosure.config import SiteConfig, read_settings_file
 
 from .state import BuildState, ContentError
 
@@ -53,8 +53,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
 
     Raises ContentError (nothing written) or BuildError (previous output intact).
     """
-    base_settings = read_settings(settings_file, {"PATH": str(content)})
-    config = SiteConfig.from_settings(base_settings)
+    config = SiteConfig.from_settings(read_settings_file(settings_file))
     state = BuildState.load(content, as_of, config)  # raises ContentError before anything is written
 
     output = output.resolve()
@@ -69,7 +68,12 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
         settings = read_settings(settings_file, {
             "PATH": str(content), "OUTPUT_PATH": str(staging), "DISCLOSURE_STATE": state,
         })
-        Pelican(settings).run()
+        try:
+            Pelican(settings).run()
+        except (ContentError, BuildError):
+            raise
+        except Exception as error:  # a theme or plugin failure: report it, keep the old site
+            raise BuildError(f"{type(error).__name__}: {error}") from error
         if counter.messages:
             raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
         _swap_in(staging, output)

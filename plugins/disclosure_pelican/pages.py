@@ -1,21 +1,64 @@
 """The site's pages as data: which files exist and what each template receives.
 
 Pure: no Pelican import, so the page model is tested without a build.  Every page
-is made from the public corpus only (``BuildState.public``).
+is made from the public corpus only (``BuildState.public``): the full corpus is
+never read here.
+
+URLs (all relative to the site root; every page links with ``root`` + URL, so the
+site works from any folder of any static host):
+
+=============================================  =======================================
+``index.html``                                 home
+``register/index.html``                        register of documents in force
+``register/repealed/index.html``               repealed normative documents and regulations
+``register/expired/index.html``                expired ones
+``catalogue/index.html``                       主动公开目录: every category with counts
+``guide/index.html``                           disclosure guide
+``search/index.html``                          search page (no-JS fallback: lists)
+``types/<type>/[page/N/]index.html``           list per type, 20 per page, newest first
+``years/<year>/[page/N/]index.html``           list per year of publication
+``issuers/<slug>/[page/N/]index.html``         list per issuer
+``topics/<slug>/[page/N/]index.html``          list per topic
+``status/<status>/[page/N/]index.html``        list per status on the build date
+``documents/<id>/index.html``                  the version in force
+``documents/<id>/vN/index.html``               each version
+``documents/<id>/vN/compare/index.html``       version N compared with N-1
+``404.html``                                   not found
+=============================================  =======================================
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from datetime import date
+from typing import Any, Iterable, Iterator
+
+from markupsafe import Markup
+from unidecode import unidecode
 
 from disclosure.corpus import Corpus
 from disclosure.diff import diff_html, diff_ops, diff_stats
 from disclosure.document import DocType, Document, Version
-from disclosure.effectiveness import status_on, version_in_force, version_status_on
-from disclosure.render import BodyRenderer, resolve_links
+from disclosure.effectiveness import Effectiveness, Status, status_on, version_in_force, version_status_on
+from disclosure.render import BodyRenderer, plain_text, resolve_links
 
+from .labels import labels_for
 from .state import BuildState
+
+DEFAULT_PER_PAGE = 20
+LATEST_ON_HOME = 5
+
+KIND_DIRS = {"type": "types", "year": "years", "issuer": "issuers", "topic": "topics", "status": "status"}
+"""Folder of each kind of list."""
+
+REGISTER_TYPES = tuple(t for t in DocType if t.is_register_type)
+
+DATA_FILES = ("data/documents.json", "data/documents.csv")
+SITEMAP = "sitemap.xml"
 
 
 @dataclass
@@ -26,26 +69,109 @@ class Page:
     """Output path relative to the output folder, e.g. ``documents/x/index.html``."""
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    root_override: str | None = None
+    """For pages served at unknown depths (404): the root to use instead of a relative one."""
+    lastmod: date | None = None
+    """For the sitemap: when the page's content last changed (None when unknown)."""
+    in_sitemap: bool = True
 
     @property
     def root(self) -> str:
         """Relative path from this page to the site root ("" or "../…/")."""
+        if self.root_override is not None:
+            return self.root_override
         return "../" * self.name.count("/")
 
+    @property
+    def url(self) -> str:
+        """The page's site-relative URL as a folder (``documents/x/``) or file name."""
+        return self.name[: -len("index.html")] if self.name.endswith("index.html") else self.name
 
-def newest_first(documents: tuple[Document, ...] | list[Document]) -> list[Document]:
+
+@dataclass(frozen=True)
+class Listing:
+    """A list of documents with its own pages: one type, year, issuer, topic or status."""
+
+    kind: str
+    """``type``, ``year``, ``issuer``, ``topic`` or ``status``."""
+    key: str
+    """The type or status code, the year, or the issuer's or topic's name."""
+    slug: str
+    label: str
+    documents: tuple[Document, ...]
+
+    @property
+    def url(self) -> str:
+        return f"{KIND_DIRS[self.kind]}/{self.slug}/"
+
+    @property
+    def feed(self) -> str | None:
+        return f"feeds/{self.key}.atom.xml" if self.kind == "type" else None
+
+
+def newest_first(documents: Iterable[Document]) -> list[Document]:
     return sorted(documents, key=lambda d: (d.published, d.id), reverse=True)
+
+
+def slugify(text: str) -> str:
+    """An ASCII slug for a name (Chinese via its transliteration): ``国家知识产权局`` → ``guo-jia-zhi-shi-chan-quan-ju``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
+    return slug[:60].rstrip("-") or hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Slugs for ``names``; names whose slugs collide each get a short hash suffix."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(set(names)):
+        by_slug[slugify(name)].append(name)
+    slugs = {}
+    for slug, owners in by_slug.items():
+        for name in owners:
+            slugs[name] = slug if len(owners) == 1 else f"{slug}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
+    return slugs
+
+
+def paged_names(base: str, count: int, per_page: int) -> list[str]:
+    """File names of the pages of a list of ``count`` items under ``base`` (``types/x/``)."""
+    pages = max(1, -(-count // per_page))
+    return [f"{base}index.html" if n == 1 else f"{base}page/{n}/index.html" for n in range(1, pages + 1)]
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_DOC_DIR_HREF = re.compile(r'href="((?:\.\./)*documents/[a-z0-9-]+/(?:v\d+/)?)"')
+
+
+def table_of_contents(html: str) -> list[tuple[str, str]]:
+    """``(id, text)`` of each second-level heading of a rendered body."""
+    return [(anchor, Markup(inner).striptags()) for anchor, inner in _H2.findall(html)]
 
 
 class SiteModel:
     """Computes the pages of one build."""
 
-    def __init__(self, state: BuildState) -> None:
+    def __init__(self, state: BuildState, *, language: str = "zh", per_page: int = DEFAULT_PER_PAGE,
+                 extra_pages: Iterable[str] = (), siteurl: str = "") -> None:
+        if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
+            raise ValueError(f"DISCLOSURE_PER_PAGE: expected a whole number of 1 or more, got {per_page!r}")
         self.state = state
         self.public: Corpus = state.public
         self.as_of = state.as_of
+        self.language = language
+        self.labels = labels_for(language)
+        self.per_page = per_page
+        self.extra_pages = frozenset(extra_pages)
+        self.siteurl = siteurl.rstrip("/")
         self.renderer = BodyRenderer(self._resolve_number, self.public.doc_numbers)
-        self.statuses = {doc.id: status_on(self.public, doc, self.as_of) for doc in self.public}
+        self.statuses: dict[str, Effectiveness] = {doc.id: status_on(self.public, doc, self.as_of) for doc in self.public}
+        self.listings: dict[str, list[Listing]] = self._listings()
+        self._pages: list[Page] | None = None
+
+    # ------------------------------------------------------------------ helpers
+    def type_label(self, doc_type: DocType) -> str:
+        return doc_type.label_en if self.language == "en" else doc_type.label_zh
+
+    def status_label(self, status: Status) -> str:
+        return status.label_en if self.language == "en" else status.label_zh
 
     def _resolve_number(self, number: str) -> str | None:
         doc = self.public.by_number(number)
@@ -55,13 +181,70 @@ class SiteModel:
         doc = self.public.get(doc_id)
         return doc is not None and (version is None or doc.version(version) is not None)
 
-    def body_html(self, version: Version, root: str) -> str:
-        return resolve_links(self.renderer.render(version.body), root, self._exists)
+    def body_html(self, version: Version, root: str) -> Markup:
+        """The sanitized body with ``doc:`` links resolved for a page at ``root``."""
+        html = resolve_links(self.renderer.render(version.body), root, self._exists)
+        # Links to documents name the file, so the site also works opened from disk.
+        return Markup(_DOC_DIR_HREF.sub(r'href="\1index.html"', html))
 
-    def pages(self) -> Iterator[Page]:
+    def listing(self, kind: str, key: str) -> Listing | None:
+        return next((item for item in self.listings[kind] if item.key == key), None)
+
+    def _listings(self) -> dict[str, list[Listing]]:
+        docs = list(self.public)
+        result: dict[str, list[Listing]] = {}
+        result["type"] = [Listing("type", t.value, t.value, self.type_label(t), tuple(newest_first(self.public.of_type(t))))
+                          for t in DocType]
+        years: dict[int, list[Document]] = defaultdict(list)
+        for doc in docs:
+            years[doc.published.year].append(doc)
+        result["year"] = [Listing("year", str(y), str(y), self.labels["year_fmt"].format(year=y), tuple(newest_first(years[y])))
+                          for y in sorted(years, reverse=True)]
+        for kind, values_of in (("issuer", lambda d: d.issuers), ("topic", lambda d: (d.topic,) if d.topic else ())):
+            groups: dict[str, list[Document]] = defaultdict(list)
+            for doc in docs:
+                for value in values_of(doc):
+                    groups[value].append(doc)
+            slugs = unique_slugs(groups)
+            ordered = sorted(groups, key=lambda name: (-len(groups[name]), slugs[name], name))
+            result[kind] = [Listing(kind, name, slugs[name], name, tuple(newest_first(groups[name]))) for name in ordered]
+        by_status: dict[Status, list[Document]] = defaultdict(list)
+        for doc in docs:
+            by_status[self.statuses[doc.id].status].append(doc)
+        result["status"] = [Listing("status", s.value, s.value, self.status_label(s), tuple(newest_first(by_status[s])))
+                            for s in Status if by_status[s]]
+        return result
+
+    # ------------------------------------------------------------------ the page set
+    @property
+    def pages(self) -> list[Page]:
+        if self._pages is None:
+            self._pages = list(self._all_pages())
+        return self._pages
+
+    def feed_names(self) -> list[str]:
+        return ["feeds/all.atom.xml"] + [f"feeds/{t.value}.atom.xml" for t in DocType]
+
+    @property
+    def file_names(self) -> frozenset[str]:
+        """Every file this build writes (pages, feeds, sitemap, data), plus pages other plugins declare."""
+        names = {page.name for page in self.pages} | set(self.feed_names()) | set(DATA_FILES) | {SITEMAP}
+        return frozenset(names | self.extra_pages)
+
+    def has_page(self, name: str) -> bool:
+        """True when ``name`` will exist in the output: templates link to optional pages only then."""
+        return name in self.file_names
+
+    def _all_pages(self) -> Iterator[Page]:
         yield self.home()
-        for doc_type in DocType:
-            yield self.type_list(doc_type)
+        yield from self.register_pages()
+        yield self.catalogue()
+        yield self.guide()
+        if "search/index.html" not in self.extra_pages:
+            yield self.search()
+        for kind in KIND_DIRS:
+            for listing in self.listings[kind]:
+                yield from self.list_pages(listing)
         for doc in self.public:
             current = version_in_force(doc, self.as_of)
             yield self.document_page(doc, current, f"documents/{doc.id}/index.html", canonical=True)
@@ -71,19 +254,104 @@ class SiteModel:
                     previous = doc.version(version.number - 1)
                     if previous is not None:
                         yield self.compare_page(doc, previous, version)
+        yield self.not_found()
 
+    # ------------------------------------------------------------------ pages
     def home(self) -> Page:
-        latest = {t: newest_first(self.public.of_type(t))[:5] for t in DocType}
-        return Page("index.html", "index", {"latest": latest, "statuses": self.statuses})
+        latest = [(listing, list(listing.documents[:LATEST_ON_HOME])) for listing in self.listings["type"]]
+        reports = sorted(self.public.of_type(DocType.ANNUAL_REPORT), key=lambda d: (d.report_year or 0, d.published, d.id))
+        in_force = self.register_documents()["in_force"]
+        return Page("index.html", "index", {
+            "latest": latest, "statuses": self.statuses, "latest_report": reports[-1] if reports else None,
+            "register_count": len(in_force), "total": len(self.public), "page_kind": "home",
+        }, lastmod=max((d.current.published for d in self.public), default=None))
 
-    def type_list(self, doc_type: DocType) -> Page:
-        documents = newest_first(self.public.of_type(doc_type))
-        return Page(f"types/{doc_type.value}/index.html", "doc_list",
-                    {"doc_type": doc_type, "documents": documents, "statuses": self.statuses})
+    def register_documents(self) -> dict[str, list[Document]]:
+        """Normative documents and regulations by their status on the build date."""
+        groups: dict[str, list[Document]] = {"in_force": [], "upcoming": [], "repealed": [], "expired": []}
+        for doc in self.public:
+            if not doc.type.is_register_type:
+                continue
+            status = self.statuses[doc.id].status
+            if status.in_force:
+                groups["in_force"].append(doc)
+            elif status is Status.NOT_YET_EFFECTIVE:
+                groups["upcoming"].append(doc)
+            elif status is Status.REPEALED:
+                groups["repealed"].append(doc)
+            elif status is Status.EXPIRED:
+                groups["expired"].append(doc)
+        return {key: newest_first(value) for key, value in groups.items()}
+
+    @staticmethod
+    def _facets(documents: list[Document]) -> dict[str, list[tuple[str, int]]]:
+        """Filter choices with counts: issuers and topics by count, years newest first."""
+        counts: dict[str, dict[str, int]] = {"issuer": defaultdict(int), "topic": defaultdict(int), "year": defaultdict(int)}
+        for doc in documents:
+            for issuer in doc.issuers:
+                counts["issuer"][issuer] += 1
+            if doc.topic:
+                counts["topic"][doc.topic] += 1
+            counts["year"][str(doc.published.year)] += 1
+        return {
+            "issuer": sorted(counts["issuer"].items(), key=lambda kv: (-kv[1], kv[0])),
+            "topic": sorted(counts["topic"].items(), key=lambda kv: (-kv[1], kv[0])),
+            "year": sorted(counts["year"].items(), reverse=True),
+        }
+
+    @staticmethod
+    def row_data(doc: Document) -> dict[str, str]:
+        """``data-*`` values the register's filter script reads."""
+        return {"issuers": json.dumps(list(doc.issuers), ensure_ascii=False), "topic": doc.topic or "",
+                "year": str(doc.published.year)}
+
+    def register_pages(self) -> Iterator[Page]:
+        groups = self.register_documents()
+        common = {"statuses": self.statuses, "page_kind": "register", "row_data": self.row_data}
+        yield Page("register/index.html", "register", {
+            **common, "documents": groups["in_force"], "upcoming": groups["upcoming"],
+            "facets": self._facets(groups["in_force"]), "counts": {k: len(v) for k, v in groups.items()},
+            "facet_listings": {kind: {item.key: item for item in self.listings[kind]} for kind in ("issuer", "topic", "year")},
+        })
+        for key in ("repealed", "expired"):
+            yield Page(f"register/{key}/index.html", "register_archive", {
+                **common, "documents": groups[key], "archive": key, "counts": {k: len(v) for k, v in groups.items()},
+            })
+
+    def catalogue(self) -> Page:
+        counts = {k: len(v) for k, v in self.register_documents().items()}
+        return Page("catalogue/index.html", "catalogue", {
+            "listings": self.listings, "total": len(self.public), "register_counts": counts, "page_kind": "catalogue",
+        })
+
+    def guide(self) -> Page:
+        return Page("guide/index.html", "guide", {"listings": self.listings, "statuses_all": list(Status), "page_kind": "guide"})
+
+    def search(self) -> Page:
+        return Page("search/index.html", "search", {"listings": self.listings, "page_kind": "search"}, in_sitemap=False)
+
+    def not_found(self) -> Page:
+        root = f"{self.siteurl}/" if self.siteurl else ""
+        return Page("404.html", "404", {"listings": self.listings, "page_kind": "404"}, root_override=root, in_sitemap=False)
+
+    def list_pages(self, listing: Listing) -> Iterator[Page]:
+        documents = list(listing.documents)
+        names = paged_names(listing.url, len(documents), self.per_page)
+        for number, name in enumerate(names, start=1):
+            chunk = documents[(number - 1) * self.per_page: number * self.per_page]
+            yield Page(name, "doc_list", {
+                "listing": listing, "documents": chunk, "statuses": self.statuses, "total": len(documents),
+                "show_type": listing.kind != "type", "page_kind": f"list-{listing.kind}",
+                "pagination": {
+                    "page": number, "pages": len(names), "names": names,
+                    "prev": names[number - 2] if number > 1 else None,
+                    "next": names[number] if number < len(names) else None,
+                },
+            }, lastmod=max((d.current.published for d in chunk), default=None))
 
     def relations(self, doc: Document) -> dict[str, list[Document]]:
         public = self.public
-        related = {
+        return {
             "interpretations": newest_first(public.interpretations_of(doc.id)),
             "interprets": [d for d in (public.get(i) for i in doc.interprets) if d],
             "repeals": [d for d in (public.get(i) for i in doc.repeals) if d],
@@ -93,29 +361,58 @@ class SiteModel:
             "results": newest_first(public.results_of(doc.id)),
             "result_of": [d for d in [public.get(doc.result_of)] if d] if doc.result_of else [],
         }
-        return related
+
+    def comment_state(self, doc: Document) -> str | None:
+        """``pending``, ``open`` or ``closed`` for a document with a comment period."""
+        period = doc.comment_period
+        if period is None:
+            return None
+        if self.as_of < period.start:
+            return "pending"
+        return "open" if self.as_of <= period.end else "closed"
 
     def document_page(self, doc: Document, version: Version, name: str, *, canonical: bool = False) -> Page:
-        page = Page(name, "document")
+        page = Page(name, "document", lastmod=version.published)
+        in_force = version_in_force(doc, self.as_of)
+        status = version_status_on(self.public, doc, version, self.as_of)
+        acting = None
+        if status.by and status.status is Status.REPEALED:
+            acting = self.public.get(status.by)
+        pending = [v for v in doc.versions if v.number > version.number and v.takes_effect > self.as_of]
+        body = self.body_html(version, page.root)
         page.context.update({
             "doc": doc,
             "version": version,
             "canonical": canonical,
-            "status": version_status_on(self.public, doc, version, self.as_of),
+            "status": status,
             "doc_status": self.statuses[doc.id],
-            "in_force": version_in_force(doc, self.as_of),
+            "in_force": in_force,
+            "acting": acting,
+            "pending": pending[0] if pending and version.number == in_force.number else None,
             "version_statuses": {v.number: version_status_on(self.public, doc, v, self.as_of) for v in doc.versions},
             "related": self.relations(doc),
             "statuses": self.statuses,
-            "body_html": self.body_html(version, page.root),
+            "body_html": body,
+            "toc": table_of_contents(body),
+            "comment_state": self.comment_state(doc),
+            "type_listing": self.listing("type", doc.type.value),
+            "show_status": doc.type.is_register_type or status.status is not Status.EFFECTIVE or doc.expires is not None,
+            "canonical_url": f"documents/{doc.id}/index.html",
+            "page_kind": "document",
         })
         return page
 
     def compare_page(self, doc: Document, old: Version, new: Version) -> Page:
-        ops = diff_ops(old.body, new.body)
-        page = Page(f"documents/{doc.id}/v{new.number}/compare/index.html", "compare")
+        """Version ``new`` against ``old``, compared as the text reads (Markdown marks removed)."""
+        ops = diff_ops(plain_text(old.body), plain_text(new.body))
+        page = Page(f"documents/{doc.id}/v{new.number}/compare/index.html", "compare", lastmod=new.published)
         page.context.update({
-            "doc": doc, "old": old, "new": new, "diff_html": diff_html(ops), "stats": diff_stats(ops),
+            "doc": doc, "old": old, "new": new, "stats": diff_stats(ops),
+            "diff_html": Markup(diff_html(ops, inserted_label=self.labels["inserted"], deleted_label=self.labels["deleted"])),
+            "changed": any(op != "=" for op, _ in ops),
             "doc_status": self.statuses[doc.id],
+            "version_statuses": {v.number: version_status_on(self.public, doc, v, self.as_of) for v in (old, new)},
+            "type_listing": self.listing("type", doc.type.value),
+            "page_kind": "compare",
         })
         return page

@@ -156,11 +156,6 @@ def document_tokens(text: str, *, whole_runs: bool = False) -> list[str]:
     return tokens
 
 
-def highlight_terms(terms: QueryTerms) -> tuple[str, ...]:
-    """The query terms that appear literally in normalised text (not the canonical number tokens)."""
-    return tuple(t for t in terms.all if ":" not in t and "-" not in t)
-
-
 class DisclosureTokenizer(Tokenizer):  # type: ignore[misc]
     """A whoosh tokenizer (usable as an analyzer) producing :func:`document_tokens`.
 

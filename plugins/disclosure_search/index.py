@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Every, Or, Query, Term
 
-from .analysis import ANALYSIS_VERSION, DisclosureTokenizer, QueryTerms, highlight_terms, query_terms
+from .analysis import ANALYSIS_VERSION, DisclosureTokenizer, QueryTerms, query_terms
 from .records import SearchRecord
 from .scoring import FIELD_BOOSTS, QuantisedBM25F, final_score, keeps, ordinal_order
 from .snippets import excerpt, make_snippet
@@ -322,8 +322,7 @@ def search(
     with ix.searcher(weighting=QuantisedBM25F()) as searcher:
         ranked = _run(searcher, terms, filters, sort)
     chosen = ranked if limit is None else ranked[:limit]
-    marks = highlight_terms(terms)
-    return [_hit(item, marks) for item in chosen]
+    return [_hit(item, terms.all) for item in chosen]
 
 
 def _run(searcher: Any, terms: QueryTerms, filters: Filters, sort: str) -> list[_Scored]:

@@ -76,6 +76,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
 _LINK_DEF = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.MULTILINE)
 _HTML_TAG = re.compile(r"<[^>\n]+>")
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
 _BLOCKQUOTE = re.compile(r"^\s*(>\s?)+", re.MULTILINE)
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+", re.MULTILINE)
@@ -89,7 +90,7 @@ _BLANKS = re.compile(r"[ \t]*\n[ \t\n]*")
 def markdown_to_text(markdown: str) -> str:
     """Strip Markdown syntax simply, keeping the words.
 
-    Headings, emphasis, links (``[text](doc:ID)`` keeps ``text``), images (alt
+    Template placeholders (``{{ figures }}`` of annual reports) go, then headings, emphasis, links (``[text](doc:ID)`` keeps ``text``), images (alt
     text), HTML tags, block quotes, list markers, table pipes and rules go;
     paragraphs are joined by single newlines. Numbered list items keep their
     numbers (``1.`` is stripped only as a list marker, which loses the number;
@@ -98,7 +99,8 @@ def markdown_to_text(markdown: str) -> str:
     >>> markdown_to_text("## 一、总体要求\\n\\n**加强**[政策解读](doc:x)。")
     '一、总体要求\\n加强政策解读。'
     """
-    text = _FENCE.sub("", markdown)
+    text = _TEMPLATE.sub("", markdown)
+    text = _FENCE.sub("", text)
     text = _LINK_DEF.sub("", text)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)

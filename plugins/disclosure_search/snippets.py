@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
+from .docnumber import find_doc_numbers
 from .script import normalise_with_offsets
 
-EXCERPT_CHARS = 1200
+EXCERPT_CHARS = 600
 SNIPPET_WIDTH = 120
 SNIPPET_CONTEXT = 20
 _SPACES = re.compile(r"\s+")
@@ -30,12 +31,26 @@ def escape_html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+def is_number_token(term: str) -> bool:
+    """True for canonical document-number tokens (``2022-495``, ``no:495``), which never occur literally."""
+    return ":" in term or "-" in term
+
+
 def match_spans(text: str, terms: tuple[str, ...], table: dict[str, str] | None = None) -> list[tuple[int, int]]:
-    """Merged, sorted ``[start, end)`` ranges of ``text`` whose normalised form matches one of ``terms``."""
+    """Merged, sorted ``[start, end)`` ranges of ``text`` whose normalised form matches one of ``terms``.
+
+    Literal terms match as substrings of the normalised text; document-number
+    tokens match the written numbers (``〔2022〕495号``) that produce them.
+    """
     norm = normalise_with_offsets(text, table)
     spans: list[tuple[int, int]] = []
+    numbers = {t for t in terms if is_number_token(t)}
+    if numbers:
+        for found in find_doc_numbers(norm.text):
+            if numbers.intersection(found.tokens):
+                spans.append((norm.starts[found.start], norm.ends[found.end - 1]))
     for term in terms:
-        if not term:
+        if not term or term in numbers:
             continue
         at = norm.text.find(term)
         while at >= 0:

@@ -32,6 +32,8 @@ class Cell:
     """How many counted documents are not public (counted, but their ids are not listed)."""
     source: str = ""
     """Where the value comes from: a register path, ``corpus``, or ``<path>: <key>``."""
+    traced: bool = True
+    """False for a figure copied from figures.yml, which counts no records here."""
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def compute_proactive_table(
                 cells = tuple(document_cells[item.key][m.key] for m in spec.measures)
             else:
                 cells = tuple(
-                    Cell(figures[(item.key, m.key)], (), 0, f"{figures_source}: {item.key}.{m.key}") for m in spec.measures
+                    Cell(figures[(item.key, m.key)], (), 0, f"{figures_source}: {item.key}.{m.key}", traced=False) for m in spec.measures
                 )
             rows.append(Row(item.key, (item.label,), cells))
         blocks.append(Block(spec.heading, spec.corner, columns, tuple(rows)))

@@ -1,0 +1,212 @@
+"""Export the whoosh index as static files for the browser client.
+
+Layout of the output folder (``search/`` on the site)::
+
+    meta.json        format, shard count, tokeniser constants, filter values with counts
+    norm.json        Traditional→Simplified table for the characters the index uses,
+                     and the regional-term table (fetched only for queries with Chinese)
+    t/<k>.json       shard k of the term postings, k = fnv1a32(utf-8 term) mod shards
+    d/<ordinal>.json one small record per document: title, url, number, date, status,
+                     type, issuers, in-force flag, and the excerpt snippets are cut from
+    search.js        the client (copied from ``static/search.js``)
+
+A posting list maps a term to a flat array ``[Δordinal, score, Δordinal, score, …]``
+where ``score`` is the integer term score of :mod:`disclosure_search.scoring`
+(summed over fields) and ordinals are delta-encoded. Filter values are terms
+too (``~type:normative``, ``~status:effective``, ``~year:2022``,
+``~issuer:国家知识产权局``, ``~inforce:1``) whose arrays hold only the deltas, so
+filtering downloads one shard per filter, never the metadata of the corpus.
+
+Ordinals number documents newest first (then by id): sorting by date is sorting
+by ordinal, and ties in relevance fall back to it, as in Python.
+
+The output is deterministic: JSON with sorted keys and no whitespace, no
+timestamps, shard count and assignment derived from the content only. The
+folder's previous ``t/``, ``d/``, ``meta.json``, ``norm.json`` and
+``search.js`` are replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
+from .index import SEARCH_FIELDS, open_index
+from .scoring import QuantisedBM25F, ordinal_order
+from .script import REGIONAL_TERMS, is_cjk, t2s_table
+from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
+
+FORMAT = 1
+DEFAULT_SHARD_BYTES = 4 * 1024
+MAX_SHARDS = 4096
+CLIENT_JS = Path(__file__).parent / "static" / "search.js"
+#: Characters the query tokeniser needs even if no indexed term contains them.
+_ALWAYS_MAPPED = "号第"
+FILTER_NAMES = ("type", "status", "year", "issuer", "inforce")
+
+
+def fnv1a32(text: str) -> int:
+    """32-bit FNV-1a hash of the UTF-8 bytes of ``text`` (``fnv1a32`` in search.js)."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        h ^= byte
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def shard_of(term: str, shards: int) -> int:
+    """The shard holding ``term``'s postings."""
+    return fnv1a32(term) % shards
+
+
+def dumps(data: Any) -> bytes:
+    """Canonical JSON bytes: sorted keys, no whitespace, UTF-8."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def filter_term(name: str, value: str) -> str:
+    """The pseudo-term carrying a filter value's posting list."""
+    return f"~{name}:{value}"
+
+
+@dataclass(frozen=True)
+class ExportStats:
+    """What :func:`export_static` wrote."""
+
+    documents: int
+    terms: int
+    shards: int
+    files: int
+    total_bytes: int
+    postings_bytes: int
+
+
+def _term_scores(searcher: Any, ordinal_of: dict[int, int]) -> dict[str, dict[int, int]]:
+    """Integer term scores per ordinal, summed over the searched fields."""
+    model = QuantisedBM25F()
+    reader = searcher.reader()
+    scores: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for field in SEARCH_FIELDS:
+        for raw in reader.lexicon(field):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            scorer = model.scorer(searcher, field, raw)
+            per_doc = scores[term]
+            for docnum, weight in reader.postings(field, raw).items_as("weight"):
+                if docnum in ordinal_of:
+                    per_doc[ordinal_of[docnum]] += scorer.contribution(docnum, weight)
+    return scores
+
+
+def _encode(ordinals: list[int], values: dict[int, int] | None) -> list[int]:
+    out: list[int] = []
+    previous = 0
+    for ordinal in ordinals:
+        out.append(ordinal - previous)
+        previous = ordinal
+        if values is not None:
+            out.append(values[ordinal])
+    return out
+
+
+def _norm_table(terms: list[str]) -> dict[str, str]:
+    """The part of the T→S table whose targets occur in indexed terms or regional terms."""
+    targets = {ch for term in terms for ch in term if is_cjk(ch)}
+    targets.update(ch for key in REGIONAL_TERMS for ch in key)
+    targets.update(_ALWAYS_MAPPED)
+    return {src: dst for src, dst in t2s_table().items() if all(c in targets for c in dst)}
+
+
+def _shard_count(postings: dict[str, list[int]], target: int) -> int:
+    size = sum(len(dumps(term)) + len(dumps(values)) + 1 for term, values in postings.items())
+    shards = 1
+    while shards * target < size and shards < MAX_SHARDS:
+        shards *= 2
+    return shards
+
+
+def export_static(index_dir: Path, out_dir: Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES, copy_client: bool = True) -> ExportStats:
+    """Write the static search files for the index in ``index_dir`` into ``out_dir``.
+
+    ``shard_bytes`` is the target size of a posting shard before compression;
+    the number of shards is the smallest power of two that keeps the average
+    shard under it. Raises :class:`~disclosure_search.index.SearchIndexError`
+    when there is no usable index.
+    """
+    ix = open_index(index_dir)
+    with ix.searcher(weighting=QuantisedBM25F()) as searcher:
+        stored = [(docnum, fields["payload"]) for docnum, fields in searcher.reader().iter_docs()]
+        order = ordinal_order([(p["published"], p["id"]) for _, p in stored])
+        ordinal_of = {stored[i][0]: ordinal for ordinal, i in enumerate(order)}
+        payloads = [stored[i][1] for i in order]
+        scores = _term_scores(searcher, ordinal_of)
+
+    postings: dict[str, list[int]] = {}
+    for term, per_doc in scores.items():
+        # Zero scores are kept: the posting still counts towards a document's coverage.
+        postings[term] = _encode(sorted(per_doc), per_doc)
+    filters: dict[str, dict[str, int]] = {name: {} for name in FILTER_NAMES}
+    members: dict[str, list[int]] = defaultdict(list)
+    for ordinal, p in enumerate(payloads):
+        values = [("type", p["type"]), ("status", p["status"]), ("inforce", "1" if p["in_force"] else "0")]
+        if p["year"] is not None:
+            values.append(("year", str(p["year"])))
+        values.extend(("issuer", issuer) for issuer in p["issuers"])
+        for name, value in values:
+            members[filter_term(name, value)].append(ordinal)
+            filters[name][value] = filters[name].get(value, 0) + 1
+    for term, ordinals in members.items():
+        postings[term] = _encode(ordinals, None)
+
+    shards = _shard_count(postings, shard_bytes)
+    files: dict[str, bytes] = {}
+    grouped: dict[int, dict[str, list[int]]] = {k: {} for k in range(shards)}
+    for term, values in postings.items():
+        grouped[shard_of(term, shards)][term] = values
+    for k, group in grouped.items():
+        files[f"t/{k}.json"] = dumps(group)
+    postings_bytes = sum(len(b) for b in files.values())
+    for ordinal, p in enumerate(payloads):
+        files[f"d/{ordinal}.json"] = dumps(p)
+    files["norm.json"] = dumps({"chars": _norm_table(sorted(scores)), "phrases": REGIONAL_TERMS})
+    files["meta.json"] = dumps(
+        {
+            "format": FORMAT,
+            "docs": len(payloads),
+            "shards": shards,
+            "filters": filters,
+            "tokeniser": {
+                "stopwords": sorted(STOPWORDS),
+                "min_whole_run": MIN_WHOLE_RUN,
+                "max_whole_run": MAX_WHOLE_RUN,
+            },
+            "snippet": {"excerpt": EXCERPT_CHARS, "width": SNIPPET_WIDTH, "context": SNIPPET_CONTEXT},
+        }
+    )
+    if copy_client:
+        files["search.js"] = CLIENT_JS.read_bytes()
+    _write(Path(out_dir), files)
+    return ExportStats(
+        documents=len(payloads),
+        terms=len(postings),
+        shards=shards,
+        files=len(files),
+        total_bytes=sum(len(b) for b in files.values()),
+        postings_bytes=postings_bytes,
+    )
+
+
+def _write(out_dir: Path, files: dict[str, bytes]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for folder in ("t", "d"):
+        shutil.rmtree(out_dir / folder, ignore_errors=True)
+    for name in ("meta.json", "norm.json", "search.js"):
+        (out_dir / name).unlink(missing_ok=True)
+    for name in sorted(files):
+        path = out_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(files[name])

@@ -1,0 +1,63 @@
+"""Shared fixtures: golden-file updates, the embedded corpus, a CLI runner."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+CORPORA = Path(__file__).resolve().parent / "corpora"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite expected files from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli():
+    """Run publish.py's main() in-process and capture what it prints."""
+    import publish
+
+    def run(*args: str) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = publish.main(list(args))
+            except SystemExit as exit_:  # argparse usage errors
+                code = int(exit_.code or 0)
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def browser_or_skip() -> tuple[str, str]:
+    """Paths of Chromium and chromedriver; skip (or fail in CI) when absent."""
+    chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
+    driver = next((p for p in ("/usr/bin/chromedriver",) if os.path.exists(p)), None)
+    if chromium and driver:
+        return chromium, driver
+    reason = "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason + ": required in CI")
+    pytest.skip(reason)
+    raise AssertionError  # unreachable

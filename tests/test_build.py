@@ -1,0 +1,167 @@
+"""`publish.py build`: validates first, publishes atomically, passes only public documents."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from disclosure.corpus import load_corpus
+from disclosure.effectiveness import status_on
+
+from conftest import CONTENT, ROOT
+
+CANARY = "CANARY-7f3e9c"
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from disclosure_pelican.build import build_site
+
+    output = tmp_path_factory.mktemp("site") / "output"
+    build_site(CONTENT, output, date(2026, 11, 22), ROOT / "pelicanconf.py")
+    return output
+
+
+def test_core_does_not_import_pelican() -> None:
+    code = ("import sys; sys.path.insert(0, 'plugins'); "
+            "import disclosure.corpus, disclosure.effectiveness, disclosure.schema, disclosure.editing, "
+            "disclosure.export, disclosure.render, disclosure.diff, disclosure.tasks; "
+            "assert not any(m == 'pelican' or m.startswith('pelican.') for m in sys.modules), 'pelican imported'")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_one_page_per_public_version_and_one_list_per_type(built_site: Path) -> None:
+    public = load_corpus(CONTENT).corpus.public(date(2026, 11, 22))
+    for doc in public:
+        assert (built_site / doc.url / "index.html").exists()
+        for version in doc.versions:
+            assert (built_site / version.url / "index.html").exists()
+    for doc_type in ("normative", "regulation", "interpretation", "keypoints", "annual_report", "draft", "notice"):
+        assert (built_site / "types" / doc_type / "index.html").exists()
+
+
+def test_partially_invalid_document_is_not_dropped_by_pelican(built_site: Path) -> None:
+    # Pelican reserves `status`; ours must never reach it.
+    page = (built_site / "documents" / "demo-2018-fee-reduction-procedure" / "index.html").read_text(encoding="utf-8")
+    assert "部分失效" in page
+
+
+def test_not_public_document_is_absent(built_site: Path) -> None:
+    for name, data in tree_bytes(built_site).items():
+        assert b"demo-internal-arrangement-notice" not in data, name
+
+
+@pytest.mark.parametrize("as_of", ["2016-09-28", "2020-06-01", "2023-07-01", "2024-11-01", "2026-11-22", "2027-01-01"])
+def test_export_statuses_match_the_model_on_any_date(as_of: str, tmp_path: Path, run_cli) -> None:
+    output = tmp_path / "out"
+    result = run_cli("build", "--output", str(output), "--as-of", as_of)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    export = json.loads((output / "data" / "documents.json").read_text(encoding="utf-8"))
+    day = date.fromisoformat(as_of)
+    public = load_corpus(CONTENT).corpus.public(day)
+    assert export["as_of"] == as_of
+    assert [record["id"] for record in export["documents"]] == [doc.id for doc in public]
+    for record in export["documents"]:
+        expected = status_on(public, public.get(record["id"]), day)
+        assert (record["status"], record["status_reason"]) == (expected.status.value, expected.reason)
+        assert {"id", "type", "title", "doc_number", "status", "status_reason"} <= record.keys()
+    csv_text = (output / "data" / "documents.csv").read_bytes()
+    assert csv_text.startswith(b"\xef\xbb\xbf") and len(csv_text.decode("utf-8-sig").splitlines()) == len(public) + 1
+
+
+def test_documents_not_yet_published_on_the_date_are_left_out(tmp_path: Path, run_cli) -> None:
+    output = tmp_path / "out"
+    assert run_cli("build", "--output", str(output), "--as-of", "2019-01-01").exit_code == 0
+    assert not (output / "documents" / "sipo-2022-disclosure-keypoints").exists()
+    assert (output / "documents" / "gf-2016-55" / "index.html").exists()
+
+
+def _corpus_with(tmp_path: Path, extra: dict[str, str]) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    for name, text in extra.items():
+        (content / name).write_text(text, encoding="utf-8")
+    return content
+
+
+def test_content_error_writes_nothing_and_keeps_previous_output(tmp_path: Path, run_cli) -> None:
+    output = tmp_path / "site" / "out"
+    assert run_cli("build", "--output", str(output), "--as-of", "2026-11-22").exit_code == 0
+    before = tree_bytes(output)
+    content = _corpus_with(tmp_path, {"notice/broken.md": "---\nid: broken\ntype: notice\ntitle: x\npublished: 2026-13-01\n---\n"})
+    result = run_cli("build", "--content", str(content), "--output", str(output), "--as-of", "2026-11-22")
+    assert result.exit_code == 1
+    assert "notice/broken.md:5: published: '2026-13-01' is not a valid date" in result.stdout
+    assert "nothing was written" in result.stderr
+    assert tree_bytes(output) == before
+    assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
+
+
+def test_failure_midway_keeps_previous_output(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_pelican import pages
+
+    output = tmp_path / "out"
+    assert run_cli("build", "--output", str(output), "--as-of", "2026-11-22").exit_code == 0
+    before = tree_bytes(output)
+
+    def explode(self, doc, old, new):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(pages.SiteModel, "compare_page", explode)
+    result = run_cli("build", "--output", str(output), "--as-of", "2026-11-21")
+    assert result.exit_code == 1
+    assert "RuntimeError: disk full (simulated)" in result.stderr
+    assert tree_bytes(output) == before
+    assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
+
+
+def test_canary_of_non_public_documents_reaches_no_output_byte(tmp_path: Path, run_cli) -> None:
+    hidden = f"""---
+id: canary-hidden-{CANARY.lower()}
+type: notice
+title: 机密标题{CANARY}
+title_en: {CANARY} title
+issuer: {CANARY}机关
+topic: {CANARY}
+keywords: [{CANARY}]
+published: 2026-01-10
+disclosure: not_public
+disclosure_basis: 《政府信息公开条例》第十四条 {CANARY}
+review: {{by: {CANARY}, date: 2026-01-09, result: passed}}
+---
+
+正文含有{CANARY}。
+"""
+    failed = hidden.replace("canary-hidden", "canary-failed").replace("disclosure: not_public", "disclosure: proactive") \
+        .replace("result: passed", "result: failed")
+    content = _corpus_with(tmp_path, {"notice/canary-hidden.md": hidden, "notice/canary-failed.md": failed})
+    output = tmp_path / "out"
+    result = run_cli("build", "--content", str(content), "--output", str(output), "--as-of", "2026-11-22")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    files = tree_bytes(output)
+    assert len(files) > 50
+    for name, data in files.items():
+        assert CANARY.encode() not in data and CANARY.lower().encode() not in data, name
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, run_cli) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert run_cli("build", "--output", str(first), "--as-of", "2026-11-22").exit_code == 0
+    assert run_cli("build", "--output", str(second), "--as-of", "2026-11-22").exit_code == 0
+    assert tree_bytes(first) == tree_bytes(second)
+
+
+def test_readme_field_table_is_generated_from_the_schema() -> None:
+    from disclosure.fieldtable import field_table
+
+    assert field_table() in (ROOT / "README.md").read_text(encoding="utf-8")

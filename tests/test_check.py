@@ -1,0 +1,86 @@
+"""`publish.py check`: every rule has a fixture corpus and an exact expected report.
+
+Each folder under tests/corpora/ (except tasks/) is one case; its expected.txt
+holds the exact messages.  Regenerate deliberately with --update-golden.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from disclosure.corpus import load_corpus
+from disclosure.problems import sorted_problems
+
+from conftest import CORPORA
+
+AS_OF = date(2026, 11, 22)
+CASES = sorted(p.name for p in CORPORA.iterdir() if p.is_dir() and p.name != "tasks")
+
+
+def report(case: str) -> str:
+    result = load_corpus(Path("tests/corpora") / case, as_of=AS_OF)
+    return "".join(p.format() + "\n" for p in sorted_problems(result.problems))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_check_reports_exactly(case: str, update_golden: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CORPORA.parent.parent)
+    expected_file = CORPORA / case / "expected.txt"
+    actual = report(case)
+    if update_golden:
+        expected_file.write_text(actual, encoding="utf-8")
+    assert actual == expected_file.read_text(encoding="utf-8")
+
+
+def test_every_error_case_reports_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CORPORA.parent.parent)
+    quiet = {"minimal", "review_failed"}
+    for case in CASES:
+        text = report(case)
+        has_error = any(line and not line.endswith("]") for line in text.splitlines())
+        assert has_error == (case not in quiet), case
+
+
+def test_all_problems_of_all_files_in_one_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CORPORA.parent.parent)
+    lines = report("many_errors_in_one_run").splitlines()
+    files = {line.split(":")[0] for line in lines}
+    assert files == {f"tests/corpora/many_errors_in_one_run/{n}.md" for n in "abc"}
+
+
+def test_check_exit_codes_and_json(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CORPORA.parent.parent)
+    ok = run_cli("check", "--content", "tests/corpora/minimal", "--as-of", "2026-11-22")
+    assert ok.exit_code == 0
+    bad = run_cli("check", "--content", "tests/corpora/impossible_date", "--as-of", "2026-11-22", "--format", "json")
+    assert bad.exit_code == 1
+    problems = json.loads(bad.stdout)
+    assert problems[0]["field"] == "effective" and problems[0]["line"] == 8 and problems[0]["severity"] == "error"
+
+
+def test_warnings_fail_only_in_strict_mode(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CORPORA.parent.parent)
+    assert run_cli("check", "--content", "tests/corpora/review_failed", "--as-of", "2026-11-22").exit_code == 0
+    assert run_cli("check", "--content", "tests/corpora/review_failed", "--as-of", "2026-11-22", "--strict").exit_code == 1
+
+
+def test_embedded_corpus_checks_clean(run_cli) -> None:
+    result = run_cli("check", "--content", "content", "--as-of", "2026-11-22", "--strict")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""
+
+
+def test_bad_as_of_is_a_message_not_a_traceback(run_cli) -> None:
+    result = run_cli("check", "--as-of", "2026-02-30")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "publish.py check: --as-of: expected a date YYYY-MM-DD, got '2026-02-30'"
+
+
+def test_missing_content_folder_is_reported(run_cli, tmp_path: Path) -> None:
+    result = run_cli("check", "--content", str(tmp_path / "nope"), "--as-of", "2026-11-22")
+    assert result.exit_code == 1
+    assert "content folder not found" in result.stdout
