@@ -162,6 +162,16 @@ def cmd_number(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from disclosure.report.__main__ import main as report_main
+
+    argv = [str(args.year), "--content", args.content]
+    if args.as_of:
+        argv += ["--as-of", args.as_of]
+    argv += ["--out", args.out or str(Path(args.output) / "annual-report" / str(args.year))]
+    return report_main(argv)
+
+
 HOOK = """#!/bin/sh
 # Installed by `python publish.py install-hook`: check the content before each commit.
 exec "{python}" "{publish}" check --content "{content}"
@@ -226,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=cmd_repeal)
 
     sub.add_parser("number", parents=[common], help="write generated index numbers into the files").set_defaults(func=cmd_number)
+    report = sub.add_parser("report", parents=[common], help="compute the annual disclosure report of YEAR (tables, JSON, narrative)")
+    report.add_argument("year", type=int)
+    report.add_argument("--out", help="folder for the CSV/JSON/Markdown (default: OUTPUT/annual-report/YEAR)")
+    report.set_defaults(func=cmd_report)
+
     sub.add_parser("install-hook", parents=[common], help="run `check` as a git pre-commit hook").set_defaults(func=cmd_install_hook)
     return parser
 

@@ -14,7 +14,7 @@ import pytest
 from disclosure.corpus import load_corpus
 from disclosure.effectiveness import status_on
 
-from conftest import CONTENT, ROOT
+from support import CONTENT, ROOT
 
 CANARY = "CANARY-7f3e9c"
 

@@ -15,7 +15,7 @@ import pytest
 from disclosure.corpus import load_corpus
 from disclosure.problems import sorted_problems
 
-from conftest import CORPORA
+from support import CORPORA
 
 AS_OF = date(2026, 11, 22)
 CASES = sorted(p.name for p in CORPORA.iterdir() if p.is_dir() and p.name != "tasks")
@@ -84,3 +84,20 @@ def test_missing_content_folder_is_reported(run_cli, tmp_path: Path) -> None:
     result = run_cli("check", "--content", str(tmp_path / "nope"), "--as-of", "2026-11-22")
     assert result.exit_code == 1
     assert "content folder not found" in result.stdout
+
+
+def test_as_of_precedence() -> None:
+    from disclosure.config import resolve_as_of
+
+    assert resolve_as_of("2024-05-06", {"SOURCE_DATE_EPOCH": "0"}) == date(2024, 5, 6)
+    assert resolve_as_of(None, {"SOURCE_DATE_EPOCH": "1700000000"}) == date(2023, 11, 14)
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH: expected seconds since 1970, got 'soon'"):
+        resolve_as_of(None, {"SOURCE_DATE_EPOCH": "soon"})
+
+
+def test_bad_settings_value_is_reported(run_cli, tmp_path: Path) -> None:
+    settings = tmp_path / "conf.py"
+    settings.write_text("EXPIRY_WINDOW_DAYS = 'six months'\n")
+    result = run_cli("check", "--settings", str(settings), "--as-of", "2026-11-22")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "publish.py check: EXPIRY_WINDOW_DAYS: expected a whole number of days (0 or more), got 'six months'"

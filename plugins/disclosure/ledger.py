@@ -180,8 +180,9 @@ def record(corpus: Corpus, ledger_path: Path, as_of: date, *, correction_notes: 
                            "review: {by, date, result: passed} on a proactive document")
                     continue
                 event = "new_version" if live else "published"
-                note = version.change_note if event == "new_version" else ("重新发布" if vs is not None and vs.withdrawn is not None else None)
-                planned.append((event, version.published, doc, version, note, None))
+                again = vs is not None and vs.withdrawn is not None
+                note = "重新发布" if again else (version.change_note if event == "new_version" else None)
+                planned.append((event, as_of if again else version.published, doc, version, note, None))
                 live = touched = True
             elif vs is None:
                 planned.append(("withheld", version.published, doc, version, withheld_reason(version), None))
@@ -193,7 +194,8 @@ def record(corpus: Corpus, ledger_path: Path, as_of: date, *, correction_notes: 
         if touched and (state is None or state.terminal is None):
             effect = status_on(corpus, doc, as_of)
             if effect.status in (Status.REPEALED, Status.EXPIRED) and effect.since is not None:
-                numbers = [n for n in (state.versions if state else {})] + [p[3].number for p in planned if p[2] is doc and p[3]]
+                numbers = list(state.versions) if state else []
+                numbers += [v.number for v in doc.versions if v.published <= as_of]
                 version = doc.version(max(numbers)) if numbers else doc.current
                 planned.append((effect.status.value, effect.since, doc, version or doc.current, effect.reason, None))
     for doc_id, state in sorted(states.items()):

@@ -117,7 +117,7 @@ def read_ledger(path: Path) -> LedgerFile:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            report(number, None, f"not valid JSON ({error.msg} at column {error.colno})", "one JSON object per line")
+            report(number, None, f"not valid JSON ({error.msg}, column {error.colno})", "one JSON object per line")
             continue
         if not isinstance(data, dict):
             report(number, None, "not a JSON object", "one JSON object per line")
@@ -172,10 +172,17 @@ def read_ledger(path: Path) -> LedgerFile:
             if prev != before_hash:
                 report(number, "prev", f"does not match the hash of entry {seq - 1} (line {before_line}): the chain is broken",
                        "the hash of the entry before (entries are never edited or replaced)")
-        if data["hash"] != entry_hash(data):
+        full = canonical(data)
+        marker = f'"hash":{json.dumps(data["hash"])},'
+        if full.count(marker) == 1 and not full.endswith(marker[:-1] + "}"):
+            # the canonical text without "hash" is the full one with that key removed (keys are sorted)
+            computed = hashlib.sha256(full.replace(marker, "", 1).encode("utf-8")).hexdigest()
+        else:
+            computed = entry_hash(data)
+        if data["hash"] != computed:
             report(number, "hash", "does not match the entry's content: the entry was edited or forged",
                    "the SHA-256 of the entry without 'hash', as `ledger record` wrote it")
-        elif len(problems) == line_problems and text != canonical(data):
+        elif len(problems) == line_problems and text != full:
             report(number, None, "not in canonical form: the line was re-written by hand",
                    "the line exactly as `ledger record` wrote it (keys sorted, compact JSON)")
         ledger.entries.append(data)
@@ -345,12 +352,13 @@ def replay(ledger: LedgerFile) -> tuple[dict[str, DocState], list[Problem]]:
 
 
 def stored_path(path: Path, base: Path | None) -> str:
-    """How an entry names a source file: relative to ``base`` (default: the working folder)."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(os.path.abspath(base or Path.cwd())).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    """How an entry names a source file: relative to ``base`` (default: the working folder), posix style."""
+    absolute = os.path.abspath(path)
+    root = os.path.abspath(base or os.getcwd())
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if absolute.startswith(prefix):
+        absolute = absolute[len(prefix):]
+    return absolute.replace(os.sep, "/")
 
 
 def resolve_stored(stored: str, base: Path | None) -> Path:

@@ -16,7 +16,7 @@ from .config import SiteConfig
 from .corpus import Corpus
 from .document import Disclosure, Document, ReviewResult
 from .effectiveness import Status, status_on
-from .ledger_chain import TERMINAL_EVENTS, TEXT_EVENTS, DocState, LedgerFile, read_ledger, replay, resolve_stored
+from .ledger_chain import TEXT_EVENTS, DocState, LedgerFile, read_ledger, replay, resolve_stored
 from .ledger_git import GitRepo
 from .problems import Problem, Severity
 
@@ -120,6 +120,9 @@ def verify(corpus: Corpus, ledger_path: Path, as_of: date, *, git: bool = False,
     states, replay_problems = replay(ledger)
     for problem in replay_problems:
         add("replay", problem.path, problem.line, problem.field, problem.message, problem.expected)
+    # the register as the ledger stood on as_of (entries dated later are ignored for counts and statuses)
+    dated = [(e, n) for e, n in zip(ledger.entries, ledger.lines) if str(e.get("date", "")) <= as_of.isoformat()]
+    states_then, _ = replay(LedgerFile(ledger.path, entries=[e for e, _ in dated], lines=[n for _, n in dated]))
     if expected_head is not None and expected_head != ledger.head:
         add("head", display, None, None, f"head is '{ledger.head or '(empty)'}', not the head the site showed ('{expected_head}')",
             "the ledger the site was built from (entries removed from the end, or the ledger replaced)")
@@ -175,7 +178,8 @@ def verify(corpus: Corpus, ledger_path: Path, as_of: date, *, git: bool = False,
                     add("removed", vs.path, None, None,
                         f"{doc.id} v{number}: published (entry {vs.seq}) but its file is gone and no withdrawal recorded",
                         f'`ledger record --withdraw {doc.id}#v{number}="reason"`, or the file restored')
-            _check_status(corpus, doc, state, as_of, ledger, add)
+        if doc.id in states_then:
+            _check_status(corpus, doc, states_then[doc.id], as_of, ledger, add)
     for doc_id, state in sorted(states.items()):
         if corpus.get(doc_id) is None:
             for number, vs in sorted(state.versions.items()):
@@ -186,7 +190,7 @@ def verify(corpus: Corpus, ledger_path: Path, as_of: date, *, git: bool = False,
     if changed:
         _report_changes(changed, ledger, base, add)
 
-    counts = _counts(corpus, public, states, ledger, as_of)
+    counts = _counts(corpus, public, states_then, ledger, as_of)
     register = counts["register"]
     if not register["reconciled"]:
         add("counts", display, None, None,

@@ -36,13 +36,14 @@ def _published_states(entries: Iterable[dict[str, Any]], as_of: date):  # type: 
     return {doc_id: state for doc_id, state in states.items() if state.ever_public}
 
 
-def public_rows(corpus: Corpus, public_corpus: Corpus, entries: Iterable[dict[str, Any]], as_of: date) -> list[dict[str, Any]]:
+def public_rows(corpus: Corpus, public_corpus: Corpus, entries: Iterable[dict[str, Any]], as_of: date,
+                *, _states: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """One row per disclosed item, as of ``as_of``: on the site, or withdrawn (still listed).
 
     ``corpus`` is accepted for symmetry with :func:`public_view`; rows never read it.
     """
     visible = public_corpus.public(as_of)
-    states = _published_states(entries, as_of)
+    states = _published_states(entries, as_of) if _states is None else _states
     rows: list[tuple[tuple[str, str], dict[str, Any]]] = []
     for doc in visible:
         effect = status_on(visible, doc, as_of)
@@ -55,6 +56,7 @@ def public_rows(corpus: Corpus, public_corpus: Corpus, entries: Iterable[dict[st
             "发文字号": doc.doc_number or "",
             "发文机关": "、".join(doc.issuers),
             "类型": doc.type.label_zh,
+            "类型代码": doc.type.value,
             "成文日期": doc.written.isoformat() if doc.written else "",
             "发布日期": doc.published.isoformat(),
             "公开方式": FORM,
@@ -71,13 +73,17 @@ def public_rows(corpus: Corpus, public_corpus: Corpus, entries: Iterable[dict[st
             continue
         entry = state.last_publication
         review = entry.get("review") or {}
-        type_label = DocType(entry["type"]).label_zh if entry.get("type") in DocType._value2member_map_ else str(entry.get("type"))
+        try:
+            type_label = DocType(entry.get("type")).label_zh
+        except ValueError:
+            type_label = str(entry.get("type"))
         rows.append(((str(state.first_published), doc_id), {
             "索引号": entry.get("index_number") or "",
             "标题": entry.get("title") or "",
             "发文字号": entry.get("doc_number") or "",
             "发文机关": "",
             "类型": type_label,
+            "类型代码": str(entry.get("type")),
             "成文日期": "",
             "发布日期": str(state.first_published),
             "公开方式": WITHDRAWN_FORM,
@@ -105,7 +111,7 @@ def public_counts(corpus: Corpus, public_corpus: Corpus, rows: list[dict[str, An
     by_status: Counter[str] = Counter()
     listed = set()
     for row in rows:
-        by_type[row["类型"]] += 1
+        by_type[row["类型代码"]] += 1
         by_year[row["发布日期"][:4]] += 1
         by_status[row["有效性代码"]] += 1
     for doc in visible:
@@ -135,10 +141,10 @@ def public_counts(corpus: Corpus, public_corpus: Corpus, rows: list[dict[str, An
 
 def public_view(corpus: Corpus, public_corpus: Corpus, entries: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
     """Everything the site's ledger page needs: rows, counts, and the head hash of the ledger."""
-    rows = public_rows(corpus, public_corpus, entries, as_of)
+    states = _published_states(entries, as_of)
+    rows = public_rows(corpus, public_corpus, entries, as_of, _states=states)
     visible = public_corpus.public(as_of)
-    withdrawn = [doc_id for doc_id, state in _published_states(entries, as_of).items()
-                 if not state.live and visible.get(doc_id) is None]
+    withdrawn = [doc_id for doc_id, state in states.items() if not state.live and visible.get(doc_id) is None]
     return {
         "as_of": as_of.isoformat(),
         "head": entries[-1]["hash"] if entries else "",
@@ -150,7 +156,7 @@ def public_view(corpus: Corpus, public_corpus: Corpus, entries: list[dict[str, A
 
 def _cell(value: Any) -> str:
     if isinstance(value, list):
-        return "；".join(f"《{item['标题']}》（{item['发布日期']}）" if isinstance(item, dict) else str(item) for item in value)
+        return "；".join(f"{item['标题']}（{item['发布日期']}）" if isinstance(item, dict) else str(item) for item in value)
     if isinstance(value, dict):
         return "，".join(str(v) for v in value.values() if v)
     return "" if value is None else str(value)

@@ -1,4 +1,14 @@
-"""The Pelican generator: renders the site model with the theme's templates."""
+"""The Pelican generator: renders the site model with the theme's templates.
+
+Writes every HTML page of :class:`~.pages.SiteModel`, the Atom feeds, ``sitemap.xml``
+and the JSON/CSV export.  Everything comes from ``BuildState.public``.
+
+Settings read (all optional): ``SITE_LANGUAGE`` ("zh"/"en"), ``SITEURL`` (absolute
+URLs in feeds, sitemap and the 404 page), ``TIMEZONE`` (feed timestamps),
+``DISCLOSURE_PER_PAGE`` (list page size, 20), ``DISCLOSURE_EXTRA_PAGES`` (files other
+plugins write, e.g. ``ledger/index.html``, ``search/index.html``, ``search/search.js``:
+templates link to optional pages only when they are listed or generated here).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +16,16 @@ import os
 from datetime import date
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican.generators import Generator
 
+from disclosure.document import DocType
 from disclosure.export import export_records, to_csv, to_json
 
+from .feeds import atom_feed, feed_specs
 from .labels import labels_for
-from .pages import SiteModel
+from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
+from .sitemap import sitemap_xml
 from .state import BuildState
 
 
@@ -21,25 +35,61 @@ def _write_text(output_path: str, name: str, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="")
 
 
+def safe_json(text: str) -> str:
+    """JSON with ``<``, ``>`` and ``&`` as ``\\u`` escapes: the same data, inert if a browser sniffs it as HTML."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 class DisclosureGenerator(Generator):
     """Loads (or receives) the checked corpus and writes every page of the site."""
 
     def generate_context(self) -> None:
         # Raises ContentError before anything is written when the content has errors.
         self.state = BuildState.from_settings(self.settings)
-        self.model = SiteModel(self.state)
+        language = self.settings.get("SITE_LANGUAGE", "zh")
+        self.model = SiteModel(
+            self.state,
+            language=language,
+            per_page=self.settings.get("DISCLOSURE_PER_PAGE", DEFAULT_PER_PAGE),
+            extra_pages=self.settings.get("DISCLOSURE_EXTRA_PAGES", ()),
+            siteurl=self.settings.get("SITEURL", "") or "",
+        )
+        # Every value a template prints is escaped unless it is Markup (sanitized
+        # bodies, diffs).  Pelican's default environment does not autoescape, so we
+        # switch it on here, before any template is compiled, whatever the settings say.
+        self.env.autoescape = True
         self.context["DISCLOSURE"] = self.state
+        model = self.model
         self.env.globals.update({
-            "L": labels_for(self.settings.get("SITE_LANGUAGE", "zh")),
+            "L": labels_for(language),
             "as_of": self.state.as_of,
-            "DocType": __import__("disclosure.document", fromlist=["DocType"]).DocType,
+            "DocType": DocType,
+            "has_page": model.has_page,
+            "type_label": model.type_label,
+            "status_label": model.status_label,
+            "site_url": model.siteurl,
+            "feed_names": model.feed_names(),
         })
         self.env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, date) else ""
+        self.env.filters["fmt"] = lambda pattern, **kwargs: pattern.format(**kwargs)
 
     def generate_output(self, writer) -> None:  # type: ignore[no-untyped-def]
-        for page in self.model.pages():
+        model = self.model
+        css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
+        for page in model.pages:
+            extra = {"inline_css": Markup(css)} if page.root_override is not None else {}
             writer.write_file(page.name, self.get_template(page.template), self.context,
-                              relative_urls=True, root=page.root, **page.context)
-        records = export_records(self.state.public, self.state.as_of)
-        _write_text(self.output_path, os.path.join("data", "documents.json"), to_json(records, self.state.as_of))
+                              relative_urls=True, root=page.root, page_name=page.name, **page.context, **extra)
+        public = self.state.public
+        labels = labels_for(model.language)
+        for spec in feed_specs(model.listings["type"], public.documents, labels["all_documents"]):
+            _write_text(self.output_path, spec.name, atom_feed(
+                spec, site_name=self.settings.get("SITENAME", ""), organ=self.state.config.organ_code,
+                siteurl=model.siteurl, zone=self.settings.get("TIMEZONE") or "UTC", fallback_date=self.state.as_of,
+                statuses=model.statuses, language=model.language, type_label=model.type_label,
+                status_label=model.status_label))
+        _write_text(self.output_path, SITEMAP,
+                    sitemap_xml(((p.url, p.lastmod) for p in model.pages if p.in_sitemap), model.siteurl))
+        records = export_records(public, self.state.as_of)
+        _write_text(self.output_path, os.path.join("data", "documents.json"), safe_json(to_json(records, self.state.as_of)))
         _write_text(self.output_path, os.path.join("data", "documents.csv"), to_csv(records))

@@ -10,7 +10,7 @@ from __future__ import annotations
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         # site furniture
-        "home": "首页", "skip": "跳到正文", "main_nav": "主导航", "breadcrumb": "当前位置",
+        "colon": "：", "lparen": "（", "rparen": "）", "home": "首页", "skip": "跳到正文", "main_nav": "主导航", "breadcrumb": "当前位置",
         "search": "搜索", "search_label": "搜索本站文件", "search_placeholder": "标题、文号或关键词",
         "search_submit": "搜索", "search_title": "搜索",
         "search_nojs": "全文检索需要浏览器启用 JavaScript。您也可以通过下列目录浏览全部文件：",
@@ -61,7 +61,7 @@ LABELS: dict[str, dict[str, str]] = {
         "no_changes": "两个版本的正文相同。",
     },
     "en": {
-        "home": "Home", "skip": "Skip to content", "main_nav": "Main navigation", "breadcrumb": "You are here",
+        "colon": ": ", "lparen": " (", "rparen": ")", "home": "Home", "skip": "Skip to content", "main_nav": "Main navigation", "breadcrumb": "You are here",
         "search": "Search", "search_label": "Search documents", "search_placeholder": "Title, number or keyword",
         "search_submit": "Search", "search_title": "Search",
         "search_nojs": "Full-text search needs JavaScript. You can also browse every document through these lists:",

@@ -2,7 +2,7 @@
 
 The protocol wants absolute URLs, so ``SITEURL`` must be set for a sitemap search
 engines accept.  Without it (a site that must work from any folder) each ``<loc>``
-is the page's path relative to the site root, e.g. ``documents/gf-2016-55/``: useful
+is the page's path relative to the site root, e.g. ``documents/gf-2016-55/`` (``./`` for the home page): useful
 to tools that know where the site lives, ignored by search engines.  ``lastmod``
 comes from the documents' publication dates, never from the clock.
 """
@@ -19,6 +19,7 @@ def sitemap_xml(entries: Iterable[tuple[str, date | None]], siteurl: str) -> str
     base = f"{siteurl.rstrip('/')}/" if siteurl else ""
     lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, lastmod in sorted(set(entries)):
-        lines.append(f"  <url><loc>{escape(base + url)}</loc>" + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>")
+        loc = base + url if base or url else "./"
+        lines.append(f"  <url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

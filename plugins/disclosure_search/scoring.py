@@ -28,6 +28,7 @@ and in the browser (``static/search.js``), so it is built from integers:
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Any
 
 from whoosh.scoring import BaseScorer, WeightingModel
@@ -83,6 +84,31 @@ def ordinal_order(items: list[tuple[str, str]]) -> list[int]:
     return sorted(by_id, key=lambda i: items[i][0], reverse=True)
 
 
+_AVERAGES: weakref.WeakKeyDictionary[Any, dict[str, float]] = weakref.WeakKeyDictionary()
+
+
+def average_lengths(searcher: Any) -> dict[str, float]:
+    """Mean length of each searched field over the live documents of ``searcher``'s index.
+
+    Computed from the per-document lengths rather than whoosh's running total,
+    which keeps counting deleted documents after a merge: the averages, hence
+    the scores, then depend only on the documents indexed, not on the build history.
+    Cached per searcher.
+    """
+    cached = _AVERAGES.get(searcher)
+    if cached is None:
+        reader = searcher.reader()
+        totals = dict.fromkeys(FIELD_BOOSTS, 0)
+        live = 0
+        for docnum in reader.all_doc_ids():
+            live += 1
+            for field in totals:
+                totals[field] += reader.doc_field_length(docnum, field, 0) or 0
+        cached = {field: (total / live if live else 0.0) for field, total in totals.items()}
+        _AVERAGES[searcher] = cached
+    return cached
+
+
 class TermScorer(BaseScorer):  # type: ignore[misc]
     """Scores postings of one term in one field with :func:`contribution`."""
 
@@ -91,8 +117,7 @@ class TermScorer(BaseScorer):  # type: ignore[misc]
         self.field = fieldname
         self.n_docs = parent.doc_count()
         self.df = parent.doc_frequency(fieldname, text)
-        total_length = parent.field_length(fieldname)
-        self.avg_length = total_length / self.n_docs if self.n_docs else 0.0
+        self.avg_length = average_lengths(parent)[fieldname]
         self._length = searcher.doc_field_length
 
     def contribution(self, docnum: int, weight: float) -> int:
@@ -107,10 +132,22 @@ class TermScorer(BaseScorer):  # type: ignore[misc]
         return float(self.contribution(matcher.id(), matcher.weight()))
 
 
+class ZeroScorer(BaseScorer):  # type: ignore[misc]
+    """Scores 0: for filter fields, which never count towards relevance."""
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def score(self, matcher: Any) -> float:
+        return 0.0
+
+
 class QuantisedBM25F(WeightingModel):  # type: ignore[misc]
     """whoosh weighting model scoring with :class:`TermScorer` (integer-valued floats)."""
 
     use_final = False
 
-    def scorer(self, searcher: Any, fieldname: str, text: bytes | str, qf: int = 1) -> TermScorer:
+    def scorer(self, searcher: Any, fieldname: str, text: bytes | str, qf: int = 1) -> BaseScorer:
+        if fieldname not in FIELD_BOOSTS:
+            return ZeroScorer()
         return TermScorer(searcher, fieldname, text)

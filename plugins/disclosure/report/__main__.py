@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import ReportError, build_annual_report, fill_narrative, narrative_document, write_csv, write_json
 
-    parser = argparse.ArgumentParser(prog="python -m disclosure.report", description="Build the annual disclosure report.")
+    parser = argparse.ArgumentParser(
+        prog="python -m disclosure.report", description="Build the annual disclosure report."
+    )
     parser.add_argument("year", type=int)
     parser.add_argument("--content", type=Path, default=Path("content"))
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: output/annual-report/<year>)")
@@ -44,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     text = None
     if narrative is not None:
         version = narrative.current
-        text, problems = fill_narrative(version.body, report, path=version.path.as_posix(), first_line=version.body_line)
+        text, problems = fill_narrative(
+            version.body, report, path=version.path.as_posix(), first_line=version.body_line
+        )
         if problems:
             for problem in problems:
                 print(problem.format(), file=sys.stderr)

@@ -27,9 +27,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from .csvio import Record, Register, date_problem, parse_date, read_register
-from .formats import APPLICANT_BY_NAME, APPLICANT_TYPES, RESULT_BY_NAME, RESULT_GROUPS, ApplicantType, Ground, ReportFormat, ResultGroup
+from .formats import (
+    APPLICANT_BY_NAME,
+    APPLICANT_TYPES,
+    RESULT_BY_NAME,
+    RESULT_GROUPS,
+    ApplicantType,
+    Ground,
+    ReportFormat,
+    ResultGroup,
+)
 from .problems import ReportProblem
 
 COLUMNS = ("id", "received", "applicant_type", "closed", "result", "ground")
@@ -91,7 +101,9 @@ def read_applications(
             if ident in first_line:
                 row_problems.append(
                     ReportProblem(
-                        display, record.line, "id",
+                        display,
+                        record.line,
+                        "id",
                         f'duplicate id "{ident}" (first on line {first_line[ident]}); an application is counted once',
                     )
                 )
@@ -124,15 +136,18 @@ def _check_row(
     dates: dict[str, date | None] = {}
     for column in ("received", "closed"):
         text = values[column]
-        dates[column] = parse_date(text) if text else None
-        if text and dates[column] is None:
+        parsed = dates[column] = parse_date(text) if text else None
+        if text and parsed is None:
             problems.append(date_problem(display, line, column, text))
-        elif dates[column] is not None and dates[column] > as_of:  # type: ignore[operator]
+        elif parsed is not None and parsed > as_of:
             problem(column, f"{text} is after the report date {as_of.isoformat()}")
     received, closed = dates["received"], dates["closed"]
 
     if received is not None and received > date(year, 12, 31):
-        problem("received", f"received {received.isoformat()}, after {year}: the application belongs in the {received.year} register")
+        problem(
+            "received",
+            f"received {received.isoformat()}, after {year}: the application belongs in the {received.year} register",
+        )
     if closed is not None:
         if received is not None and closed < received:
             problem("closed", f"closed {closed.isoformat()} is before received {received.isoformat()}")
@@ -149,14 +164,19 @@ def _check_row(
     return Application(values["id"], received, applicant, closed, result, ground, display, line), problems
 
 
-def _check_result(values: dict[str, str], closed: date | None, fmt: ReportFormat, problem) -> tuple[ResultGroup | None, Ground | None]:  # type: ignore[no-untyped-def]
+def _check_result(
+    values: dict[str, str], closed: date | None, fmt: ReportFormat, problem: Callable[[str, str], None]
+) -> tuple[ResultGroup | None, Ground | None]:
     """Check ``result`` and ``ground`` against each other and against ``closed``."""
     text, ground_text = values["result"], values["ground"]
     if not text:
         if closed is not None:
             problem("result", f"missing value: closed {closed.isoformat()} needs a result")
         elif ground_text:
-            problem("ground", f'ground "{ground_text}" given but the application is still open (closed and result are empty)')
+            problem(
+                "ground",
+                f'ground "{ground_text}" given but the application is still open (closed and result are empty)',
+            )
         return None, None
     group = RESULT_BY_NAME.get(text)
     if group is None:

@@ -26,7 +26,7 @@ from .cases import read_cases
 from .documents import StatusOn, measure_documents
 from .figures import figure_values, read_figures
 from .formats import FORMATS, ReportFormat, format_for_year
-from .model import AnnualReport
+from .model import AnnualReport, Cell, Value
 from .problems import ReportError, ReportProblem, errors
 from .values import placeholder_values
 
@@ -73,7 +73,7 @@ def collect_annual_report(
     figures, found = read_figures(data_dir / str(year) / "figures.yml", figures_display)
     problems += found
     fmt = FORMATS[figures.format_code] if figures is not None and figures.format_code else format_for_year(year)
-    figures_by_key = {}
+    figures_by_key: dict[tuple[str, str], Value] = {}
     if figures is not None:
         sources[figures_display] = figures.sha256
         figures_by_key, found = figure_values(figures, fmt, figures_display)
@@ -104,7 +104,7 @@ def collect_annual_report(
 
     status = status_on or _default_status_on()
     issuers = figures.issuers if figures is not None else None
-    document_cells = {}
+    document_cells: dict[str, dict[str, Cell]] = {}
     for item in fmt.proactive[0].items:
         document_cells[item.key], found_notes = measure_documents(corpus, item.key, year, fmt, status, issuers)
         notes += found_notes

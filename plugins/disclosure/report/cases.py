@@ -45,7 +45,9 @@ class Case:
     line: int
 
 
-def read_cases(path: Path, display: str, year: int, as_of: date) -> tuple[list[Case], Register | None, list[ReportProblem]]:
+def read_cases(
+    path: Path, display: str, year: int, as_of: date
+) -> tuple[list[Case], Register | None, list[ReportProblem]]:
     """Read and check the cases register of ``year``: valid rows, the register, problems."""
     register, problems = read_register(path, display, COLUMNS)
     if register is None:
@@ -63,7 +65,10 @@ def read_cases(path: Path, display: str, year: int, as_of: date) -> tuple[list[C
             if not values[column]:
                 problem(column, "missing value (required)")
         if values["id"] in first_line:
-            problem("id", f'duplicate id "{values["id"]}" (first on line {first_line[values["id"]]}); a case is counted once')
+            problem(
+                "id",
+                f'duplicate id "{values["id"]}" (first on line {first_line[values["id"]]}); a case is counted once',
+            )
         elif values["id"]:
             first_line[values["id"]] = line
         kind = CASE_KIND_BY_NAME.get(values["kind"])
@@ -72,10 +77,10 @@ def read_cases(path: Path, display: str, year: int, as_of: date) -> tuple[list[C
         dates: dict[str, date | None] = {}
         for column in ("filed", "closed"):
             text = values[column]
-            dates[column] = parse_date(text) if text else None
-            if text and dates[column] is None:
+            parsed = dates[column] = parse_date(text) if text else None
+            if text and parsed is None:
                 found.append(date_problem(display, line, column, text))
-            elif dates[column] is not None and dates[column] > as_of:  # type: ignore[operator]
+            elif parsed is not None and parsed > as_of:
                 problem(column, f"{text} is after the report date {as_of.isoformat()}")
         filed, closed = dates["filed"], dates["closed"]
         if filed is not None and filed > date(year, 12, 31):
@@ -91,7 +96,10 @@ def read_cases(path: Path, display: str, year: int, as_of: date) -> tuple[list[C
                 )
         outcome = CASE_OUTCOME_BY_NAME.get(values["result"])
         if values["result"] and outcome is None:
-            problem("result", f'unknown result "{values["result"]}"; expected one of {", ".join(label for _, label in CASE_OUTCOMES)}')
+            problem(
+                "result",
+                f'unknown result "{values["result"]}"; expected one of {", ".join(label for _, label in CASE_OUTCOMES)}',
+            )
         elif values["result"] and closed is None:
             problem("result", f'result "{values["result"]}" given but closed is empty; a pending case has no result')
         elif not values["result"] and closed is not None:

@@ -58,15 +58,19 @@ def check_traces(table: Table) -> list[ReportProblem]:
     for block in table.blocks:
         for row in block.rows:
             for column, cell in zip(block.columns, row.cells):
-                if cell.value is None:  # type: ignore[comparison-overlap]
-                    problems.append(ReportProblem(None, None, None, "blank; blank is not zero", table.ref(row.key, column.key)))
+                if cell.value is None:
+                    problems.append(
+                        ReportProblem(None, None, None, "blank; blank is not zero", table.ref(row.key, column.key))
+                    )
                     continue
                 if not cell.traced:
                     continue  # a figure copied from figures.yml traces no records
                 if cell.value != len(cell.ids) + cell.non_public or len(set(cell.ids)) != len(cell.ids):
                     problems.append(
                         ReportProblem(
-                            None, None, None,
+                            None,
+                            None,
+                            None,
                             f"value {cell.value} but the trace lists {len(set(cell.ids))} distinct id(s) "
                             f"and {cell.non_public} non-public document(s)",
                             table.ref(row.key, column.key),
@@ -92,7 +96,9 @@ def check_applications(table: Table, rows: list[Application], year: int) -> list
             detail = " + ".join(f"{a.name} {n}" for a, n in zip(APPLICANT_TYPES, parts))
             problems.append(
                 ReportProblem(
-                    None, None, None,
+                    None,
+                    None,
+                    None,
                     f"总计 is {value(row.key, TOTAL_CODE)} but the applicant columns add up to {sum(parts)} ({detail})",
                     table.ref(row.key, TOTAL_CODE),
                 )
@@ -103,7 +109,9 @@ def check_applications(table: Table, rows: list[Application], year: int) -> list
         if value("results.total", column) != results:
             problems.append(
                 ReportProblem(
-                    None, None, None,
+                    None,
+                    None,
+                    None,
                     f"（七）总计 is {value('results.total', column)} but the result rows （一）–（六） add up to {results}",
                     table.ref("results.total", column),
                 )
@@ -114,7 +122,9 @@ def check_applications(table: Table, rows: list[Application], year: int) -> list
         if left != right:
             problems.append(
                 ReportProblem(
-                    None, None, None,
+                    None,
+                    None,
+                    None,
                     f"the column does not balance: {RECEIVED_LABEL} {value('received', column)} + {CARRIED_OVER_LABEL} "
                     f"{value('carried_over', column)} = {left}, but {_RESULTS_TOTAL} {value('results.total', column)} + "
                     f"{CARRIED_FORWARD_LABEL} {value('carried_forward', column)} = {right}",
@@ -124,6 +134,13 @@ def check_applications(table: Table, rows: list[Application], year: int) -> list
     problems += _recount_applications(table, rows, year)
     problems += _counted_once(table, rows, year, result_keys)
     return problems
+
+
+def _applicant_named(name: str) -> Callable[[Application], bool]:
+    def test(r: Application) -> bool:
+        return r.applicant.name == name
+
+    return test
 
 
 def _recount_applications(table: Table, rows: list[Application], year: int) -> list[ReportProblem]:
@@ -136,7 +153,7 @@ def _recount_applications(table: Table, rows: list[Application], year: int) -> l
     }
     problems = []
     columns: list[tuple[str, Callable[[Application], bool]]] = [
-        (a.name, lambda r, name=a.name: r.applicant.name == name) for a in APPLICANT_TYPES
+        (a.name, _applicant_named(a.name)) for a in APPLICANT_TYPES
     ]
     columns.append(("", lambda r: True))
     codes = [a.code for a in APPLICANT_TYPES] + [TOTAL_CODE]
@@ -155,7 +172,9 @@ def _recount_applications(table: Table, rows: list[Application], year: int) -> l
                 detail = f" ({'; '.join(differences)})" if differences else ""
                 problems.append(
                     ReportProblem(
-                        None, None, None,
+                        None,
+                        None,
+                        None,
                         f"is {cell.value} but {source} has {len(expected)} {name + ' ' if name else ''}"
                         f"application(s) {what}{detail}",
                         table.ref(row_key, code),
@@ -175,7 +194,9 @@ def _counted_once(table: Table, rows: list[Application], year: int, result_keys:
                 if ident in seen:
                     problems.append(
                         ReportProblem(
-                            None, None, None,
+                            None,
+                            None,
+                            None,
                             f'application {ident} is counted twice: also in row "{" / ".join(block.row(seen[ident]).labels)}"; '
                             "an application is counted once (a partial disclosure only as 部分公开)",
                             table.ref(key, code),
@@ -184,14 +205,17 @@ def _counted_once(table: Table, rows: list[Application], year: int, result_keys:
                 else:
                     seen[ident] = key
         closed = {
-            r.id for r in rows
+            r.id
+            for r in rows
             if r.closed is not None and r.closed.year == year and (code == TOTAL_CODE or r.applicant.code == code)
         }
         missing = closed - set(seen)
         if missing:
             problems.append(
                 ReportProblem(
-                    None, None, None,
+                    None,
+                    None,
+                    None,
                     f"application(s) closed in {year} but counted in no result row: {_ids(missing)}",
                     table.ref("results.total", code),
                 )
@@ -213,11 +237,13 @@ def check_carry_forward(
     previous_by_id = {r.id: r for r in previous_rows}
     open_at_end = {r.id: r for r in previous_rows if r.closed is None or r.closed > previous_end}
     carried = {r.id: r for r in rows if r.received.year < year}
-    for ident, old in sorted(open_at_end.items()):
+    for ident, left_open in sorted(open_at_end.items()):
         if ident not in carried:
             problems.append(
                 ReportProblem(
-                    previous_display, old.line, "id",
+                    previous_display,
+                    left_open.line,
+                    "id",
                     f"application {ident} was still open at the end of {year - 1} ({CARRIED_FORWARD_LABEL}) "
                     f"but is not among the applications received before {year} in {display}; "
                     "carry it over with its original received date",
@@ -228,7 +254,9 @@ def check_carry_forward(
         if old is None:
             problems.append(
                 ReportProblem(
-                    display, new.line, "received",
+                    display,
+                    new.line,
+                    "received",
                     f"received {new.received.isoformat()}, before {year}, but application {ident} is not in {previous_display}",
                 )
             )
@@ -237,7 +265,9 @@ def check_carry_forward(
             assert old.closed is not None
             problems.append(
                 ReportProblem(
-                    display, new.line, "received",
+                    display,
+                    new.line,
+                    "received",
                     f"received {new.received.isoformat()}, before {year}, but {previous_display} line {old.line} "
                     f"closed application {ident} on {old.closed.isoformat()}",
                 )
@@ -249,12 +279,16 @@ def check_carry_forward(
         ):
             if now != then:
                 problems.append(
-                    ReportProblem(display, new.line, field, f'"{now}" differs from "{then}" in {previous_display} line {old.line}')
+                    ReportProblem(
+                        display, new.line, field, f'"{now}" differs from "{then}" in {previous_display} line {old.line}'
+                    )
                 )
         if old.closed is not None and old.closed != new.closed:
             problems.append(
                 ReportProblem(
-                    display, new.line, "closed",
+                    display,
+                    new.line,
+                    "closed",
                     f'"{new.closed.isoformat() if new.closed else ""}" differs from "{old.closed.isoformat()}" '
                     f"in {previous_display} line {old.line}",
                 )
@@ -271,7 +305,9 @@ def check_carry_forward(
             disagree = set(cell.ids) ^ before
             problems.append(
                 ReportProblem(
-                    None, None, None,
+                    None,
+                    None,
+                    None,
                     f"is {cell.value} but {len(before)} carried forward from {year - 1} ({CARRIED_FORWARD_LABEL} by "
                     f"{previous_display}); applications that disagree: {_ids(disagree)}",
                     table.ref("carried_over", code),
@@ -289,7 +325,9 @@ def check_cases(table: Table, cases: list[Case], year: int) -> list[ReportProble
         if total.value != sum(parts):
             problems.append(
                 ReportProblem(
-                    None, None, None,
+                    None,
+                    None,
+                    None,
                     f"总计 is {total.value} but 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = {' + '.join(map(str, parts))} = {sum(parts)}",
                     table.ref("cases", f"{kind.code}.total"),
                 )
@@ -297,14 +335,20 @@ def check_cases(table: Table, cases: list[Case], year: int) -> list[ReportProble
         of_kind = [c for c in cases if c.kind.name == kind.name]
         recounts = (
             ("total", {c.id for c in of_kind}, f"{kind.name} case(s)"),
-            ("pending", {c.id for c in of_kind if c.closed is None or c.closed.year > year}, f"{kind.name} case(s) pending at the end of {year}"),
+            (
+                "pending",
+                {c.id for c in of_kind if c.closed is None or c.closed.year > year},
+                f"{kind.name} case(s) pending at the end of {year}",
+            ),
         )
         for code, expected, what in recounts:
             cell = table.cell("cases", f"{kind.code}.{code}")
             if cell.value != len(expected) or set(cell.ids) != expected:
                 problems.append(
                     ReportProblem(
-                        None, None, None,
+                        None,
+                        None,
+                        None,
                         f"is {cell.value} but the register has {len(expected)} {what}"
                         + (f" (disagreeing: {_ids(set(cell.ids) ^ expected)})" if set(cell.ids) ^ expected else ""),
                         table.ref("cases", f"{kind.code}.{code}"),

@@ -54,7 +54,11 @@ def _span_cells(paths: Sequence[Sequence[str]], depth: int, level: int) -> list[
             out.append(None)
             continue
         span = 1
-        while index + span < len(paths) and len(paths[index + span]) > level and tuple(paths[index + span][: level + 1]) == prefix:
+        while (
+            index + span < len(paths)
+            and len(paths[index + span]) > level
+            and tuple(paths[index + span][: level + 1]) == prefix
+        ):
             span += 1
         deep = depth - level if len(path) == level + 1 else 1
         out.append({"label": path[level], "along": span, "across": deep})
@@ -110,7 +114,12 @@ def table_context(table: Table) -> dict[str, Any]:
                 "header_rows": header_rows(block),
                 "columns": [{"key": c.key, "labels": list(c.labels)} for c in block.columns],
                 "rows": [
-                    {"key": r.key, "labels": list(r.labels), "label_cells": labels[i], "cells": [cell_context(c) for c in r.cells]}
+                    {
+                        "key": r.key,
+                        "labels": list(r.labels),
+                        "label_cells": labels[i],
+                        "cells": [cell_context(c) for c in r.cells],
+                    }
                     for i, r in enumerate(block.rows)
                 ],
             }
@@ -126,7 +135,8 @@ def report_context(report: AnnualReport) -> dict[str, Any]:
         "complete": report.complete,
         "format": {"code": report.format.code, "name": report.format.name, "reference": report.format.reference},
         "sections": [
-            {"number": number, "title": title, "table": number if number in tables else None} for number, title in SECTIONS
+            {"number": number, "title": title, "table": number if number in tables else None}
+            for number, title in SECTIONS
         ],
         "tables": tables,
         "values": report.values,

@@ -40,9 +40,7 @@ class Register:
     sha256: str
 
 
-def read_register(
-    path: Path, display: str, columns: tuple[str, ...]
-) -> tuple[Register | None, list[ReportProblem]]:
+def read_register(path: Path, display: str, columns: tuple[str, ...]) -> tuple[Register | None, list[ReportProblem]]:
     """Read the CSV file ``path``, which must have every column in ``columns``.
 
     Returns ``(None, problems)`` when the file cannot be read at all (missing, not
@@ -50,7 +48,11 @@ def read_register(
     (a row with more fields than the header).  ``display`` names the file in messages.
     """
     if not path.is_file():
-        return None, [ReportProblem(display, None, None, f"file not found; expected a CSV register with columns {', '.join(columns)}")]
+        return None, [
+            ReportProblem(
+                display, None, None, f"file not found; expected a CSV register with columns {', '.join(columns)}"
+            )
+        ]
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     try:
@@ -59,7 +61,9 @@ def read_register(
         line = data[: error.start].count(b"\n") + 1
         return None, [
             ReportProblem(
-                display, line, None,
+                display,
+                line,
+                None,
                 "not UTF-8 text; save the spreadsheet as “CSV UTF-8” (a GBK/ANSI export garbles Chinese)",
             )
         ]
@@ -79,7 +83,9 @@ def read_register(
     for column in columns:
         if column not in names:
             problems.append(
-                ReportProblem(display, 1, column, f'missing column "{column}"; the header must name {", ".join(columns)}')
+                ReportProblem(
+                    display, 1, column, f'missing column "{column}"; the header must name {", ".join(columns)}'
+                )
             )
     if problems:
         return None, problems
@@ -89,9 +95,14 @@ def read_register(
         start, end = end + 1, reader.line_num
         if not any(value.strip() for value in fields):
             continue
-        if len(fields) > len(names) and any(value.strip() for value in fields[len(names):]):
+        if len(fields) > len(names) and any(value.strip() for value in fields[len(names) :]):
             problems.append(
-                ReportProblem(display, start, None, f"{len(fields)} fields but the header has {len(names)}; is a comma missing quotes?")
+                ReportProblem(
+                    display,
+                    start,
+                    None,
+                    f"{len(fields)} fields but the header has {len(names)}; is a comma missing quotes?",
+                )
             )
             continue
         values = {name: (fields[i].strip() if i < len(fields) else "") for i, name in enumerate(names) if name}

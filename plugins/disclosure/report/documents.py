@@ -42,11 +42,6 @@ IN_FORCE = frozenset({"effective", "partially_invalid"})
 CEASED = frozenset({"repealed", "expired"})
 
 
-class VersionLike(Protocol):
-    written: date | None
-    published: date
-
-
 class DocumentLike(Protocol):
     """What is read of a ``disclosure.document.Document``."""
 
@@ -83,6 +78,32 @@ def _status(status_on: StatusOn, corpus: Any, doc: Any, day: date) -> str:
     return str(status_on(corpus, doc, day).status.value)
 
 
+def _meets(
+    measure: str, doc: DocumentLike, public: DocumentLike | None, corpus: Any, year: int, status_on: StatusOn
+) -> bool:
+    """Whether ``doc`` counts in ``measure`` for ``year`` (the rules of the module docstring).
+
+    ``public`` is the document as the public corpus has it (public versions only), or None.
+    """
+    end = date(year, 12, 31)
+    if measure == "issued":
+        return any(v.published.year == year for v in _versions(doc))
+    if measure == "repealed":
+        return (
+            _status(status_on, corpus, doc, end) in CEASED
+            and _status(status_on, corpus, doc, date(year - 1, 12, 31)) not in CEASED
+        )
+    if measure == "in_force":
+        return _status(status_on, corpus, doc, end) in IN_FORCE
+    if measure == "made":
+        return any((v.written or v.published).year == year for v in _versions(doc))
+    if measure == "published":
+        return public is not None and any(v.published.year == year for v in _versions(public))
+    if measure == "public_total":
+        return public is not None and any(v.published <= end for v in _versions(public))
+    raise ValueError(f"unknown measure {measure!r}")
+
+
 def measure_documents(
     corpus: CorpusLike,
     doc_type: str,
@@ -98,7 +119,6 @@ def measure_documents(
     """
     public_corpus = corpus.public()
     public_docs = {doc.id: doc for doc in public_corpus.documents}
-    end, previous_end = date(year, 12, 31), date(year - 1, 12, 31)
     measures = [m.key for m in fmt.proactive[0].measures]
     counted: dict[str, list[str]] = {m: [] for m in measures}
     foreign: list[str] = []
@@ -108,18 +128,8 @@ def measure_documents(
         if issuers is not None and not set(doc.issuers) & set(issuers):
             foreign.append(doc.id)
             continue
-        public = public_docs.get(doc.id)
-        tests: dict[str, Callable[[], bool]] = {
-            "issued": lambda: any(v.published.year == year for v in _versions(doc)),
-            "repealed": lambda: _status(status_on, corpus, doc, end) in CEASED
-            and _status(status_on, corpus, doc, previous_end) not in CEASED,
-            "in_force": lambda: _status(status_on, corpus, doc, end) in IN_FORCE,
-            "made": lambda: any((v.written or v.published).year == year for v in _versions(doc)),
-            "published": lambda: public is not None and any(v.published.year == year for v in _versions(public)),
-            "public_total": lambda: public is not None and any(v.published <= end for v in _versions(public)),
-        }
         for measure in measures:
-            if tests[measure]():
+            if _meets(measure, doc, public_docs.get(doc.id), corpus, year, status_on):
                 counted[measure].append(doc.id)
     cells = {}
     for measure, ids in counted.items():
@@ -127,11 +137,11 @@ def measure_documents(
         cells[measure] = Cell(len(ids), listed, len(ids) - len(listed), "corpus")
     notes = []
     if foreign:
-        listed = sorted(i for i in foreign if i in public_docs)
-        hidden = len(foreign) - len(listed)
+        shown = sorted(i for i in foreign if i in public_docs)
+        hidden = len(foreign) - len(shown)
         text = f"{doc_type}: {len(foreign)} document(s) not counted, issued by a body not in figures.yml issuers"
-        if listed:
-            text += f": {', '.join(listed)}"
+        if shown:
+            text += f": {', '.join(shown)}"
         if hidden:
             text += f" (and {hidden} non-public)"
         notes.append(text)

@@ -59,7 +59,11 @@ def _line(mapping: Any, key: str) -> int | None:
 def read_figures(path: Path, display: str) -> tuple[Figures | None, list[ReportProblem]]:
     """Parse figures.yml and its general keys (``format``, ``issuers``)."""
     if not path.is_file():
-        return None, [ReportProblem(display, None, None, "file not found; blank is not zero: the figures of table 二 must be given")]
+        return None, [
+            ReportProblem(
+                display, None, None, "file not found; blank is not zero: the figures of table 二 must be given"
+            )
+        ]
     raw = path.read_bytes()
     try:
         data = YAML(typ="rt").load(raw.decode("utf-8"))
@@ -77,7 +81,12 @@ def read_figures(path: Path, display: str) -> tuple[Figures | None, list[ReportP
         format_code = str(data["format"])
         if format_code not in FORMATS:
             problems.append(
-                ReportProblem(display, _line(data, "format"), "format", f'unknown format "{format_code}"; expected one of {", ".join(sorted(FORMATS))}')
+                ReportProblem(
+                    display,
+                    _line(data, "format"),
+                    "format",
+                    f'unknown format "{format_code}"; expected one of {", ".join(sorted(FORMATS))}',
+                )
             )
             format_code = None
     issuers: tuple[str, ...] | None = None
@@ -86,13 +95,17 @@ def read_figures(path: Path, display: str) -> tuple[Figures | None, list[ReportP
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-            problems.append(ReportProblem(display, _line(data, "issuers"), "issuers", "expected a list of issuing bodies' names"))
+            problems.append(
+                ReportProblem(display, _line(data, "issuers"), "issuers", "expected a list of issuing bodies' names")
+            )
         else:
             issuers = tuple(v.strip() for v in value)
     return Figures(data, format_code, issuers, hashlib.sha256(raw).hexdigest()), problems
 
 
-def figure_values(figures: Figures, fmt: ReportFormat, display: str) -> tuple[dict[tuple[str, str], Value], list[ReportProblem]]:
+def figure_values(
+    figures: Figures, fmt: ReportFormat, display: str
+) -> tuple[dict[tuple[str, str], Value], list[ReportProblem]]:
     """The figures ``fmt`` needs, keyed by (section, measure), and every problem with them."""
     data = figures.data
     sections = fmt.figure_sections
@@ -102,40 +115,64 @@ def figure_values(figures: Figures, fmt: ReportFormat, display: str) -> tuple[di
         if key not in GENERAL_KEYS and key not in sections:
             expected = ", ".join(GENERAL_KEYS + tuple(sections))
             problems.append(
-                ReportProblem(display, _line(data, key), str(key), f'unknown key "{key}" for the {fmt.code} format; expected one of {expected}')
+                ReportProblem(
+                    display,
+                    _line(data, key),
+                    str(key),
+                    f'unknown key "{key}" for the {fmt.code} format; expected one of {expected}',
+                )
             )
     for section, measures in sections.items():
         if section not in data or data[section] is None:
             problems.append(
                 ReportProblem(
-                    display, _line(data, section), section,
+                    display,
+                    _line(data, section),
+                    section,
                     f"missing; blank is not zero: give {', '.join(m.key for m in measures)} (write 0 when there were none)",
                 )
             )
             continue
         mapping = data[section]
         if not isinstance(mapping, dict):
-            problems.append(ReportProblem(display, _line(data, section), section, f"expected a mapping with {', '.join(m.key for m in measures)}"))
+            problems.append(
+                ReportProblem(
+                    display,
+                    _line(data, section),
+                    section,
+                    f"expected a mapping with {', '.join(m.key for m in measures)}",
+                )
+            )
             continue
         known = {m.key for m in measures}
         for key in mapping:
             if key not in known:
                 problems.append(
-                    ReportProblem(display, _line(mapping, key), f"{section}.{key}", f'unknown key "{key}"; expected one of {", ".join(sorted(known))}')
+                    ReportProblem(
+                        display,
+                        _line(mapping, key),
+                        f"{section}.{key}",
+                        f'unknown key "{key}"; expected one of {", ".join(sorted(known))}',
+                    )
                 )
         for measure in measures:
             field = f"{section}.{measure.key}"
             line = _line(mapping, measure.key) or _line(data, section)
             if measure.key not in mapping or mapping[measure.key] is None or mapping[measure.key] == "":
                 problems.append(
-                    ReportProblem(display, line, field, f"{measure.label} is blank; blank is not zero: write 0 when there were none")
+                    ReportProblem(
+                        display,
+                        line,
+                        field,
+                        f"{measure.label} is blank; blank is not zero: write 0 when there were none",
+                    )
                 )
                 continue
             value, message = _convert(mapping[measure.key], measure.kind)
-            if message:
+            if message or value is None:
                 problems.append(ReportProblem(display, line, field, f"{measure.label}: {message}"))
             else:
-                values[(section, measure.key)] = value  # type: ignore[assignment]
+                values[(section, measure.key)] = value
     return values, problems
 
 

@@ -268,12 +268,7 @@ class ReportFormat:
     @property
     def figure_sections(self) -> dict[str, tuple[Measure, ...]]:
         """figures.yml section → the measures it must give (every figure row of table 二)."""
-        return {
-            item.key: block.measures
-            for block in self.proactive
-            for item in block.items
-            if not item.from_documents
-        }
+        return {item.key: block.measures for block in self.proactive for item in block.items if not item.from_documents}
 
 
 FORMATS: dict[str, ReportFormat] = {
@@ -285,11 +280,17 @@ FORMATS: dict[str, ReportFormat] = {
         (
             ProactiveBlock(
                 "第二十条第（一）项",
-                (Measure("issued", "本年制发件数"), Measure("repealed", "本年废止件数"), Measure("in_force", "现行有效件数")),
+                (
+                    Measure("issued", "本年制发件数"),
+                    Measure("repealed", "本年废止件数"),
+                    Measure("in_force", "现行有效件数"),
+                ),
                 (Item("regulation", "规章", True), Item("normative", "行政规范性文件", True)),
             ),
             ProactiveBlock("第二十条第（五）项", _DECISIONS_2021, (Item("licensing", "行政许可"),)),
-            ProactiveBlock("第二十条第（六）项", _DECISIONS_2021, (Item("penalty", "行政处罚"), Item("coercion", "行政强制"))),
+            ProactiveBlock(
+                "第二十条第（六）项", _DECISIONS_2021, (Item("penalty", "行政处罚"), Item("coercion", "行政强制"))
+            ),
             ProactiveBlock(
                 "第二十条第（八）项",
                 (Measure("amount", "本年收费金额（单位：万元）", "amount"),),
@@ -305,7 +306,11 @@ FORMATS: dict[str, ReportFormat] = {
         (
             ProactiveBlock(
                 "第二十条第（一）项",
-                (Measure("made", "本年新制作数量"), Measure("published", "本年新公开数量"), Measure("public_total", "对外公开总数量")),
+                (
+                    Measure("made", "本年新制作数量"),
+                    Measure("published", "本年新公开数量"),
+                    Measure("public_total", "对外公开总数量"),
+                ),
                 (Item("regulation", "规章", True), Item("normative", "规范性文件", True)),
             ),
             ProactiveBlock(
@@ -313,7 +318,9 @@ FORMATS: dict[str, ReportFormat] = {
                 _PROJECTS_2019,
                 (Item("licensing", "行政许可"), Item("other_services", "其他对外管理服务事项")),
             ),
-            ProactiveBlock("第二十条第（六）项", _PROJECTS_2019, (Item("penalty", "行政处罚"), Item("coercion", "行政强制"))),
+            ProactiveBlock(
+                "第二十条第（六）项", _PROJECTS_2019, (Item("penalty", "行政处罚"), Item("coercion", "行政强制"))
+            ),
             ProactiveBlock("第二十条第（八）项", _PROJECTS_2019[:2], (Item("fees", "行政事业性收费"),)),
             ProactiveBlock(
                 "第二十条第（九）项",

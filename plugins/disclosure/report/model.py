@@ -118,7 +118,9 @@ class Table:
             if block.has_row(row_key):
                 index = block.column_index(column_key)
                 rows = tuple(
-                    replace(row, cells=row.cells[:index] + (cell,) + row.cells[index + 1 :]) if row.key == row_key else row
+                    replace(row, cells=row.cells[:index] + (cell,) + row.cells[index + 1 :])
+                    if row.key == row_key
+                    else row
                     for row in block.rows
                 )
                 block = replace(block, rows=rows)

@@ -45,7 +45,9 @@ def fill_narrative(
             name = match.group(1)
             if not NAME.match(name):
                 problems.append(
-                    ReportProblem(path, line, None, f'malformed placeholder "{match.group(0)}"; expected {{{{ dotted.name }}}}')
+                    ReportProblem(
+                        path, line, None, f'malformed placeholder "{match.group(0)}"; expected {{{{ dotted.name }}}}'
+                    )
                 )
                 return match.group(0)
             found, value = lookup(report.values, name)
@@ -53,9 +55,15 @@ def fill_narrative(
                 return format_value(value)
             if isinstance(value, dict):
                 choices = ", ".join(f"{name}.{key}" for key in sorted(value))
-                problems.append(ReportProblem(path, line, None, f'placeholder "{name}" names a group, not a value; use one of {choices}'))
+                problems.append(
+                    ReportProblem(
+                        path, line, None, f'placeholder "{name}" names a group, not a value; use one of {choices}'
+                    )
+                )
             else:
-                problems.append(ReportProblem(path, line, None, f'unknown placeholder "{name}"{_suggest(report.values, name)}'))
+                problems.append(
+                    ReportProblem(path, line, None, f'unknown placeholder "{name}"{_suggest(report.values, name)}')
+                )
             return match.group(0)
 
         lines[index] = PLACEHOLDER.sub(replace, text)

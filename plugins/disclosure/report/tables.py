@@ -48,6 +48,37 @@ def _cell(records: Iterable[T], rule: Callable[[T], bool], source: str) -> Cell:
     return Cell(len(ids), ids, 0, source)
 
 
+ApplicationRule = Callable[[Application], bool]
+CaseRule = Callable[[Case], bool]
+
+
+def _in_result_row(key: str, fmt: ReportFormat, start: date, end: date) -> ApplicationRule:
+    """Closed within [start, end] with the result (and ground) of row ``key``."""
+
+    def rule(a: Application) -> bool:
+        return a.closed is not None and start <= a.closed <= end and result_key(a, fmt) == key
+
+    return rule
+
+
+def _of_applicant(code: str, rule: ApplicationRule) -> ApplicationRule:
+    """``rule``, restricted to one applicant type."""
+
+    def restricted(a: Application) -> bool:
+        return a.applicant.code == code and rule(a)
+
+    return restricted
+
+
+def _concluded_as(outcome: str, end: date) -> CaseRule:
+    """Concluded on or before ``end`` with ``outcome``."""
+
+    def rule(c: Case) -> bool:
+        return c.closed is not None and c.closed <= end and c.outcome == outcome
+
+    return rule
+
+
 def result_key(application: Application, fmt: ReportFormat) -> str:
     """The table 三 row key an application closed in the year is counted in."""
     group = application.result
@@ -66,24 +97,25 @@ def applications_columns() -> tuple[Column, ...]:
 def compute_applications_table(fmt: ReportFormat, year: int, rows: list[Application], source: str) -> Table:
     """Table 三 of ``year`` from the register rows of ``year``."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    rules: list[tuple[str, tuple[str, ...], Callable[[Application], bool]]] = [
+    rules: list[tuple[str, tuple[str, ...], ApplicationRule]] = [
         ("received", (RECEIVED_LABEL,), lambda a: start <= a.received <= end),
         ("carried_over", (CARRIED_OVER_LABEL,), lambda a: a.received < start),
     ]
     for key, labels in result_rows(fmt):
-        rules.append(
-            (key, labels, lambda a, key=key: a.closed is not None and start <= a.closed <= end and result_key(a, fmt) == key)
+        rules.append((key, labels, _in_result_row(key, fmt, start, end)))
+    rules.append(
+        (
+            "results.total",
+            (RESULTS_LABEL, RESULTS_TOTAL_LABEL),
+            lambda a: a.closed is not None and start <= a.closed <= end,
         )
-    rules.append(("results.total", (RESULTS_LABEL, RESULTS_TOTAL_LABEL), lambda a: a.closed is not None and start <= a.closed <= end))
+    )
     rules.append(("carried_forward", (CARRIED_FORWARD_LABEL,), lambda a: a.closed is None or a.closed > end))
 
     columns = applications_columns()
     table_rows = []
     for key, labels, rule in rules:
-        cells = [
-            _cell(rows, lambda a, code=applicant.code, rule=rule: a.applicant.code == code and rule(a), source)
-            for applicant in APPLICANT_TYPES
-        ]
+        cells = [_cell(rows, _of_applicant(applicant.code, rule), source) for applicant in APPLICANT_TYPES]
         cells.append(_cell(rows, rule, source))
         table_rows.append(Row(key, labels, tuple(cells)))
     block = Block(None, TABLE3_CORNER, columns, tuple(table_rows))
@@ -106,7 +138,7 @@ def compute_cases_table(year: int, cases: list[Case], source: str) -> Table:
     for kind in CASE_KINDS:
         of_kind = [c for c in cases if c.kind.code == kind.code]
         for code, _ in CASE_OUTCOMES:
-            cells.append(_cell(of_kind, lambda c, code=code: c.closed is not None and c.closed <= end and c.outcome == code, source))
+            cells.append(_cell(of_kind, _concluded_as(code, end), source))
         cells.append(_cell(of_kind, lambda c: c.closed is None or c.closed > end, source))
         cells.append(_cell(of_kind, lambda c: True, source))
     block = Block(None, None, cases_columns(), (Row("cases", (), tuple(cells)),))
@@ -129,7 +161,8 @@ def compute_proactive_table(
                 cells = tuple(document_cells[item.key][m.key] for m in spec.measures)
             else:
                 cells = tuple(
-                    Cell(figures[(item.key, m.key)], (), 0, f"{figures_source}: {item.key}.{m.key}", traced=False) for m in spec.measures
+                    Cell(figures[(item.key, m.key)], (), 0, f"{figures_source}: {item.key}.{m.key}", traced=False)
+                    for m in spec.measures
                 )
             rows.append(Row(item.key, (item.label,), cells))
         blocks.append(Block(spec.heading, spec.corner, columns, tuple(rows)))

@@ -48,7 +48,9 @@ def _set(tree: dict[str, Any], path: list[str], value: Any) -> None:
     tree[path[-1]] = value
 
 
-def placeholder_values(year: int, fmt: ReportFormat, proactive: Table, applications: Table, cases: Table) -> dict[str, Any]:
+def placeholder_values(
+    year: int, fmt: ReportFormat, proactive: Table, applications: Table, cases: Table
+) -> dict[str, Any]:
     """The nested mapping of placeholder values (see the module docstring for the names)."""
     values: dict[str, Any] = {"year": year, "previous_year": year - 1, "format": fmt.code}
     for block in proactive.blocks:
@@ -74,7 +76,11 @@ def placeholder_values(year: int, fmt: ReportFormat, proactive: Table, applicati
         _set(values, ["reconsideration", outcome], case_values[f"reconsideration.{outcome}"])
         for kind in ("direct", "after_review"):
             _set(values, ["litigation", kind, outcome], case_values[f"{kind}.{outcome}"])
-        _set(values, ["litigation", outcome], int(case_values[f"direct.{outcome}"]) + int(case_values[f"after_review.{outcome}"]))
+        _set(
+            values,
+            ["litigation", outcome],
+            int(case_values[f"direct.{outcome}"]) + int(case_values[f"after_review.{outcome}"]),
+        )
     return values
 
 

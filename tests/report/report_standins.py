@@ -1,4 +1,8 @@
-"""Shared fixtures for the annual-report tests: stand-in documents and corpus folders.
+"""Stand-ins for the core's documents and corpus, and fixtures, for the annual-report tests.
+
+There is deliberately no ``conftest.py`` here: other test folders import their
+``conftest`` by name, and a second module of that name would shadow theirs.  Test
+modules import the fixtures they use from this module instead.
 
 The stand-ins have the attributes of the core's ``Document``/``Version``/``Corpus``
 that the report reads, and a status function with ``status_on``'s signature driven
@@ -74,7 +78,13 @@ def stand_in_status_on(corpus: Any, doc: StandInDocument, as_of: date) -> Simple
     return SimpleNamespace(status=SimpleNamespace(value=status), reason="", since=None, by=None)
 
 
-def document(ident: str, doc_type: str, versions: list[tuple[date | None, date, bool]], timeline: list[tuple[date, str]], issuers: tuple[str, ...] = ("演示局",)) -> StandInDocument:
+def document(
+    ident: str,
+    doc_type: str,
+    versions: list[tuple[date | None, date, bool]],
+    timeline: list[tuple[date, str]],
+    issuers: tuple[str, ...] = ("演示局",),
+) -> StandInDocument:
     """A stand-in document; ``versions`` are (written, published, public) triples."""
     return StandInDocument(
         ident,
@@ -94,28 +104,32 @@ def small_corpus() -> StandInCorpus:
         (
             document("reg-new", "regulation", [(D(2025, 2, 20), D(2025, 3, 1), True)], [(D(2025, 5, 1), "effective")]),
             document(
-                "reg-old", "regulation", [(D(2019, 5, 20), D(2019, 6, 1), True)],
+                "reg-old",
+                "regulation",
+                [(D(2019, 5, 20), D(2019, 6, 1), True)],
                 [(D(2019, 7, 1), "effective"), (D(2025, 5, 1), "repealed")],
             ),
             document("norm-a", "normative", [(D(2025, 1, 20), D(2025, 2, 1), False)], [(D(2025, 2, 1), "effective")]),
             document(
-                "norm-b", "normative", [(D(2020, 3, 1), D(2020, 3, 5), True)],
+                "norm-b",
+                "normative",
+                [(D(2020, 3, 1), D(2020, 3, 5), True)],
                 [(D(2020, 4, 1), "effective"), (D(2025, 1, 1), "expired")],
             ),
             document("norm-c", "normative", [(D(2025, 12, 10), D(2025, 12, 15), True)], [(D(2026, 1, 1), "effective")]),
-            document("norm-d", "normative", [(D(2018, 4, 2), D(2018, 4, 9), True)], [(D(2018, 5, 1), "partially_invalid")]),
             document(
-                "norm-e", "normative", [(D(2016, 9, 25), D(2016, 9, 29), True)], [(D(2016, 9, 29), "effective")],
+                "norm-d", "normative", [(D(2018, 4, 2), D(2018, 4, 9), True)], [(D(2018, 5, 1), "partially_invalid")]
+            ),
+            document(
+                "norm-e",
+                "normative",
+                [(D(2016, 9, 25), D(2016, 9, 29), True)],
+                [(D(2016, 9, 29), "effective")],
                 issuers=("国务院",),
             ),
             document("notice-x", "notice", [(D(2025, 3, 1), D(2025, 3, 1), True)], [(D(2025, 3, 1), "effective")]),
         )
     )
-
-
-@pytest.fixture
-def corpus() -> StandInCorpus:
-    return small_corpus()
 
 
 @pytest.fixture
@@ -125,7 +139,9 @@ def build() -> Callable[..., Any]:
 
     def run(name: str, year: int = 2025, as_of: date = D(2026, 1, 20), corpus: Any = None) -> Any:
         data_dir = CORPORA / name if name else ANNUAL
-        return build_annual_report(year, corpus if corpus is not None else small_corpus(), data_dir, as_of, status_on=stand_in_status_on)
+        return build_annual_report(
+            year, corpus if corpus is not None else small_corpus(), data_dir, as_of, status_on=stand_in_status_on
+        )
 
     return run
 

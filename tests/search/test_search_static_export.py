@@ -1,0 +1,167 @@
+"""Static export: determinism, same results as search(), small downloads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from disclosure_search.index import build_index, search
+from disclosure_search.static_export import export_static, fnv1a32
+from disclosure_search.static_lookup import StaticSearch
+from search_fixtures import NODE, RECORDS, changed, node_eval, run_client, synthetic_records
+
+REQUESTS: list[dict[str, Any]] = [
+    {"q": q}
+    for q in [
+        "495号", "〔2022〕495", "[2022] No. 495", "示知办函字(2022)495号", "902号", "知識產權公共服務",
+        "智慧財產權", "政务公开工作要点", "公开", "产权", "节", "Key Points Disclosure", "IPv6",
+        "窗口服务规范", "一窗通办", "互联网+政务服务", "专利代理", "没有这样的词", "服务热线",
+    ]
+] + [
+    {"q": "规范", "type": "normative"},
+    {"q": "规范", "status": "repealed"},
+    {"q": "规范", "inforce": True},
+    {"q": "政务公开", "year": "2019"},
+    {"q": "方案", "issuer": "示例知识产权局公共服务司"},
+    {"q": "窗口", "sort": "date"},
+    {"q": "知识产权", "sort": "date", "type": "normative", "inforce": True},
+    {"q": "", "type": "keypoints"},
+    {"q": ""},
+]
+
+
+def python_search(index_dir: Path, req: dict[str, Any]) -> list[tuple[str, float, str]]:
+    hits = search(
+        index_dir, req["q"], type=req.get("type"), status=req.get("status"), year=req.get("year"),
+        issuer=req.get("issuer"), in_force_only=req.get("inforce", False), sort=req.get("sort", "relevance"),
+    )
+    return [(h.id, h.score, h.snippet) for h in hits]
+
+
+def static_search(client: StaticSearch, req: dict[str, Any]) -> list[tuple[str, float, str]]:
+    hits = client.search(
+        req["q"], type=req.get("type"), status=req.get("status"), year=req.get("year"),
+        issuer=req.get("issuer"), in_force_only=req.get("inforce", False), sort=req.get("sort", "relevance"),
+    )
+    return [(h["id"], h["score"], h["snippet"]) for h in hits]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("export")
+    build_index(RECORDS, base / "ix")
+    export_static(base / "ix", base / "site" / "search")
+    return base / "ix", base / "site" / "search"
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_export_layout(exported: tuple[Path, Path]) -> None:
+    _, out = exported
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["docs"] == len(RECORDS)
+    assert sorted(p.name for p in (out / "t").iterdir()) == sorted(f"{k}.json" for k in range(meta["shards"]))
+    assert len(list((out / "d").iterdir())) == len(RECORDS)
+    assert meta["filters"]["type"]["keypoints"] == 2
+    assert (out / "search.js").is_file()
+    doc = json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))
+    assert doc["id"] == "draft-credit"  # ordinal 0 is the newest document
+    assert set(doc) >= {"title", "url", "doc_number", "published", "status", "type", "issuers", "excerpt"}
+    norm = json.loads((out / "norm.json").read_text(encoding="utf-8"))
+    assert norm["chars"]["權"] == "权" and norm["phrases"]["智慧财产权"] == "知识产权"
+
+
+def test_python_static_lookup_equals_search(exported: tuple[Path, Path]) -> None:
+    ix, out = exported
+    for req in REQUESTS:
+        client = StaticSearch.from_folder(out)
+        assert static_search(client, req) == python_search(ix, req), req
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_search_js_equals_search(exported: tuple[Path, Path]) -> None:
+    ix, out = exported
+    results = run_client(out, REQUESTS)
+    for req, got in zip(REQUESTS, results):
+        js = [(h["id"], h["score"], h["snippet"]) for h in got["hits"]]
+        assert js == python_search(ix, req), req
+
+
+def test_two_exports_are_byte_identical(tmp_path: Path) -> None:
+    build_index(RECORDS, tmp_path / "a")
+    build_index(list(reversed(RECORDS)), tmp_path / "b")
+    export_static(tmp_path / "a", tmp_path / "out-a")
+    export_static(tmp_path / "b", tmp_path / "out-b")
+    assert read_tree(tmp_path / "out-a") == read_tree(tmp_path / "out-b")
+    export_static(tmp_path / "a", tmp_path / "out-a")  # re-export over the old files
+    assert read_tree(tmp_path / "out-a") == read_tree(tmp_path / "out-b")
+
+
+def test_incremental_index_exports_like_a_fresh_one(tmp_path: Path) -> None:
+    build_index(RECORDS, tmp_path / "fresh")
+    build_index([changed(r, text=r.text + "临时改动") for r in RECORDS[:6]] + RECORDS[7:], tmp_path / "inc")
+    build_index(RECORDS, tmp_path / "inc")
+    export_static(tmp_path / "fresh", tmp_path / "out-a")
+    export_static(tmp_path / "inc", tmp_path / "out-b")
+    assert read_tree(tmp_path / "out-a") == read_tree(tmp_path / "out-b")
+
+
+@pytest.fixture(scope="module")
+def big_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("big")
+    build_index(synthetic_records(400), base / "ix")
+    stats = export_static(base / "ix", base / "search")
+    assert stats.shards >= 16
+    return base / "ix", base / "search"
+
+
+BIG_QUERIES = ["知识产权公共服务", "〔2013〕17号", "专利费用减缴", "一窗通办", "窗口"]
+
+
+def test_a_query_downloads_a_small_part_of_the_export(big_export: tuple[Path, Path]) -> None:
+    ix, out = big_export
+    total = sum(len(b) for b in read_tree(out).values())
+    for query in BIG_QUERIES:
+        client = StaticSearch.from_folder(out)
+        hits = client.search(query, limit=10)
+        assert [h["id"] for h in hits] == [h.id for h in search(ix, query, limit=10)]
+        shards = [name for name in client.fetched if name.startswith("t/")]
+        docs = [name for name in client.fetched if name.startswith("d/")]
+        assert len(docs) == len(hits) <= 10  # records only of the results shown
+        assert client.bytes_fetched < total / 10, (query, client.bytes_fetched, total)
+        assert len(shards) <= len(client.fetched)
+
+
+def test_filters_download_no_corpus_metadata(big_export: tuple[Path, Path]) -> None:
+    _, out = big_export
+    client = StaticSearch.from_folder(out)
+    hits = client.search("", type="keypoints", limit=5)
+    assert len(hits) == 5
+    fetched = sorted(client.fetched)
+    assert [n for n in fetched if n.startswith("t/")] and len([n for n in fetched if n.startswith("d/")]) == 5
+    assert "norm.json" not in fetched  # no Chinese in the query
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_search_js_on_a_multi_shard_export(big_export: tuple[Path, Path]) -> None:
+    ix, out = big_export
+    requests = [{"q": q, "limit": 10} for q in BIG_QUERIES] + [{"q": "窗口", "sort": "date", "limit": 10}]
+    results = run_client(out, requests)
+    for req, got in zip(requests, results):
+        expected = [(h.id, h.score) for h in search(ix, req["q"], sort=req.get("sort", "relevance"), limit=10)]
+        assert [(h["id"], h["score"]) for h in got["hits"]] == expected, req
+        python_client = StaticSearch.from_folder(out)
+        python_client.search(req["q"], sort=req.get("sort", "relevance"), limit=10)
+        assert got["bytes"] == python_client.bytes_fetched
+        assert sorted(got["files"]) == sorted(python_client.fetched)
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_fnv_hash_is_the_same_in_javascript() -> None:
+    terms = ["知识", "no:495", "2022-495", "~type:normative", "~issuer:国家知识产权局", "𠀀字", "ipv6"]
+    assert node_eval("return input.map(search.fnv1a32);", terms) == [fnv1a32(t) for t in terms]
