@@ -162,6 +162,16 @@ def cmd_number(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from disclosure import ledger
+
+    if args.ledger_command == "record":
+        return ledger.run_record(Path(args.content), Path(args.ledger), _as_of(args), config=_config(args),
+                                 corrections=args.correction, withdrawals=args.withdraw, git=not args.no_git)
+    return ledger.run_verify(Path(args.content), Path(args.ledger), _as_of(args), config=_config(args),
+                             git=args.git, fmt=args.format, head=args.head, strict=args.strict)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from disclosure.report.__main__ import main as report_main
 
@@ -236,6 +246,23 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=cmd_repeal)
 
     sub.add_parser("number", parents=[common], help="write generated index numbers into the files").set_defaults(func=cmd_number)
+    ledger = sub.add_parser("ledger", help="the disclosure ledger: `ledger record` (editors), `ledger verify` (auditors)")
+    ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True, metavar="record|verify")
+    ledger_options = argparse.ArgumentParser(add_help=False, parents=[common])
+    ledger_options.add_argument("--ledger", default="ledger/ledger.jsonl", help="ledger file (default: ledger/ledger.jsonl)")
+    rec = ledger_sub.add_parser("record", parents=[ledger_options], help="append the events the content shows and the ledger lacks")
+    rec.add_argument("--correction", action="append", default=[], metavar='ID[#vN]="note"',
+                     help="record a change of a published text, with the editor's note")
+    rec.add_argument("--withdraw", action="append", default=[], metavar='ID[#vN]="reason"',
+                     help="record the removal of a published document from the site")
+    rec.add_argument("--no-git", action="store_true", help="do not look up commits")
+    ver = ledger_sub.add_parser("verify", parents=[ledger_options], help="the auditor's check (exit 0 only when everything holds)")
+    ver.add_argument("--git", action="store_true", help="also replay the content's git history")
+    ver.add_argument("--format", choices=("text", "json"), default="text")
+    ver.add_argument("--head", help="the head hash shown on the site, to detect removed trailing entries")
+    ver.add_argument("--strict", action="store_true", help="the auditor's findings (late interpretations, expiring documents) fail too")
+    ledger.set_defaults(func=cmd_ledger)
+
     report = sub.add_parser("report", parents=[common], help="compute the annual disclosure report of YEAR (tables, JSON, narrative)")
     report.add_argument("year", type=int)
     report.add_argument("--out", help="folder for the CSV/JSON/Markdown (default: OUTPUT/annual-report/YEAR)")

@@ -19,7 +19,6 @@ and ``ledger_views`` for what the site shows.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -353,7 +352,7 @@ def run_record(content: Path, ledger: Path, as_of: date, *, config: Any = None, 
 
 
 def run_verify(content: Path, ledger: Path, as_of: date, *, config: Any = None, git: bool = False, fmt: str = "text",
-               head: str | None = None, out: TextIO | None = None) -> int:
+               head: str | None = None, strict: bool = False, out: TextIO | None = None) -> int:
     """``ledger verify``: print the report (text or JSON); exit 0 only when everything holds."""
     from .corpus import load_corpus
 
@@ -363,37 +362,4 @@ def run_verify(content: Path, ledger: Path, as_of: date, *, config: Any = None, 
     report = verify(loaded.corpus, Path(ledger), as_of, git=git, config=config, expected_head=head,
                     content_problems=content_errors)
     print(report.to_json() if fmt == "json" else report.format_text(), file=out)
-    return 0 if report.ok else 1
-
-
-def cli(argv: list[str], *, content: Path = Path("content"), ledger: Path = Path("ledger/ledger.jsonl"),
-        config: Any = None, out: TextIO | None = None, environ: Mapping[str, str] | None = None) -> int:
-    """``ledger record`` / ``ledger verify`` as a stand-alone command line (publish.py may use run_* instead)."""
-    from .config import resolve_as_of
-
-    parser = argparse.ArgumentParser(prog="publish.py ledger", description="The disclosure ledger (公开台账).")
-    parser.add_argument("--content", type=Path, default=content, help="content folder (default: %(default)s)")
-    parser.add_argument("--ledger", type=Path, default=ledger, help="ledger file (default: %(default)s)")
-    parser.add_argument("--as-of", help="date YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today in UTC)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    rec = commands.add_parser("record", help="append the events the content shows and the ledger lacks")
-    rec.add_argument("--correction", action="append", default=[], metavar='ID[#vN]="note"',
-                     help="record a change of a published text, with the editor's note")
-    rec.add_argument("--withdraw", action="append", default=[], metavar='ID[#vN]="reason"',
-                     help="record the removal of a published document from the site")
-    rec.add_argument("--no-git", action="store_true", help="do not look up commits")
-    ver = commands.add_parser("verify", help="the auditor's check (exit 0 only when everything holds)")
-    ver.add_argument("--git", action="store_true", help="also replay the content's git history")
-    ver.add_argument("--format", choices=("text", "json"), default="text")
-    ver.add_argument("--head", help="the head hash shown on the site, to detect removed trailing entries")
-    args = parser.parse_args(argv)
-    out = out or sys.stdout
-    try:
-        as_of = resolve_as_of(args.as_of, os.environ if environ is None else environ)
-    except ValueError as error:
-        print(error, file=out)
-        return 2
-    if args.command == "record":
-        return run_record(args.content, args.ledger, as_of, config=config, corrections=args.correction,
-                          withdrawals=args.withdraw, git=not args.no_git, out=out)
-    return run_verify(args.content, args.ledger, as_of, config=config, git=args.git, fmt=args.format, head=args.head, out=out)
+    return 0 if (report.strict_ok if strict else report.ok) else 1

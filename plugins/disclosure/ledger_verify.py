@@ -33,6 +33,10 @@ class Finding(Problem):
     detail: str = ""
 
 
+AUDIT_CODES = frozenset({"interpretation", "expiry"})
+"""Findings about the content itself, shown to the auditor; fatal only with --strict."""
+
+
 @dataclass
 class VerifyReport:
     ledger: str
@@ -45,7 +49,14 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        """Everything holds: no error and no warning (information is never fatal)."""
+        """Everything the ledger answers for holds: no error and no warning outside the
+        auditor's findings about the content (同步解读, 清理), which fail only ``strict_ok``."""
+        return not any(f.severity in (Severity.ERROR, Severity.WARNING) and f.code not in AUDIT_CODES
+                       for f in self.findings)
+
+    @property
+    def strict_ok(self) -> bool:
+        """Everything holds, the auditor's findings included (``verify --strict``)."""
         return not any(f.severity in (Severity.ERROR, Severity.WARNING) for f in self.findings)
 
     @property
@@ -62,6 +73,7 @@ class VerifyReport:
             "ledger": self.ledger,
             "as_of": self.as_of.isoformat(),
             "ok": self.ok,
+            "strict_ok": self.strict_ok,
             "integrity_ok": self.integrity_ok,
             "head": self.head,
             "entries": self.entries,

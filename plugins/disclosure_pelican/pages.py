@@ -165,6 +165,7 @@ class SiteModel:
         self.statuses: dict[str, Effectiveness] = {doc.id: status_on(self.public, doc, self.as_of) for doc in self.public}
         self.listings: dict[str, list[Listing]] = self._listings()
         self._pages: list[Page] | None = None
+        self._file_names: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ helpers
     def type_label(self, doc_type: DocType) -> str:
@@ -228,8 +229,10 @@ class SiteModel:
     @property
     def file_names(self) -> frozenset[str]:
         """Every file this build writes (pages, feeds, sitemap, data), plus pages other plugins declare."""
-        names = {page.name for page in self.pages} | set(self.feed_names()) | set(DATA_FILES) | {SITEMAP}
-        return frozenset(names | self.extra_pages)
+        if self._file_names is None:
+            names = {page.name for page in self.pages} | set(self.feed_names()) | set(DATA_FILES) | {SITEMAP}
+            self._file_names = frozenset(names | self.extra_pages)
+        return self._file_names
 
     def has_page(self, name: str) -> bool:
         """True when ``name`` will exist in the output: templates link to optional pages only then."""
@@ -405,7 +408,7 @@ class SiteModel:
     def compare_page(self, doc: Document, old: Version, new: Version) -> Page:
         """Version ``new`` against ``old``, compared as the text reads (Markdown marks removed)."""
         ops = diff_ops(plain_text(old.body), plain_text(new.body))
-        page = Page(f"documents/{doc.id}/v{new.number}/compare/index.html", "compare", lastmod=new.published)
+        page = Page(f"documents/{doc.id}/v{new.number}/compare/index.html", "compare", lastmod=new.published, in_sitemap=False)
         page.context.update({
             "doc": doc, "old": old, "new": new, "stats": diff_stats(ops),
             "diff_html": Markup(diff_html(ops, inserted_label=self.labels["inserted"], deleted_label=self.labels["deleted"])),

@@ -1,8 +1,9 @@
-"""10,000 documents: record, verify and the public view stay fast (no quadratic scans, no file reads)."""
+"""10,000 documents: record, verify and the public view stay correct at scale.
+
+How fast they are is measured by bench/ledger_scale.py, not asserted here."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,21 +40,11 @@ def test_ten_thousand_documents(tmp_path) -> None:
     corpus = big_corpus()
     as_of = date(2020, 1, 1)
     ledger = tmp_path / "ledger.jsonl"
-    started = time.perf_counter()
     result = record(corpus, ledger, as_of, git=False)
-    recorded = time.perf_counter() - started
     assert result.ok and len(result.new_entries) == 10000 + 500
-    started = time.perf_counter()
     report = verify(corpus, ledger, as_of)
-    verified = time.perf_counter() - started
     assert report.ok, report.format_text()[:2000]
     assert report.counts["register"]["ledger"] == {"current": 4500, "repealed": 500, "expired": 0, "withdrawn": 0, "total": 5000}
-    started = time.perf_counter()
     view = public_view(corpus, corpus.public(as_of), read_ledger(ledger).entries, as_of)
-    viewed = time.perf_counter() - started
     assert len(view["rows"]) == 10000
-    started = time.perf_counter()
     assert record(corpus, ledger, as_of, git=False).new_entries == []
-    again = time.perf_counter() - started
-    # linear work is about a second each on a quiet machine (the bound leaves room for a busy CI); a quadratic scan would take minutes
-    assert max(recorded, verified, viewed, again) < 30.0, (recorded, verified, viewed, again)

@@ -1,0 +1,332 @@
+#!/usr/bin/env python3
+"""Benchmark: plain Pelican vs our build, rebuilds and checks, side by side.
+
+    .venv/bin/python bench/run.py                                  # 1,000, 5,000 and 10,000 documents, 3 repeats
+    .venv/bin/python bench/run.py --counts 200 --repeat 1          # quick run (under a minute)
+
+For each count it generates the corpus twice from the same plan (our format, and
+the same published text as plain-Pelican articles), then measures, interleaved in
+each repeat: (a) plain Pelican with its default theme and caching off, (b) our
+full ``publish.py build``, (c) our rebuild after editing one document's body and
+after editing its metadata (title), (d) ``publish.py check`` of the whole corpus,
+(e) the check after one file changed (a single-file mode when ``check`` has one;
+otherwise the full check, and the table says so), and (f) the peak RSS of each
+process (``os.wait4`` rusage of the child).  It prints medians and ratios as
+Markdown and saves them to ``bench/out/results.md`` (raw numbers in
+``results.json``).  Performance goals live here, never in timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import generate_corpus  # noqa: E402
+from sentences import SentenceBank  # noqa: E402
+
+PLAIN_SETTINGS = '''# Plain Pelican: default theme (notmyidea), default outputs (feeds, tags,
+# categories, authors, archives), no pagination; only caching is switched off.
+SITENAME = "Plain Pelican benchmark"
+SITEURL = ""
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+'''
+
+GOALS = {
+    "ratio": 1.0,          # our full build / plain Pelican
+    "rebuild": 0.05,       # rebuild after one edit / our full build
+    "rss_mib": 1024,       # peak RSS of the full build of the largest corpus
+    "check": 0.2,          # full check / our full build
+    "check_one_s": 1.0,    # check after one changed file, seconds
+    "growth": 1.0,         # (t_large / t_small) / (n_large / n_small): 1.0 is linear
+}
+
+
+@dataclass
+class Run:
+    """One measured process."""
+
+    wall: float
+    cpu: float
+    rss_mib: float
+    code: int
+    load: float
+    """1-minute load average when the run started (other work on the machine)."""
+
+
+def python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def measure(cmd: list[str], log: Path) -> Run:
+    """Run ``cmd`` with its output in ``log``; wall time, CPU time and peak RSS of the child."""
+    load = os.getloadavg()[0]
+    with open(log, "ab") as out:
+        out.write(f"\n$ {' '.join(cmd)}\n".encode())
+        out.flush()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, load)
+
+
+def tail(log: Path, lines: int = 15) -> str:
+    return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def single_file_check_args(py: str) -> list[str] | None:
+    """How ``check`` takes one file, when its usage shows a positional path; None otherwise."""
+    usage = subprocess.run([py, "publish.py", "check", "--help"], cwd=ROOT, capture_output=True, text=True).stdout
+    first = usage.split("\n\n", 1)[0]
+    if re.search(r"\[(PATHS?|FILES?)\b|\b(PATHS?|FILES?) \[", first):
+        return []
+    for flag in ("--file", "--files", "--only", "--changed"):
+        if flag in usage:
+            return [flag]
+    return None
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.out: Path = args.out.resolve()
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.py = python()
+        pelican = ROOT / ".venv" / "bin" / "pelican"
+        self.pelican = [str(pelican)] if pelican.exists() else [self.py, "-m", "pelican"]
+        self.settings = self.out / "pelicanconf-plain.py"
+        self.settings.write_text(PLAIN_SETTINGS, encoding="utf-8")
+        self.single = single_file_check_args(self.py)
+        self.results: dict[int, dict] = {}
+        self.log = self.out / "run.log"
+        self.log.write_text("", encoding="utf-8")
+
+    # ------------------------------------------------------------ corpora
+    def corpora(self, count: int) -> tuple[Path, Path, dict]:
+        ours = self.out / f"corpus-{count}-s{self.args.seed}"
+        plain = self.out / f"pelican-{count}-s{self.args.seed}"
+        start = time.perf_counter()
+        bank = SentenceBank(use_seeds=not self.args.no_seeds)
+        docs = generate_corpus.Generator(count, self.args.seed, bank).generate()
+        manifest = {"count": count, "seed": self.args.seed, "as_of": generate_corpus.AS_OF.isoformat(),
+                    "sentences": bank.source, "sentences_digest": bank.digest, **generate_corpus.summary(docs)}
+        files, size = generate_corpus.write_corpus(docs, ours, False, {**manifest, "format": "disclosure"})
+        plain_files, plain_size = generate_corpus.write_corpus(docs, plain, True, {**manifest, "format": "pelican"})
+        manifest.update(files=files, bytes=size, plain_files=plain_files, plain_bytes=plain_size,
+                        generate_s=time.perf_counter() - start)
+        print(f"[{count}] generated {files} files ({size / 1e6:.1f} MB) and {plain_files} plain-Pelican articles "
+              f"in {manifest['generate_s']:.1f} s; sentences: {bank.source}", flush=True)
+        return ours, plain, manifest
+
+    # ------------------------------------------------------------ commands
+    def ours(self, *args: str) -> list[str]:
+        return [self.py, "publish.py", *args, "--as-of", self.args.as_of]
+
+    def run_one(self, label: str, cmd: list[str], expect_ok: bool = True) -> Run:
+        run = measure(cmd, self.log)
+        status = "" if run.code == 0 else f"  EXIT {run.code}"
+        print(f"    {label:<22} {run.wall:7.2f} s wall {run.cpu:7.2f} s CPU {run.rss_mib:7.0f} MiB  (load {run.load:.1f}){status}",
+              flush=True)
+        if expect_ok and run.code != 0:
+            print(f"      last lines of {self.log}:\n" + "\n".join("      " + line for line in tail(self.log).splitlines()), flush=True)
+        return run
+
+    def bench_count(self, count: int) -> dict:
+        corpus, plain_corpus, manifest = self.corpora(count)
+        site_plain = self.out / f"site-plain-{count}"
+        site_ours = self.out / f"site-ours-{count}"
+        probe = corpus / manifest["probe"]
+        original = probe.read_bytes()
+        runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_meta", "check", "check_one")}
+        try:
+            for r in range(self.args.repeat):
+                print(f"[{count}] repeat {r + 1}/{self.args.repeat}", flush=True)
+                if not self.args.skip_plain:
+                    shutil.rmtree(site_plain, ignore_errors=True)
+                    runs["plain"].append(self.run_one("plain Pelican", [*self.pelican, str(plain_corpus), "-o", str(site_plain),
+                                                                         "-s", str(self.settings), "--ignore-cache", "-q"]))
+                shutil.rmtree(site_ours, ignore_errors=True)
+                runs["full"].append(self.run_one("our full build", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
+                runs["check"].append(self.run_one("check (all)", self.ours("check", "--content", str(corpus))))
+
+                text = original.decode("utf-8")
+                probe.write_bytes((text.rstrip("\n") + f"\n\n基准测试修改正文，第{r + 1}次。\n").encode("utf-8"))
+                runs["rebuild_body"].append(self.run_one("rebuild, body edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
+                if self.single is None:
+                    one = self.ours("check", "--content", str(corpus))
+                else:
+                    one = self.ours("check", "--content", str(corpus), *self.single, str(probe))
+                runs["check_one"].append(self.run_one("check, 1 file changed", one))
+
+                probe.write_bytes(re.sub(r'(?m)^(title: .*?)("?)$', lambda m: f"{m.group(1)}（修订{r + 1}）{m.group(2)}", text, count=1).encode("utf-8"))
+                runs["rebuild_meta"].append(self.run_one("rebuild, title edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
+                probe.write_bytes(original)
+        finally:
+            probe.write_bytes(original)
+        if not self.args.keep:
+            for path in (site_plain, site_ours):
+                shutil.rmtree(path, ignore_errors=True)
+        return {"manifest": manifest, "runs": {k: [asdict(x) for x in v] for k, v in runs.items()}}
+
+    # ------------------------------------------------------------ report
+    def report(self) -> str:
+        def med(count: int, key: str, field: str) -> float | None:
+            values = [run[field] for run in self.results[count]["runs"][key] if run["code"] == 0]
+            return statistics.median(values) if values else None
+
+        def peak(count: int, key: str) -> float | None:
+            values = [run["rss_mib"] for run in self.results[count]["runs"][key]]
+            return max(values) if values else None
+
+        def fmt(value: float | None, digits: int = 2) -> str:
+            return "—" if value is None else f"{value:.{digits}f}"
+
+        def ratio(a: float | None, b: float | None) -> str:
+            return "—" if a is None or b is None or b == 0 else f"{a / b:.2f}"
+
+        counts = sorted(self.results)
+        failed = {c: [k for k, v in self.results[c]["runs"].items() if any(run["code"] != 0 for run in v)] for c in counts}
+        lines = []
+        loads = [run["load"] for c in counts for v in self.results[c]["runs"].values() for run in v]
+        lines.append(f"# Benchmark results\n")
+        lines.append(f"{time.strftime('%Y-%m-%d %H:%M', time.localtime())}; {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
+                     f"seed {self.args.seed}, as of {self.args.as_of}, {self.args.repeat} repeat(s), medians; "
+                     f"1-min load average at the start of each run {min(loads, default=0):.1f}–{max(loads, default=0):.1f} "
+                     "(other work on the machine inflates wall time; CPU time is less sensitive to it).\n")
+        one_label = "check, one file" if self.single is not None else "check after one edit (no single-file mode: full check)"
+        for field, title in (("wall", "Wall-clock seconds"), ("cpu", "CPU seconds (user + system)")):
+            lines.append(f"## {title}\n")
+            lines.append(f"| documents | files (ours / plain) | plain Pelican | our full build | **ours / plain** | rebuild, body edit | **rebuild / full** "
+                         f"| rebuild, title edit | **rebuild / full** | check (all) | **check / full** | {one_label} |")
+            lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            for c in counts:
+                m = self.results[c]["manifest"]
+                full = med(c, "full", field)
+                row = [f"{c:,}", f"{m['files']:,} / {m['plain_files']:,}", fmt(med(c, "plain", field)), fmt(full),
+                       ratio(full, med(c, "plain", field)), fmt(med(c, "rebuild_body", field)), ratio(med(c, "rebuild_body", field), full),
+                       fmt(med(c, "rebuild_meta", field)), ratio(med(c, "rebuild_meta", field), full), fmt(med(c, "check", field)),
+                       ratio(med(c, "check", field), full), fmt(med(c, "check_one", field))]
+                lines.append("| " + " | ".join(row) + " |")
+            lines.append("")
+        lines.append("## Peak RSS (MiB, highest of the repeats)\n")
+        lines.append("| documents | plain Pelican | our full build | our rebuild | check (all) |")
+        lines.append("| ---: | ---: | ---: | ---: | ---: |")
+        for c in counts:
+            rebuild = max(filter(None, [peak(c, "rebuild_body"), peak(c, "rebuild_meta")]), default=None)
+            lines.append(f"| {c:,} | {fmt(peak(c, 'plain'), 0)} | {fmt(peak(c, 'full'), 0)} | {fmt(rebuild, 0)} | {fmt(peak(c, 'check'), 0)} |")
+        lines.append("")
+        if len(counts) > 1:
+            lines.append("## Growth (1.0 = linear; above 1.0 grows faster than the corpus)\n")
+            lines.append("| from → to | plain Pelican (wall / CPU) | our full build (wall / CPU) | check (wall / CPU) |")
+            lines.append("| --- | ---: | ---: | ---: |")
+            small = counts[0]
+            for c in counts[1:]:
+                cells = []
+                for key in ("plain", "full", "check"):
+                    parts = []
+                    for field in ("wall", "cpu"):
+                        a, b = med(small, key, field), med(c, key, field)
+                        parts.append("—" if a is None or b is None or a == 0 else f"{(b / a) / (c / small):.2f}")
+                    cells.append(" / ".join(parts))
+                lines.append(f"| {small:,} → {c:,} | " + " | ".join(cells) + " |")
+            lines.append("")
+        lines.append(self.goals(counts, med, peak))
+        bad = {c: k for c, k in failed.items() if k}
+        if bad:
+            lines.append("**Failed runs** (excluded from medians; see `bench/out/run.log`): "
+                         + "; ".join(f"{c:,} documents: {', '.join(k)}" for c, k in bad.items()) + "\n")
+        return "\n".join(lines)
+
+    def goals(self, counts: list[int], med, peak) -> str:  # type: ignore[no-untyped-def]
+        big = counts[-1]
+        rows = ["## Goals (largest corpus: {:,} documents; CPU-time ratios, wall-time in brackets)\n".format(big),
+                "| goal | target | measured | met |", "| --- | ---: | ---: | :---: |"]
+
+        def row(name: str, target: str, cpu: float | None, wall: float | None, limit: float) -> None:
+            if cpu is None:
+                rows.append(f"| {name} | {target} | — | — |")
+                return
+            ok_cpu, ok_wall = cpu <= limit, wall is not None and wall <= limit
+            met = "yes" if ok_cpu and ok_wall else "no" if not ok_cpu and not ok_wall else "CPU only" if ok_cpu else "wall only"
+            rows.append(f"| {name} | {target} | {cpu:.2f} ({'—' if wall is None else f'{wall:.2f}'}) | {met} |")
+
+        def both(a: str, b: str) -> tuple[float | None, float | None]:
+            res = []
+            for field in ("cpu", "wall"):
+                x, y = med(big, a, field), med(big, b, field)
+                res.append(None if x is None or y is None or y == 0 else x / y)
+            return res[0], res[1]
+
+        row("full build: ours / plain Pelican", f"≤ {GOALS['ratio']}", *both("full", "plain"), GOALS["ratio"])
+        row("rebuild after a body edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_body", "full"), GOALS["rebuild"])
+        row("rebuild after a title edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_meta", "full"), GOALS["rebuild"])
+        row("check (all) / full build", f"< {GOALS['check']}", *both("check", "full"), GOALS["check"])
+        one_cpu, one_wall = med(big, "check_one", "cpu"), med(big, "check_one", "wall")
+        label = "check of one changed file, seconds" + ("" if self.single is not None else " (full check: no single-file mode)")
+        row(label, f"< {GOALS['check_one_s']}", one_cpu, one_wall, GOALS["check_one_s"])
+        rss = peak(big, "full")
+        rows.append(f"| peak RSS of the full build, MiB | < {GOALS['rss_mib']} | {rss:.0f} | {'yes' if rss < GOALS['rss_mib'] else 'no'} |"
+                    if rss is not None else f"| peak RSS of the full build, MiB | < {GOALS['rss_mib']} | — | — |")
+        if len(counts) > 1:
+            small = counts[0]
+            g = [None if med(small, "full", f) is None or med(big, "full", f) is None else
+                 (med(big, "full", f) / med(small, "full", f)) / (big / small) for f in ("cpu", "wall")]
+            row(f"growth of the full build {small:,} → {big:,}", f"≤ {GOALS['growth']} (linear)", g[0], g[1], GOALS["growth"])
+        return "\n".join(rows) + "\n"
+
+    def main(self) -> int:
+        print(f"Benchmark: counts {self.args.counts}, {self.args.repeat} repeat(s), seed {self.args.seed}; output in {self.out}", flush=True)
+        if self.single is None:
+            print("publish.py check has no single-file mode: 'check, 1 file changed' measures the full check.", flush=True)
+        for count in self.args.counts:
+            self.results[count] = self.bench_count(count)
+            self.save()
+        print()
+        print(self.save())
+        return 0
+
+    def save(self) -> str:
+        text = self.report()
+        (self.out / "results.md").write_text(text, encoding="utf-8")
+        (self.out / "results.json").write_text(json.dumps({str(k): v for k, v in self.results.items()}, indent=1, ensure_ascii=False),
+                                               encoding="utf-8")
+        return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counts", default="1000,5000,10000", type=lambda s: [int(x) for x in s.split(",") if x.strip()],
+                        help="corpus sizes, comma-separated (default: 1000,5000,10000)")
+    parser.add_argument("--repeat", type=int, default=3, help="repeats per measurement; medians are reported (default: 3)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--as-of", dest="as_of", default=generate_corpus.AS_OF.isoformat())
+    parser.add_argument("--out", type=Path, default=BENCH / "out", help="work folder (default: bench/out)")
+    parser.add_argument("--keep", action="store_true", help="keep the built sites")
+    parser.add_argument("--skip-plain", action="store_true", help="do not run plain Pelican")
+    parser.add_argument("--no-seeds", action="store_true", help="built-in sentences only")
+    args = parser.parse_args(argv)
+    args.counts = sorted(set(args.counts))
+    return Bench(args).main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
