@@ -57,12 +57,18 @@ def _summary(problems) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    result = load_corpus(Path(args.content), _config(args), as_of=_as_of(args))
-    shown = [p for p in result.problems if args.verbose or p.severity is not Severity.INFO]
+    from disclosure.records import load_records
+
+    as_of = _as_of(args)
+    result = load_corpus(Path(args.content), _config(args), as_of=as_of)
+    problems = list(result.problems)
+    if not has_errors(problems):  # the registers and the ledger are checked against valid content only
+        problems += load_records(Path(args.content), result.corpus, result.corpus.public(as_of), as_of)[1]
+    shown = [p for p in problems if args.verbose or p.severity is not Severity.INFO]
     _print_problems(shown, args.format)
     if args.format == "text":
-        print(f"{result.files} file(s) checked: {_summary(result.problems)}", file=sys.stderr)
-    return 1 if has_errors(result.problems, strict=args.strict) else 0
+        print(f"{result.files} file(s) checked: {_summary(problems)}", file=sys.stderr)
+    return 1 if has_errors(problems, strict=args.strict) else 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -31,6 +31,8 @@ PAGES = {
     "document-keypoints": "documents/sipo-2019-disclosure-keypoints/index.html",
     "compare": "documents/demo-patent-agency-supervision-rule/v2/compare/index.html",
     "register": "register/index.html",
+    "ledger": "ledger/index.html",
+    "annual-report": "annual-report/2025/index.html",
 }
 WIDTHS = {"desktop": 1280, "phone": 360}
 CHROME_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

@@ -325,31 +325,57 @@ def _counts(corpus: Corpus, public: Corpus, states: dict[str, DocState], ledger:
     }
 
 
-def _auditor_checks(public: Corpus, corpus: Corpus, as_of: date, config: SiteConfig, add: Any) -> None:
-    """同步解读 (interpretation with its policy) and 清理 (validity ending soon)."""
+@dataclass(frozen=True)
+class AuditItem:
+    """One of the auditor's findings about the content (shown on the ledger page and by verify)."""
+
+    kind: str
+    """``no_interpretation``, ``late_interpretation`` or ``expiring``."""
+    doc: Document
+    interpretation: Document | None = None
+    days: int = 0
+    """Days late (interpretations) or days left (expiring)."""
+
+
+def audit_items(public: Corpus, corpus: Corpus, as_of: date, config: SiteConfig) -> list[AuditItem]:
+    """同步解读 (an interpretation with its policy) and 清理 (validity ending soon), over public documents."""
+    items: list[AuditItem] = []
     for doc in public:
-        path = doc.path.as_posix()
         if doc.type.is_register_type:
             interpretations = sorted(public.interpretations_of(doc.id), key=lambda i: (i.published, i.id))
             if not interpretations:
-                add("interpretation", path, doc.line_of("published"), None,
-                    f"{doc.id}: no published interpretation (政策解读)",
-                    f"an interpretation published within {config.interpretation_max_lag_days} days of {doc.published}",
-                    Severity.WARNING)
+                items.append(AuditItem("no_interpretation", doc))
             else:
-                first = interpretations[0]
-                lag = (first.published - doc.published).days
+                lag = (interpretations[0].published - doc.published).days
                 if lag > config.interpretation_max_lag_days:
-                    add("interpretation", path, doc.line_of("published"), None,
-                        f"{doc.id}: first interpretation {first.id} published {first.published}, {lag} days after the document ({doc.published})",
-                        f"at most {config.interpretation_max_lag_days} days (同步解读)", Severity.WARNING)
+                    items.append(AuditItem("late_interpretation", doc, interpretations[0], lag))
         if doc.expires is not None:
             left = (doc.expires - as_of).days
             effect = status_on(corpus, corpus.get(doc.id) or doc, as_of)
             if 0 <= left <= config.expiry_window_days and effect.status in (Status.EFFECTIVE, Status.PARTIALLY_INVALID, Status.NOT_YET_EFFECTIVE):
-                add("expiry", path, doc.line_of("expires"), "expires",
-                    f"{doc.id}: validity ends {doc.expires}, {left} days after {as_of}: due for review (清理)",
-                    f"a decision to extend, revise or let it expire (window {config.expiry_window_days} days)", Severity.INFO)
+                items.append(AuditItem("expiring", doc, days=left))
+    return items
+
+
+def _auditor_checks(public: Corpus, corpus: Corpus, as_of: date, config: SiteConfig, add: Any) -> None:
+    for item in audit_items(public, corpus, as_of, config):
+        doc = item.doc
+        path = doc.path.as_posix()
+        if item.kind == "no_interpretation":
+            add("interpretation", path, doc.line_of("published"), None,
+                f"{doc.id}: no published interpretation (政策解读)",
+                f"an interpretation published within {config.interpretation_max_lag_days} days of {doc.published}",
+                Severity.WARNING)
+        elif item.kind == "late_interpretation":
+            assert item.interpretation is not None
+            add("interpretation", path, doc.line_of("published"), None,
+                f"{doc.id}: first interpretation {item.interpretation.id} published {item.interpretation.published}, "
+                f"{item.days} days after the document ({doc.published})",
+                f"at most {config.interpretation_max_lag_days} days (同步解读)", Severity.WARNING)
+        else:
+            add("expiry", path, doc.line_of("expires"), "expires",
+                f"{doc.id}: validity ends {doc.expires}, {item.days} days after {as_of}: due for review (清理)",
+                f"a decision to extend, revise or let it expire (window {config.expiry_window_days} days)", Severity.INFO)
 
 
 def _check_git(ledger: LedgerFile, corpus: Corpus, states: dict[str, DocState], base: Path | None, add: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,23 @@ FORM = "主动公开（门户网站）"
 WITHDRAWN_FORM = "主动公开（已从网站撤回）"
 REVIEW_RESULT = {"passed": "通过", "failed": "未通过"}
 HELD_BACK_BASIS = "保密审查未通过，暂不公开"
+
+
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条(?:第[一二三四五六七八九十\d]+款)?(?:第[（(]?[一二三四五六七八九十\d]+[）)]?项)?")
+_KNOWN_LAWS = (("政府信息公开条例", "《政府信息公开条例》"), ("保守国家秘密法", "《保守国家秘密法》"))
+
+
+def basis_category(basis: str | None) -> str:
+    """The legal ground reduced to law and article, for counts.
+
+    Only this category is shown publicly: the free text an editor wrote for a
+    non-public document may describe it, so it never reaches the site.
+    """
+    if not basis:
+        return "未注明依据"
+    law = next((label for key, label in _KNOWN_LAWS if key in basis), "其他法律法规")
+    article = _ARTICLE.search(basis)
+    return law + (article.group(0) if article else "")
 
 
 def _published_states(entries: Iterable[dict[str, Any]], as_of: date):  # type: ignore[no-untyped-def]
@@ -128,7 +146,7 @@ def public_counts(corpus: Corpus, public_corpus: Corpus, rows: list[dict[str, An
             by_basis[HELD_BACK_BASIS] += 1
         else:
             by_disclosure[doc.disclosure.value] += 1
-            by_basis[doc.disclosure_basis or doc.disclosure.label_zh] += 1
+            by_basis[basis_category(doc.disclosure_basis)] += 1
     return {
         "by_type": dict(sorted(by_type.items())),
         "by_year": dict(sorted(by_year.items())),

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from disclosure.document import DocType
+from disclosure.effectiveness import Status
 from disclosure.export import export_records, to_csv, to_json
 
 from .feeds import atom_feed, feed_specs
@@ -64,6 +65,7 @@ class DisclosureGenerator(Generator):
             "L": labels_for(language),
             "as_of": self.state.as_of,
             "DocType": DocType,
+            "Status": Status,
             "has_page": model.has_page,
             "type_label": model.type_label,
             "status_label": model.status_label,
@@ -90,6 +92,23 @@ class DisclosureGenerator(Generator):
                 status_label=model.status_label))
         _write_text(self.output_path, SITEMAP,
                     sitemap_xml(((p.url, p.lastmod) for p in model.pages if p.in_sitemap), model.siteurl))
+        self._write_records()
         records = export_records(public, self.state.as_of)
         _write_text(self.output_path, os.path.join("data", "documents.json"), safe_json(to_json(records, self.state.as_of)))
         _write_text(self.output_path, os.path.join("data", "documents.csv"), to_csv(records))
+
+    def _write_records(self) -> None:
+        """The ledger's public view and the annual reports' tables, beside their pages."""
+        from disclosure.ledger import write_ledger_csv, write_ledger_json
+        from disclosure.report import write_csv, write_json
+
+        records = self.state.records
+        out = Path(self.output_path)
+        if records.ledger_view is not None:
+            write_ledger_csv(records.ledger_view["rows"], out / "ledger" / "ledger.csv")
+            write_ledger_json(records.ledger_view, out / "ledger" / "ledger.json")
+        for year, report in sorted(records.reports.items()):
+            folder = out / "annual-report" / str(year)
+            folder.mkdir(parents=True, exist_ok=True)
+            write_csv(report, folder)
+            write_json(report, folder / f"annual-report-{year}.json")

@@ -58,6 +58,13 @@ KIND_DIRS = {"type": "types", "year": "years", "issuer": "issuers", "topic": "to
 REGISTER_TYPES = tuple(t for t in DocType if t.is_register_type)
 
 DATA_FILES = ("data/documents.json", "data/documents.csv")
+LEDGER_FILES = ("ledger/ledger.csv", "ledger/ledger.json")
+
+
+def report_files(year: int) -> tuple[str, ...]:
+    """Data files of one annual report, beside its page."""
+    folder = f"annual-report/{year}"
+    return (*(f"{folder}/annual-report-{year}-table{n}.csv" for n in (2, 3, 4)), f"{folder}/annual-report-{year}.json")
 SITEMAP = "sitemap.xml"
 
 
@@ -184,7 +191,8 @@ class SiteModel:
 
     def body_html(self, version: Version, root: str) -> Markup:
         """The sanitized body with ``doc:`` links resolved for a page at ``root``."""
-        html = resolve_links(self.renderer.render(version.body), root, self._exists)
+        source = self.state.records.narratives.get(version.path, version.body)  # annual reports: figures filled in
+        html = resolve_links(self.renderer.render(source), root, self._exists)
         # Links to documents name the file, so the site also works opened from disk.
         return Markup(_DOC_DIR_HREF.sub(r'href="\1index.html"', html))
 
@@ -231,6 +239,10 @@ class SiteModel:
         """Every file this build writes (pages, feeds, sitemap, data), plus pages other plugins declare."""
         if self._file_names is None:
             names = {page.name for page in self.pages} | set(self.feed_names()) | set(DATA_FILES) | {SITEMAP}
+            if self.state.records.ledger_view is not None:
+                names |= set(LEDGER_FILES)
+            for year in self.state.records.reports:
+                names |= set(report_files(year))
             self._file_names = frozenset(names | self.extra_pages)
         return self._file_names
 
@@ -243,6 +255,10 @@ class SiteModel:
         yield from self.register_pages()
         yield self.catalogue()
         yield self.guide()
+        if self.state.records.ledger_view is not None:
+            yield self.ledger_page()
+        for year in sorted(self.state.records.reports):
+            yield self.report_page(year)
         if "search/index.html" not in self.extra_pages:
             yield self.search()
         for kind in KIND_DIRS:
@@ -325,6 +341,21 @@ class SiteModel:
         counts = {k: len(v) for k, v in self.register_documents().items()}
         return Page("catalogue/index.html", "catalogue", {
             "listings": self.listings, "total": len(self.public), "register_counts": counts, "page_kind": "catalogue",
+        })
+
+    def ledger_page(self) -> Page:
+        view = self.state.records.ledger_view
+        assert view is not None
+        return Page("ledger/index.html", "ledger", {
+            "view": view, "audit": self.state.records.audit, "config": self.state.config, "page_kind": "ledger",
+        })
+
+    def report_page(self, year: int) -> Page:
+        report = self.state.records.reports[year]
+        narrative = next((d for d in self.public.of_type(DocType.ANNUAL_REPORT) if d.report_year == year), None)
+        return Page(f"annual-report/{year}/index.html", "annual_report", {
+            "report": report.as_context(), "narrative": narrative, "files": [f.rsplit("/", 1)[1] for f in report_files(year)],
+            "page_kind": "annual_report",
         })
 
     def guide(self) -> Page:

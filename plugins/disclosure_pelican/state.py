@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from disclosure.config import SiteConfig
 from disclosure.corpus import Corpus, load_corpus
 from disclosure.problems import Problem, Severity
+from disclosure.records import Records, load_records
 
 
 class ContentError(Exception):
@@ -32,14 +33,21 @@ class BuildState:
     config: SiteConfig
     content_dir: Path
     problems: list[Problem] = field(default_factory=list)
+    records: Records = field(default_factory=Records)
+    """The ledger's public view and the annual reports."""
 
     @classmethod
-    def load(cls, content_dir: Path, as_of: date, config: SiteConfig) -> "BuildState":
-        """Load and check the content; raise ContentError when any error is found."""
+    def load(cls, content_dir: Path, as_of: date, config: SiteConfig, ledger_path: Path | None = None) -> "BuildState":
+        """Load and check the content and its records; raise ContentError when any error is found."""
         result = load_corpus(content_dir, config, as_of=as_of)
         if any(p.severity is Severity.ERROR for p in result.problems):
             raise ContentError(result.problems)
-        return cls(result.corpus, result.corpus.public(as_of), as_of, config, content_dir, result.problems)
+        public = result.corpus.public(as_of)
+        records, record_problems = load_records(content_dir, result.corpus, public, as_of, ledger_path, config)
+        problems = result.problems + record_problems
+        if any(p.severity is Severity.ERROR for p in record_problems):
+            raise ContentError(problems)
+        return cls(result.corpus, public, as_of, config, content_dir, problems, records)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> "BuildState":

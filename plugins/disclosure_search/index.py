@@ -2,13 +2,15 @@
 
 ``build_index(records, index_dir)`` keeps a content hash per record and only
 re-analyses records that were added or changed (and deletes removed ones); an
-unchanged rebuild opens no writer at all. Every commit merges the index into a
-single segment without deleted documents, so the statistics the ranking uses
-(:mod:`disclosure_search.scoring`) depend only on the current records, not on
-the history of builds; that is what makes the static export reproducible.
+unchanged rebuild opens no writer at all. Commits use whoosh's default merge
+policy (small segments merge), not a full optimisation, so a small change
+stays cheap; the ranking statistics are computed from live documents only
+(:func:`~disclosure_search.scoring.term_scores`), so an index updated this way
+ranks, and exports, exactly like one built from scratch.
 
-``search(index_dir, query, ...)`` ranks with :class:`~disclosure_search.scoring.QuantisedBM25F`
-and returns :class:`Hit` objects.
+``search(index_dir, query, ...)`` reads the postings of the query's terms,
+ranks with :mod:`disclosure_search.scoring` and returns :class:`Hit` objects;
+stored records are read only for the hits returned.
 """
 
 from __future__ import annotations
@@ -21,14 +23,14 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, Every, Or, Query, Term
+from whoosh.query import And, Query, Term
 
 from .analysis import ANALYSIS_VERSION, DisclosureTokenizer, QueryTerms, query_terms
 from .records import SearchRecord
-from .scoring import FIELD_BOOSTS, QuantisedBM25F, final_score, keeps, ordinal_order
+from .scoring import FIELD_BOOSTS, final_score, keeps, ordinal_order, term_scores
 from .snippets import excerpt, make_snippet
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MARKER_FILE = "disclosure_search.json"
 #: Fields that queries search (the keys of the scoring boosts).
 SEARCH_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
@@ -48,7 +50,7 @@ def make_schema() -> Schema:
     body = DisclosureTokenizer()
     short = DisclosureTokenizer(whole_runs=True)
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
         content_hash=STORED(),
         payload=STORED(),
         title=TEXT(analyzer=short, phrase=False),
@@ -62,7 +64,7 @@ def make_schema() -> Schema:
         status=ID(),
         year=ID(),
         in_force=ID(),
-        published=ID(),
+        published=ID(sortable=True),
         issuer_exact=KEYWORD(commas=True),
     )
 
@@ -181,7 +183,7 @@ def build_index(records: Iterable[SearchRecord], index_dir: Path) -> BuildStats:
     except BaseException:
         writer.cancel()
         raise
-    writer.commit(optimize=True)
+    writer.commit()
     (index_dir / MARKER_FILE).write_text(json.dumps(_marker(), sort_keys=True), encoding="utf-8")
     return stats
 
@@ -270,25 +272,23 @@ def _filter_query(filters: Filters) -> Query | None:
     return terms[0] if len(terms) == 1 else And(terms)
 
 
-def _as_text(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value
-
-
 @dataclass(frozen=True)
 class _Scored:
-    payload: dict[str, Any]
+    docnum: int
     score: float
 
 
-def _rank(candidates: list[tuple[dict[str, Any], int, int]], n_core: int, sort: str) -> list[_Scored]:
-    """Order ``(payload, total, matched)`` candidates as the static client does."""
-    best = max((matched for _, _, matched in candidates), default=0)
-    kept = [(p, final_score(total, matched, n_core)) for p, total, matched in candidates if keeps(matched, best)]
-    order = ordinal_order([(p["published"], p["id"]) for p, _ in kept])
+def _rank(searcher: Any, candidates: dict[int, tuple[int, int]], n_core: int, sort: str) -> list[_Scored]:
+    """Order ``{docnum: (total, matched)}`` exactly as the static client does."""
+    best = max((matched for _, matched in candidates.values()), default=0)
+    kept = [(d, final_score(total, matched, n_core)) for d, (total, matched) in candidates.items() if keeps(matched, best)]
+    reader = searcher.reader()
+    published, ids = reader.column_reader("published"), reader.column_reader("id")
+    order = ordinal_order([(published[d], ids[d]) for d, _ in kept])
     ranked = [kept[i] for i in order]
     if sort == "relevance":
         ranked.sort(key=lambda item: -item[1])
-    return [_Scored(p, s) for p, s in ranked]
+    return [_Scored(d, score) for d, score in ranked]
 
 
 def search(
@@ -319,31 +319,36 @@ def search(
     filters = Filters(type, status, year, issuer, in_force_only)
     terms = query_terms(query)
     ix = open_index(index_dir)
-    with ix.searcher(weighting=QuantisedBM25F()) as searcher:
+    with ix.searcher() as searcher:
         ranked = _run(searcher, terms, filters, sort)
-    chosen = ranked if limit is None else ranked[:limit]
-    return [_hit(item, terms.all) for item in chosen]
+        chosen = ranked if limit is None else ranked[:limit]
+        payloads = [searcher.stored_fields(item.docnum)["payload"] for item in chosen]
+    return [_hit(payload, item.score, terms.all) for payload, item in zip(payloads, chosen)]
 
 
 def _run(searcher: Any, terms: QueryTerms, filters: Filters, sort: str) -> list[_Scored]:
     filter_query = _filter_query(filters)
+    allowed = set(searcher.docs_for_query(filter_query)) if filter_query is not None else None
     if not terms:
-        if filter_query is None:
+        if allowed is None:
             return []
-        results = searcher.search(Every(), filter=filter_query, limit=None)
-        return _rank([(hit["payload"], 0, 0) for hit in results], 0, "date")
+        return _rank(searcher, {d: (0, 0) for d in allowed}, 0, "date")
     core = set(terms.core)
-    query = Or([Term(field, term) for term in terms.all for field in SEARCH_FIELDS])
-    results = searcher.search(query, filter=filter_query, limit=None, terms=True)
-    candidates = []
-    for hit in results:
-        matched = {_as_text(text) for _field, text in hit.matched_terms()} & core
-        candidates.append((hit["payload"], int(round(hit.score)), len(matched)))
-    return _rank(candidates, len(terms.core), sort)
+    candidates: dict[int, tuple[int, int]] = {}
+    for term in terms.all:
+        per_doc: dict[int, int] = {}
+        for field in SEARCH_FIELDS:
+            for docnum, value in term_scores(searcher, field, term).items():
+                per_doc[docnum] = per_doc.get(docnum, 0) + value
+        for docnum, value in per_doc.items():
+            if allowed is not None and docnum not in allowed:
+                continue
+            total, matched = candidates.get(docnum, (0, 0))
+            candidates[docnum] = (total + value, matched + (term in core))
+    return _rank(searcher, candidates, len(terms.core), sort)
 
 
-def _hit(item: _Scored, marks: tuple[str, ...]) -> Hit:
-    p = item.payload
+def _hit(p: dict[str, Any], score: float, marks: tuple[str, ...]) -> Hit:
     return Hit(
         id=p["id"],
         version=p["version"],
@@ -352,7 +357,7 @@ def _hit(item: _Scored, marks: tuple[str, ...]) -> Hit:
         doc_number=p["doc_number"],
         published=p["published"],
         status=p["status"],
-        score=item.score,
+        score=score,
         snippet=make_snippet(p["excerpt"], marks),
         type=p["type"],
         issuers=tuple(p["issuers"]),

@@ -8,10 +8,10 @@ and in the browser (``static/search.js``), so it is built from integers:
    (:func:`contribution`): ``round(1000 · boost_f · idf_f(t) · tf·(k1+1) /
    (tf + k1·(1 − b_f + b_f·len/avglen)))``. Statistics are per field, from
    the whoosh index.
-2. The *term score* of ``t`` in ``d`` is the sum over fields. The export
-   writes exactly this integer per term per document; the whoosh search sums
-   the same per-field integers (:class:`QuantisedBM25F`), so the sums agree
-   bit for bit.
+2. The *term score* of ``t`` in ``d`` is the sum over fields. Both the
+   search and the export get the per-field integers from :func:`term_scores`
+   (whoosh postings and statistics of live documents); the export writes the
+   sums, the browser adds them up: integers agree bit for bit.
 3. A document's *total* is the sum of its term scores over the query's core
    and bonus terms; ``matched`` is how many *core* terms it contains. Its
    score is ``total · matched² / core²`` (:func:`final_score`): a document
@@ -31,7 +31,7 @@ import math
 import weakref
 from typing import Any
 
-from whoosh.scoring import BaseScorer, WeightingModel
+from whoosh.reading import TermNotFound
 
 #: Fields searched, with their boost: a match in the number or the title outranks the body.
 FIELD_BOOSTS: dict[str, float] = {
@@ -109,45 +109,25 @@ def average_lengths(searcher: Any) -> dict[str, float]:
     return cached
 
 
-class TermScorer(BaseScorer):  # type: ignore[misc]
-    """Scores postings of one term in one field with :func:`contribution`."""
+def term_scores(searcher: Any, field: str, term: str) -> dict[int, int]:
+    """The integer contribution of ``term`` in ``field`` for every live document containing it.
 
-    def __init__(self, searcher: Any, fieldname: str, text: bytes | str) -> None:
-        parent = searcher.get_parent()
-        self.field = fieldname
-        self.n_docs = parent.doc_count()
-        self.df = parent.doc_frequency(fieldname, text)
-        self.avg_length = average_lengths(parent)[fieldname]
-        self._length = searcher.doc_field_length
-
-    def contribution(self, docnum: int, weight: float) -> int:
-        """The integer contribution for a posting (``docnum`` local to the scorer's searcher)."""
-        length = self._length(docnum, self.field, 1)
-        return contribution(self.field, weight, length, self.avg_length, self.df, self.n_docs)
-
-    def supports_block_quality(self) -> bool:
-        return False
-
-    def score(self, matcher: Any) -> float:
-        return float(self.contribution(matcher.id(), matcher.weight()))
-
-
-class ZeroScorer(BaseScorer):  # type: ignore[misc]
-    """Scores 0: for filter fields, which never count towards relevance."""
-
-    def supports_block_quality(self) -> bool:
-        return False
-
-    def score(self, matcher: Any) -> float:
-        return 0.0
-
-
-class QuantisedBM25F(WeightingModel):  # type: ignore[misc]
-    """whoosh weighting model scoring with :class:`TermScorer` (integer-valued floats)."""
-
-    use_final = False
-
-    def scorer(self, searcher: Any, fieldname: str, text: bytes | str, qf: int = 1) -> BaseScorer:
-        if fieldname not in FIELD_BOOSTS:
-            return ZeroScorer()
-        return TermScorer(searcher, fieldname, text)
+    Keys are the searcher's document numbers. Statistics come from live
+    documents only: ``df`` counts the postings left after deletions and
+    ``n_docs`` excludes deleted documents, so an index updated incrementally
+    (deletions not yet merged away) scores exactly like one built afresh.
+    This one function feeds both :func:`disclosure_search.index.search` and
+    the static export.
+    """
+    reader = searcher.reader()
+    try:
+        postings = list(reader.postings(field, term).items_as("weight"))
+    except TermNotFound:
+        return {}
+    n_docs = reader.doc_count()
+    avg_length = average_lengths(searcher)[field]
+    df = len(postings)
+    return {
+        docnum: contribution(field, weight, reader.doc_field_length(docnum, field, 1) or 1, avg_length, df, n_docs)
+        for docnum, weight in postings
+    }

@@ -15,6 +15,7 @@ time and query time, in Python and in JavaScript, keeps matching identical.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -157,8 +158,10 @@ def normalise(text: str) -> str:
     folded = text.translate(_TRANSLATION)
     if not any(key in folded for key in REGIONAL_TERMS):
         return folded
-    positions = list(range(len(folded)))
-    return _apply_regional_terms(folded, positions, positions).text
+    return _REGIONAL_RE.sub(lambda m: REGIONAL_TERMS[m.group(0)], folded)
 
 
 _KNOWN: set[str] = set()
+# Alternatives longest first: at each position the regex takes the longest key,
+# scanning left to right, exactly like the loop in _apply_regional_terms.
+_REGIONAL_RE = re.compile("|".join(re.escape(k) for k in sorted(REGIONAL_TERMS, key=lambda k: (-len(k), k))))

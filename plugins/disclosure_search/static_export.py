@@ -37,7 +37,7 @@ from typing import Any
 
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
 from .index import SEARCH_FIELDS, open_index
-from .scoring import QuantisedBM25F, ordinal_order
+from .scoring import ordinal_order, term_scores
 from .script import REGIONAL_TERMS, is_cjk, t2s_table
 from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
 
@@ -87,18 +87,19 @@ class ExportStats:
 
 
 def _term_scores(searcher: Any, ordinal_of: dict[int, int]) -> dict[str, dict[int, int]]:
-    """Integer term scores per ordinal, summed over the searched fields."""
-    model = QuantisedBM25F()
+    """Integer term scores per ordinal, summed over the searched fields (live documents only)."""
     reader = searcher.reader()
-    scores: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    scores: dict[str, dict[int, int]] = {}
     for field in SEARCH_FIELDS:
         for raw in reader.lexicon(field):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            scorer = model.scorer(searcher, field, raw)
-            per_doc = scores[term]
-            for docnum, weight in reader.postings(field, raw).items_as("weight"):
-                if docnum in ordinal_of:
-                    per_doc[ordinal_of[docnum]] += scorer.contribution(docnum, weight)
+            found = term_scores(searcher, field, term)
+            if not found:
+                continue  # only deleted documents held it
+            per_doc = scores.setdefault(term, {})
+            for docnum, value in found.items():
+                ordinal = ordinal_of[docnum]
+                per_doc[ordinal] = per_doc.get(ordinal, 0) + value
     return scores
 
 
@@ -138,7 +139,7 @@ def export_static(index_dir: Path, out_dir: Path, *, shard_bytes: int = DEFAULT_
     when there is no usable index.
     """
     ix = open_index(index_dir)
-    with ix.searcher(weighting=QuantisedBM25F()) as searcher:
+    with ix.searcher() as searcher:
         stored = [(docnum, fields["payload"]) for docnum, fields in searcher.reader().iter_docs()]
         order = ordinal_order([(p["published"], p["id"]) for _, p in stored])
         ordinal_of = {stored[i][0]: ordinal for ordinal, i in enumerate(order)}

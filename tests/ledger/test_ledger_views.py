@@ -63,8 +63,8 @@ def test_counts(ws) -> None:
         "by_year": {"2019": 2, "2020": 2, "2021": 3, "2022": 2},
         "by_status": {"effective": 7, "expired": 1, "repealed": 1},
         "by_disclosure": {"proactive": 9, "withdrawn": 0, "on_request": 1, "not_public": 1, "held_back": 0},
-        "withheld_by_basis": {"《中华人民共和国政府信息公开条例》第二十七条（依申请公开）": 1,
-                              "《中华人民共和国政府信息公开条例》第十六条第一款（内部事务信息）": 1},
+        # the ground reduced to law and article: an editor's free text never reaches the site
+        "withheld_by_basis": {"《政府信息公开条例》第二十七条": 1, "《政府信息公开条例》第十六条第一款": 1},
         "listed": 9,
     }
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from whoosh import index as whoosh_index
 
 from disclosure_search.index import build_index, search
 from disclosure_search.static_export import export_static, fnv1a32
@@ -106,6 +107,8 @@ def test_incremental_index_exports_like_a_fresh_one(tmp_path: Path) -> None:
     build_index(RECORDS, tmp_path / "fresh")
     build_index([changed(r, text=r.text + "临时改动") for r in RECORDS[:6]] + RECORDS[7:], tmp_path / "inc")
     build_index(RECORDS, tmp_path / "inc")
+    with whoosh_index.open_dir(str(tmp_path / "inc")).searcher() as searcher:
+        assert searcher.doc_count_all() > searcher.doc_count()  # deleted documents are still there
     export_static(tmp_path / "fresh", tmp_path / "out-a")
     export_static(tmp_path / "inc", tmp_path / "out-b")
     assert read_tree(tmp_path / "out-a") == read_tree(tmp_path / "out-b")

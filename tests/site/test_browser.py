@@ -47,6 +47,8 @@ TEMPLATE_PAGES = {
     "document-keypoints": "documents/sipo-2019-disclosure-keypoints/index.html",
     "document-draft": "documents/demo-2026-agency-credit-draft/index.html",
     "compare": "documents/demo-patent-agency-supervision-rule/v2/compare/index.html",
+    "ledger": "ledger/index.html",
+    "annual_report": "annual-report/2025/index.html",
     "404": "404.html",
 }
 

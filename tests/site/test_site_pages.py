@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from disclosure.document import DocType
 from disclosure.effectiveness import Status
 from disclosure_pelican.labels import LABELS
@@ -91,14 +93,15 @@ def test_paged_names_and_slugs() -> None:
     assert len(set(slugs.values())) == 3
 
 
-def test_optional_pages_are_linked_only_when_they_exist(site_model: SiteModel) -> None:
-    assert not site_model.has_page("ledger/index.html")
+def test_optional_pages_are_linked_only_when_they_exist(site_model: SiteModel, tmp_path: Path) -> None:
+    assert site_model.has_page("ledger/index.html"), "content/ has a ledger beside it"
     assert site_model.has_page("feeds/all.atom.xml") and site_model.has_page("data/documents.csv")
     from disclosure.config import SiteConfig
     from disclosure_pelican.state import BuildState
 
-    model = SiteModel(BuildState.load(CONTENT, AS_OF, SiteConfig()), extra_pages=["ledger/index.html", "search/index.html"])
-    assert model.has_page("ledger/index.html")
+    without_ledger = SiteModel(BuildState.load(CONTENT, AS_OF, SiteConfig(), ledger_path=tmp_path / "none.jsonl"))
+    assert not without_ledger.has_page("ledger/index.html")
+    model = SiteModel(BuildState.load(CONTENT, AS_OF, SiteConfig()), extra_pages=["search/index.html"])
     assert all(p.name != "search/index.html" for p in model.pages), "another plugin writes the search page"
 
 
