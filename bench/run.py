@@ -116,6 +116,8 @@ class Bench:
         self.settings = self.out / "pelicanconf-plain.py"
         self.settings.write_text(PLAIN_SETTINGS, encoding="utf-8")
         self.single = single_file_check_args(self.py)
+        self.plugins = subprocess.run([self.py, "-c", "import runpy; print(runpy.run_path('pelicanconf.py').get('PLUGINS'))"],
+                                      cwd=ROOT, capture_output=True, text=True).stdout.strip() or "?"
         self.results: dict[int, dict] = {}
         self.log = self.out / "run.log"
         self.log.write_text("", encoding="utf-8")
@@ -211,7 +213,8 @@ class Bench:
         lines.append(f"{time.strftime('%Y-%m-%d %H:%M', time.localtime())}; {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
                      f"seed {self.args.seed}, as of {self.args.as_of}, {self.args.repeat} repeat(s), medians; "
                      f"1-min load average at the start of each run {min(loads, default=0):.1f}–{max(loads, default=0):.1f} "
-                     "(other work on the machine inflates wall time; CPU time is less sensitive to it).\n")
+                     "(other work on the machine inflates wall time; CPU time is less sensitive to it). "
+                     f"Our build's plugins (pelicanconf.py): {self.plugins}.\n")
         one_label = "check, one file" if self.single is not None else "check after one edit (no single-file mode: full check)"
         for field, title in (("wall", "Wall-clock seconds"), ("cpu", "CPU seconds (user + system)")):
             lines.append(f"## {title}\n")

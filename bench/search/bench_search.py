@@ -192,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--python", action="append", default=[], metavar="LABEL=INTERPRETER")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per engine, interleaved; timings are the minimum")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not list(args.seeds.glob("*.txt")):
@@ -201,7 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     records = synthetic_corpus(seed_sentences(args.seeds), args.docs)
-    seg = bench_segmenters(cjk_runs(records))
+    runs = cjk_runs(records)
+    seg = bench_segmenters(runs)
+    for _ in range(args.repeat - 1):  # the machine is shared: keep the best of the runs
+        again = bench_segmenters(runs)
+        seg = {k: (min(v, again[k]) if k.endswith("_s") else v) for k, v in seg.items()}
     print(f"Synthetic corpus: {args.docs} documents, {sum(len(r.text) for r in records):,} characters "
           f"(seeded RNG, sentences of {len(list(args.seeds.glob('*.txt')))} seed files)\n")
     print("Segmentation of every Chinese run of the corpus "
@@ -214,17 +219,24 @@ def main(argv: list[str] | None = None) -> int:
          f"{seg['chars'] / seg['rjieba_s']:,.0f}", f"{seg['agreement']:.2%} of runs"),
     ]))
     interpreters = [p.split("=", 1) for p in args.python] or [["current", sys.executable]]
-    results = []
-    for label, python in interpreters:
-        done = subprocess.run(
-            [python, __file__, "--worker", "--seeds", str(args.seeds), "--docs", str(args.docs)],
-            capture_output=True, text=True, check=False,
-        )
-        if done.returncode != 0:
-            print(f"\n{label}: worker failed:\n{done.stderr}", file=sys.stderr)
-            return 1
-        results.append((label, json.loads(done.stdout.strip().splitlines()[-1])))
-    print(f"\nIndex and queries ({args.docs} documents; {len(QUERIES)} queries × 3, limit 20):")
+    best: dict[str, dict[str, Any]] = {}
+    for _ in range(max(1, args.repeat)):
+        for label, python in interpreters:  # interleaved, so load from other processes hits both alike
+            done = subprocess.run(
+                [python, __file__, "--worker", "--seeds", str(args.seeds), "--docs", str(args.docs)],
+                capture_output=True, text=True, check=False,
+            )
+            if done.returncode != 0:
+                print(f"\n{label}: worker failed:\n{done.stderr}", file=sys.stderr)
+                return 1
+            run = json.loads(done.stdout.strip().splitlines()[-1])
+            previous = best.get(label)
+            best[label] = run if previous is None else {
+                k: (min(v, previous[k]) if k.endswith(("_s", "_ms")) else v) for k, v in run.items()
+            }
+    results = list(best.items())
+    print(f"\nIndex and queries ({args.docs} documents; {len(QUERIES)} queries × 3, limit 20; "
+          f"best of {max(1, args.repeat)} interleaved runs):")
     rows = [("engine", "build s", "rebuild 1% s", "no-op rebuild s", "index MB", "query median ms",
              "query p95 ms", "export s", "export MB", "shards", "static query KB (median/max)")]
     for label, r in results:

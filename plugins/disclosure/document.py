@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .frontmatter import line_of
+
 
 class DocType(enum.Enum):
     """Kinds of official information the body publishes."""
@@ -203,11 +205,8 @@ class Document:
         return None
 
     def line_of(self, key: str) -> int | None:
-        while key:
-            if key in self.key_lines:
-                return self.key_lines[key]
-            key = key.rpartition(".")[0]
-        return None
+        """Line of ``key`` in the current version's file (or of its parent key)."""
+        return line_of(self.key_lines, key)
 
     @property
     def relations(self) -> tuple[tuple[str, str], ...]:

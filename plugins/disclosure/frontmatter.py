@@ -52,12 +52,16 @@ class FrontMatter:
     """1-based file line where the body starts."""
 
     def line_of(self, key: str) -> int | None:
-        """Line of ``key`` or of its nearest parent key; None when absent."""
-        while key:
-            if key in self.key_lines:
-                return self.key_lines[key]
-            key = key.rpartition(".")[0]
-        return None
+        return line_of(self.key_lines, key)
+
+
+def line_of(key_lines: dict[str, int], key: str) -> int | None:
+    """Line of ``key`` or of its nearest parent key (``review.date`` → ``review``); None when absent."""
+    while key:
+        if key in key_lines:
+            return key_lines[key]
+        key = key.rpartition(".")[0]
+    return None
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh.reading import TermNotFound
@@ -84,28 +85,39 @@ def ordinal_order(items: list[tuple[str, str]]) -> list[int]:
     return sorted(by_id, key=lambda i: items[i][0], reverse=True)
 
 
-_AVERAGES: weakref.WeakKeyDictionary[Any, dict[str, float]] = weakref.WeakKeyDictionary()
+@dataclass(frozen=True)
+class FieldStats:
+    """Per-document field lengths and their means over the live documents of an index.
 
-
-def average_lengths(searcher: Any) -> dict[str, float]:
-    """Mean length of each searched field over the live documents of ``searcher``'s index.
-
-    Computed from the per-document lengths rather than whoosh's running total,
-    which keeps counting deleted documents after a merge: the averages, hence
-    the scores, then depend only on the documents indexed, not on the build history.
-    Cached per searcher.
+    Computed from the per-document lengths rather than whoosh's running
+    totals, which keep counting deleted documents until a merge: the averages,
+    hence the scores, depend only on the documents indexed, not on the history
+    of builds. ``lengths[field][docnum]`` is 0 for deleted documents.
     """
-    cached = _AVERAGES.get(searcher)
+
+    n_docs: int
+    lengths: dict[str, list[int]]
+    averages: dict[str, float]
+
+
+_STATS: weakref.WeakKeyDictionary[Any, FieldStats] = weakref.WeakKeyDictionary()
+
+
+def field_stats(searcher: Any) -> FieldStats:
+    """The :class:`FieldStats` of ``searcher``'s index (computed once per searcher)."""
+    cached = _STATS.get(searcher)
     if cached is None:
         reader = searcher.reader()
-        totals = dict.fromkeys(FIELD_BOOSTS, 0)
+        size = reader.doc_count_all()
+        lengths = {field: [0] * size for field in FIELD_BOOSTS}
         live = 0
         for docnum in reader.all_doc_ids():
             live += 1
-            for field in totals:
-                totals[field] += reader.doc_field_length(docnum, field, 0) or 0
-        cached = {field: (total / live if live else 0.0) for field, total in totals.items()}
-        _AVERAGES[searcher] = cached
+            for field, column in lengths.items():
+                column[docnum] = reader.doc_field_length(docnum, field, 0) or 0
+        averages = {field: (sum(column) / live if live else 0.0) for field, column in lengths.items()}
+        cached = FieldStats(live, lengths, averages)
+        _STATS[searcher] = cached
     return cached
 
 
@@ -113,21 +125,18 @@ def term_scores(searcher: Any, field: str, term: str) -> dict[int, int]:
     """The integer contribution of ``term`` in ``field`` for every live document containing it.
 
     Keys are the searcher's document numbers. Statistics come from live
-    documents only: ``df`` counts the postings left after deletions and
-    ``n_docs`` excludes deleted documents, so an index updated incrementally
-    (deletions not yet merged away) scores exactly like one built afresh.
-    This one function feeds both :func:`disclosure_search.index.search` and
-    the static export.
+    documents only (:class:`FieldStats`; ``df`` counts the postings left after
+    deletions), so an index updated incrementally scores exactly like one
+    built afresh. This one function feeds both
+    :func:`disclosure_search.index.search` and the static export.
     """
-    reader = searcher.reader()
     try:
-        postings = list(reader.postings(field, term).items_as("weight"))
+        postings = list(searcher.reader().postings(field, term).items_as("weight"))
     except TermNotFound:
         return {}
-    n_docs = reader.doc_count()
-    avg_length = average_lengths(searcher)[field]
-    df = len(postings)
+    stats = field_stats(searcher)
+    lengths, avg_length, df = stats.lengths[field], stats.averages[field], len(postings)
     return {
-        docnum: contribution(field, weight, reader.doc_field_length(docnum, field, 1) or 1, avg_length, df, n_docs)
+        docnum: contribution(field, weight, lengths[docnum] or 1, avg_length, df, stats.n_docs)
         for docnum, weight in postings
     }

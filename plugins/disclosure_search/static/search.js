@@ -502,11 +502,16 @@
     h.appendChild(el(doc, 'a', { href: siteRoot + d.url }, item.titleHtml));
     li.appendChild(h);
     const meta = el(doc, 'p', { class: 'search-hit-meta' });
-    if (d.doc_number) meta.appendChild(el(doc, 'span', { class: 'search-hit-number' }, escapeHtml(d.doc_number)));
-    if (d.published) meta.appendChild(el(doc, 'time', { datetime: d.published }, escapeHtml(d.published)));
-    meta.appendChild(el(doc, 'span', { class: 'status-badge status-' + d.status },
+    const parts = [];
+    if (d.doc_number) parts.push(el(doc, 'span', { class: 'search-hit-number' }, escapeHtml(d.doc_number)));
+    if (d.published) parts.push(el(doc, 'time', { datetime: d.published }, escapeHtml(d.published)));
+    parts.push(el(doc, 'span', { class: 'status-badge status-' + d.status },
       escapeHtml(LABELS.status[d.status] || d.status)));
-    meta.appendChild(el(doc, 'span', { class: 'search-hit-type' }, escapeHtml(LABELS.type[d.type] || d.type)));
+    parts.push(el(doc, 'span', { class: 'search-hit-type' }, escapeHtml(LABELS.type[d.type] || d.type)));
+    parts.forEach(function (part, i) {
+      if (i) meta.appendChild(doc.createTextNode(' '));
+      meta.appendChild(part);
+    });
     li.appendChild(meta);
     li.appendChild(el(doc, 'p', { class: 'search-hit-snippet' }, item.snippet));
     return li;
