@@ -159,8 +159,10 @@ def document_tokens(text: str, *, whole_runs: bool = False) -> list[str]:
 class DisclosureTokenizer(Tokenizer):  # type: ignore[misc]
     """A whoosh tokenizer (usable as an analyzer) producing :func:`document_tokens`.
 
-    ``whole_runs`` is set for short fields (document number, issuer, topic,
-    keywords) so that a query equal to the whole value gets a bonus term.
+    ``whole_runs`` is set for short fields (title, document number, issuer,
+    topic, keywords) so that a query equal to a whole run gets a bonus term.
+    A list of strings is taken as already tokenised (the indexer tokenises
+    once to record exact field lengths).
     """
 
     def __init__(self, whole_runs: bool = False) -> None:
@@ -168,7 +170,7 @@ class DisclosureTokenizer(Tokenizer):  # type: ignore[misc]
 
     def __call__(  # noqa: PLR0913 - whoosh's tokenizer protocol
         self,
-        value: str,
+        value: str | list[str] | tuple[str, ...],
         positions: bool = False,
         chars: bool = False,
         keeporiginal: bool = False,
@@ -180,7 +182,12 @@ class DisclosureTokenizer(Tokenizer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        texts = document_tokens(value, whole_runs=self.whole_runs) if tokenize else [value]
+        if isinstance(value, (list, tuple)):
+            texts = list(value)  # already tokenised by the indexer (see index._fields_of)
+        elif tokenize:
+            texts = document_tokens(value, whole_runs=self.whole_runs)
+        else:
+            texts = [value]
         for i, text in enumerate(texts):
             token.text = text
             token.boost = 1.0

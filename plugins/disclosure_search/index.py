@@ -22,19 +22,22 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Query, Term
 
-from .analysis import ANALYSIS_VERSION, DisclosureTokenizer, QueryTerms, query_terms
+from .analysis import ANALYSIS_VERSION, DisclosureTokenizer, QueryTerms, document_tokens, query_terms
 from .records import SearchRecord
-from .scoring import FIELD_BOOSTS, final_score, keeps, ordinal_order, term_scores
+from .scoring import FIELD_BOOSTS, LENGTH_SUFFIX, field_stats, final_score, keeps, ordinal_order, term_scores
 from .snippets import excerpt, make_snippet
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MARKER_FILE = "disclosure_search.json"
 #: Fields that queries search (the keys of the scoring boosts).
 SEARCH_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
 SORTS = ("relevance", "date")
+#: Searched fields whose short values also index whole runs of Chinese (see analysis).
+WHOLE_RUN_FIELDS = frozenset({"title", "doc_number", "issuer", "topic", "keywords"})
 
 
 class SearchIndexError(Exception):
@@ -46,27 +49,24 @@ class DuplicateRecordError(ValueError):
 
 
 def make_schema() -> Schema:
-    """The index schema: searchable text fields, exact filter fields, stored payload."""
-    body = DisclosureTokenizer()
-    short = DisclosureTokenizer(whole_runs=True)
-    return Schema(
-        id=ID(stored=True, unique=True, sortable=True),
-        content_hash=STORED(),
-        payload=STORED(),
-        title=TEXT(analyzer=short, phrase=False),
-        title_en=TEXT(analyzer=body, phrase=False),
-        text=TEXT(analyzer=body, phrase=False),
-        doc_number=TEXT(analyzer=short, phrase=False),
-        issuer=TEXT(analyzer=short, phrase=False),
-        topic=TEXT(analyzer=short, phrase=False),
-        keywords=TEXT(analyzer=short, phrase=False),
-        type=ID(),
-        status=ID(),
-        year=ID(),
-        in_force=ID(),
-        published=ID(sortable=True),
-        issuer_exact=KEYWORD(commas=True),
-    )
+    """The index schema: searchable text fields, their exact lengths, filter fields, stored payload."""
+    analysers = {True: DisclosureTokenizer(whole_runs=True), False: DisclosureTokenizer()}
+    fields: dict[str, Any] = {
+        "id": ID(stored=True, unique=True, sortable=True),
+        "content_hash": STORED(),
+        "payload": STORED(),
+        "type": ID(),
+        "status": ID(),
+        "year": ID(),
+        "in_force": ID(),
+        "published": ID(sortable=True),
+        "issuer_exact": KEYWORD(commas=True),
+    }
+    for name in SEARCH_FIELDS:
+        fields[name] = TEXT(analyzer=analysers[name in WHOLE_RUN_FIELDS], phrase=False)
+        # exact token count: whoosh's own lengths are rounded to one byte
+        fields[name + LENGTH_SUFFIX] = COLUMN(NumericColumn("I", default=0))
+    return Schema(**fields)
 
 
 def payload_of(record: SearchRecord) -> dict[str, Any]:
@@ -90,10 +90,8 @@ def payload_of(record: SearchRecord) -> dict[str, Any]:
 
 
 def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "content_hash": content_hash,
-        "payload": payload_of(record),
+    """The whoosh fields of a record; searched fields are tokenised here, once."""
+    texts = {
         "title": record.title,
         "title_en": record.title_en,
         "text": record.text,
@@ -101,6 +99,11 @@ def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:
         "issuer": "\n".join(record.issuers),
         "topic": record.topic,
         "keywords": "\n".join(record.keywords),
+    }
+    fields: dict[str, Any] = {
+        "id": record.id,
+        "content_hash": content_hash,
+        "payload": payload_of(record),
         "type": record.type,
         "status": record.status,
         "year": str(record.year) if record.year is not None else "",
@@ -108,6 +111,11 @@ def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:
         "published": record.published,
         "issuer_exact": ",".join(i.replace(",", "，") for i in record.issuers),
     }
+    for name in SEARCH_FIELDS:
+        tokens = document_tokens(texts[name], whole_runs=name in WHOLE_RUN_FIELDS)
+        fields[name] = tokens
+        fields[name + LENGTH_SUFFIX] = len(tokens)
+    return fields
 
 
 @dataclass(frozen=True)
@@ -334,11 +342,12 @@ def _run(searcher: Any, terms: QueryTerms, filters: Filters, sort: str) -> list[
             return []
         return _rank(searcher, {d: (0, 0) for d in allowed}, 0, "date")
     core = set(terms.core)
+    stats = field_stats(searcher)
     candidates: dict[int, tuple[int, int]] = {}
     for term in terms.all:
         per_doc: dict[int, int] = {}
         for field in SEARCH_FIELDS:
-            for docnum, value in term_scores(searcher, field, term).items():
+            for docnum, value in term_scores(searcher, stats, field, term).items():
                 per_doc[docnum] = per_doc.get(docnum, 0) + value
         for docnum, value in per_doc.items():
             if allowed is not None and docnum not in allowed:

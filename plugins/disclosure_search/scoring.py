@@ -28,7 +28,6 @@ and in the browser (``static/search.js``), so it is built from integers:
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,14 +84,19 @@ def ordinal_order(items: list[tuple[str, str]]) -> list[int]:
     return sorted(by_id, key=lambda i: items[i][0], reverse=True)
 
 
+#: Suffix of the column holding a searched field's exact length in tokens (written by the index).
+LENGTH_SUFFIX = "__len"
+
+
 @dataclass(frozen=True)
 class FieldStats:
-    """Per-document field lengths and their means over the live documents of an index.
+    """Exact per-document field lengths and their means over the live documents.
 
-    Computed from the per-document lengths rather than whoosh's running
-    totals, which keep counting deleted documents until a merge: the averages,
-    hence the scores, depend only on the documents indexed, not on the history
-    of builds. ``lengths[field][docnum]`` is 0 for deleted documents.
+    Lengths come from the index's own length columns (token counts recorded at
+    indexing time), not from whoosh's running totals, which keep counting
+    deleted documents until a merge: the averages, hence the scores, depend
+    only on the documents indexed, not on the history of builds.
+    ``lengths[field][docnum]`` is 0 for a deleted document.
     """
 
     n_docs: int
@@ -100,32 +104,27 @@ class FieldStats:
     averages: dict[str, float]
 
 
-_STATS: weakref.WeakKeyDictionary[Any, FieldStats] = weakref.WeakKeyDictionary()
-
-
 def field_stats(searcher: Any) -> FieldStats:
-    """The :class:`FieldStats` of ``searcher``'s index (computed once per searcher)."""
-    cached = _STATS.get(searcher)
-    if cached is None:
-        reader = searcher.reader()
-        size = reader.doc_count_all()
-        lengths = {field: [0] * size for field in FIELD_BOOSTS}
-        live = 0
-        for docnum in reader.all_doc_ids():
-            live += 1
-            for field, column in lengths.items():
-                column[docnum] = reader.doc_field_length(docnum, field, 0) or 0
-        averages = {field: (sum(column) / live if live else 0.0) for field, column in lengths.items()}
-        cached = FieldStats(live, lengths, averages)
-        _STATS[searcher] = cached
-    return cached
+    """The :class:`FieldStats` of the index behind ``searcher`` (compute once per search)."""
+    reader = searcher.reader()
+    live = list(reader.all_doc_ids())
+    lengths: dict[str, list[int]] = {}
+    averages: dict[str, float] = {}
+    for field in FIELD_BOOSTS:
+        column = list(reader.column_reader(field + LENGTH_SUFFIX))
+        kept = [0] * len(column)
+        for docnum in live:
+            kept[docnum] = column[docnum]
+        lengths[field] = kept
+        averages[field] = sum(kept) / len(live) if live else 0.0
+    return FieldStats(len(live), lengths, averages)
 
 
-def term_scores(searcher: Any, field: str, term: str) -> dict[int, int]:
+def term_scores(searcher: Any, stats: FieldStats, field: str, term: str) -> dict[int, int]:
     """The integer contribution of ``term`` in ``field`` for every live document containing it.
 
     Keys are the searcher's document numbers. Statistics come from live
-    documents only (:class:`FieldStats`; ``df`` counts the postings left after
+    documents only (``stats``; ``df`` counts the postings left after
     deletions), so an index updated incrementally scores exactly like one
     built afresh. This one function feeds both
     :func:`disclosure_search.index.search` and the static export.
@@ -134,7 +133,6 @@ def term_scores(searcher: Any, field: str, term: str) -> dict[int, int]:
         postings = list(searcher.reader().postings(field, term).items_as("weight"))
     except TermNotFound:
         return {}
-    stats = field_stats(searcher)
     lengths, avg_length, df = stats.lengths[field], stats.averages[field], len(postings)
     return {
         docnum: contribution(field, weight, lengths[docnum] or 1, avg_length, df, stats.n_docs)

@@ -92,52 +92,78 @@ def _char_norm(char: str, table: dict[str, str]) -> str:
     return "".join(table.get(c, c) for c in folded)
 
 
+# Per-character normalisation cache for str.translate: code point -> normalised string.
+_TRANSLATION: dict[int, str] = {}
+_KNOWN: set[str] = set()
+
+
+def _learn(text: str) -> None:
+    """Add the characters of ``text`` not seen yet to the translation cache."""
+    new = set(text).difference(_KNOWN)
+    if new:
+        table = t2s_table()
+        for char in new:
+            _TRANSLATION[ord(char)] = _char_norm(char, table)
+        _KNOWN.update(new)
+
+
+# Alternatives longest first: at each position the regex takes the longest key,
+# scanning left to right, as _apply_regional_terms and search.js do.
+_REGIONAL_RE = re.compile("|".join(re.escape(k) for k in sorted(REGIONAL_TERMS, key=lambda k: (-len(k), k))))
+
+
 def normalise_with_offsets(text: str, table: dict[str, str] | None = None) -> Normalised:
     """Normalise ``text`` and keep the mapping back to the original characters.
 
     ``table`` defaults to the full OpenCC-derived table; the static client uses
     the exported subset, which yields the same tokens for every indexed term.
     """
-    tab = t2s_table() if table is None else table
+    if table is None:
+        _learn(text)
+        folded = [_TRANSLATION[ord(char)] for char in text]
+    else:
+        folded = [_char_norm(char, table) for char in text]
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, char in enumerate(text):
-        for out in _char_norm(char, tab):
+    for i, out in enumerate(folded):
+        if len(out) == 1:
             chars.append(out)
             starts.append(i)
             ends.append(i + 1)
+        else:
+            chars.extend(out)
+            starts.extend([i] * len(out))
+            ends.extend([i + 1] * len(out))
     return _apply_regional_terms("".join(chars), starts, ends)
 
 
 def _apply_regional_terms(text: str, starts: list[int], ends: list[int]) -> Normalised:
-    """Greedy left-to-right longest-match replacement of :data:`REGIONAL_TERMS`."""
+    """Greedy left-to-right longest-match replacement of :data:`REGIONAL_TERMS`.
+
+    At each position the longest key wins, then scanning resumes after it
+    (the same loop as ``normalise`` in search.js).
+    """
     if not any(key in text for key in REGIONAL_TERMS):
         return Normalised(text, tuple(starts), tuple(ends))
-    max_len = max(len(k) for k in REGIONAL_TERMS)
     out: list[str] = []
     out_starts: list[int] = []
     out_ends: list[int] = []
-    i = 0
-    while i < len(text):
-        for size in range(min(max_len, len(text) - i), 1, -1):
-            repl = REGIONAL_TERMS.get(text[i : i + size])
-            if repl is not None:
-                for ch in repl:
-                    out.append(ch)
-                    out_starts.append(starts[i])
-                    out_ends.append(ends[i + size - 1])
-                i += size
-                break
-        else:
-            out.append(text[i])
-            out_starts.append(starts[i])
-            out_ends.append(ends[i])
-            i += 1
+    last = 0
+    for match in _REGIONAL_RE.finditer(text):
+        i, j = match.span()
+        out.append(text[last:i])
+        out_starts.extend(starts[last:i])
+        out_ends.extend(ends[last:i])
+        repl = REGIONAL_TERMS[match.group(0)]
+        out.append(repl)
+        out_starts.extend([starts[i]] * len(repl))
+        out_ends.extend([ends[j - 1]] * len(repl))
+        last = j
+    out.append(text[last:])
+    out_starts.extend(starts[last:])
+    out_ends.extend(ends[last:])
     return Normalised("".join(out), tuple(out_starts), tuple(out_ends))
-
-
-_TRANSLATION: dict[int, str] = {}
 
 
 def normalise(text: str) -> str:
@@ -151,17 +177,8 @@ def normalise(text: str) -> str:
     >>> normalise("智慧財產權")
     '知识产权'
     """
-    table = t2s_table()
-    for char in set(text).difference(_KNOWN):
-        _TRANSLATION[ord(char)] = _char_norm(char, table)
-        _KNOWN.add(char)
+    _learn(text)
     folded = text.translate(_TRANSLATION)
     if not any(key in folded for key in REGIONAL_TERMS):
         return folded
     return _REGIONAL_RE.sub(lambda m: REGIONAL_TERMS[m.group(0)], folded)
-
-
-_KNOWN: set[str] = set()
-# Alternatives longest first: at each position the regex takes the longest key,
-# scanning left to right, exactly like the loop in _apply_regional_terms.
-_REGIONAL_RE = re.compile("|".join(re.escape(k) for k in sorted(REGIONAL_TERMS, key=lambda k: (-len(k), k))))

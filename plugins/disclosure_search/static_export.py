@@ -37,7 +37,7 @@ from typing import Any
 
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
 from .index import SEARCH_FIELDS, open_index
-from .scoring import ordinal_order, term_scores
+from .scoring import field_stats, ordinal_order, term_scores
 from .script import REGIONAL_TERMS, is_cjk, t2s_table
 from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
 
@@ -89,11 +89,12 @@ class ExportStats:
 def _term_scores(searcher: Any, ordinal_of: dict[int, int]) -> dict[str, dict[int, int]]:
     """Integer term scores per ordinal, summed over the searched fields (live documents only)."""
     reader = searcher.reader()
+    stats = field_stats(searcher)
     scores: dict[str, dict[int, int]] = {}
     for field in SEARCH_FIELDS:
         for raw in reader.lexicon(field):
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            found = term_scores(searcher, field, term)
+            found = term_scores(searcher, stats, field, term)
             if not found:
                 continue  # only deleted documents held it
             per_doc = scores.setdefault(term, {})

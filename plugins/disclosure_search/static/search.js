@@ -389,7 +389,7 @@
       const shardIds = Array.from(new Set(wanted.map(function (t) { return fnv1a32(t) % meta.shards; })))
         .sort(function (a, b) { return a - b; });
       const shards = await Promise.all(shardIds.map(function (k) { return get('t/' + k + '.json'); }));
-      const postings = {};
+      const postings = Object.create(null); // no inherited keys: a query word may be "constructor"
       shards.forEach(function (shard) {
         wanted.forEach(function (t) {
           if (Object.prototype.hasOwnProperty.call(shard, t)) postings[t] = shard[t];
