@@ -43,6 +43,17 @@ def _as_of(args: argparse.Namespace) -> date:
         raise UserError(str(error)) from None
 
 
+def _cache_dir(args: argparse.Namespace) -> Path:
+    """Caches live beside the settings file, in .cache/ (git-ignored)."""
+    return Path(args.settings).resolve().parent / ".cache"
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
+
+
 def _print_problems(problems, fmt: str = "text") -> None:  # type: ignore[no-untyped-def]
     if fmt == "json":
         print(problems_to_json(problems))
@@ -60,7 +71,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from disclosure.records import load_records
 
     as_of = _as_of(args)
-    result = load_corpus(Path(args.content), _config(args), as_of=as_of)
+    cache = None if args.no_cache else _cache_dir(args) / f"check-{_digest(Path(args.content))}.pickle"
+    result = load_corpus(Path(args.content), _config(args), as_of=as_of, cache_file=cache, need_bodies=False)
     problems = list(result.problems)
     if not has_errors(problems):  # the registers and the ledger are checked against valid content only
         problems += load_records(Path(args.content), result.corpus, result.corpus.public(as_of), as_of)[1]
@@ -76,7 +88,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     as_of = _as_of(args)
     try:
-        result = build_site(Path(args.content), Path(args.output), as_of, Path(args.settings))
+        cache = None if args.no_cache else _cache_dir(args)
+        result = build_site(Path(args.content), Path(args.output), as_of, Path(args.settings), cache)
     except ContentError as error:
         _print_problems([p for p in error.problems if p.severity is not Severity.INFO])
         print(f"Build refused: {_summary(error.problems)}; nothing was written.", file=sys.stderr)
@@ -85,7 +98,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"Build failed: {error}\nThe previous output is unchanged.", file=sys.stderr)
         return 1
     public = len(result.state.public)
-    print(f"Built {public} public document(s) as of {as_of} into {args.output}/ ({result.files} files).")
+    reuse = result.state.page_reuse
+    reused = f"; {reuse.reused} unchanged page(s) reused" if reuse is not None and reuse.reused else ""
+    print(f"Built {public} public document(s) as of {as_of} into {args.output}/ ({result.files} files{reused}).")
     print(f"Preview: python publish.py serve --output {args.output}  (then open http://127.0.0.1:8000/)")
     return 0
 
@@ -229,9 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
     check.add_argument("--verbose", action="store_true", help="also list notes (e.g. citations of numbers not in the corpus)")
+    check.add_argument("--no-cache", action="store_true", help="read every file again (ignore .cache/)")
     check.set_defaults(func=cmd_check)
 
-    sub.add_parser("build", parents=[common], help="check, then build the site into --output").set_defaults(func=cmd_build)
+    build = sub.add_parser("build", parents=[common], help="check, then build the site into --output")
+    build.add_argument("--no-cache", action="store_true", help="ignore and do not write .cache/ (the output is the same)")
+    build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", parents=[common], help="preview the built site on http://127.0.0.1:8000/")
     serve.add_argument("--port", type=int, default=8000)

@@ -75,6 +75,13 @@ def python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
+def clear_build_cache() -> None:
+    """Forget what `publish.py build` keeps between builds (ROOT/.cache: bodies, page fingerprints)."""
+    cache = ROOT / ".cache"
+    for path in [cache / "bodies.sqlite", *cache.glob("pages-*.json")]:
+        path.unlink(missing_ok=True)
+
+
 def measure(cmd: list[str], log: Path) -> Run:
     """Run ``cmd`` with its output in ``log``; wall time, CPU time and peak RSS of the child."""
     load = os.getloadavg()[0]
@@ -167,6 +174,7 @@ class Bench:
                     runs["plain"].append(self.run_one("plain Pelican", [*self.pelican, str(plain_corpus), "-o", str(site_plain),
                                                                          "-s", str(self.settings), "--ignore-cache", "-q"]))
                 shutil.rmtree(site_ours, ignore_errors=True)
+                clear_build_cache()  # the full build is a cold build: no rendered bodies, no page fingerprints
                 runs["full"].append(self.run_one("our full build", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 runs["check"].append(self.run_one("check (all)", self.ours("check", "--content", str(corpus))))
 

@@ -101,3 +101,22 @@ def test_bad_settings_value_is_reported(run_cli, tmp_path: Path) -> None:
     result = run_cli("check", "--settings", str(settings), "--as-of", "2026-11-22")
     assert result.exit_code == 1
     assert result.stderr.strip() == "publish.py check: EXPIRY_WINDOW_DAYS: expected a whole number of days (0 or more), got 'six months'"
+
+
+def test_check_cache_sees_every_change(run_cli, tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CORPORA / "minimal", content, ignore=shutil.ignore_patterns("expected.txt"))
+    settings = tmp_path / "conf.py"  # caches live beside the settings file
+    settings.write_text("ORGAN_CODE = 'SIPO-DEMO'\n")
+    args = ("check", "--content", str(content), "--settings", str(settings), "--as-of", "2026-11-22")
+    assert run_cli(*args).exit_code == 0
+    assert list((tmp_path / ".cache").glob("check-*.pickle")), "the first run fills the cache"
+    doc = content / "a.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("effective: 2024-03-01", "effective: 2024-13-01"), encoding="utf-8")
+    cached = run_cli(*args)
+    fresh = run_cli(*args, "--no-cache")
+    assert cached.exit_code == fresh.exit_code == 1
+    assert cached.stdout == fresh.stdout
+    assert "a.md:8: effective: '2024-13-01' is not a valid date" in cached.stdout

@@ -7,7 +7,6 @@ returned with its place, and documents with errors are left out of the corpus.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -15,14 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
-from .citations import DOC_LINK_PATTERN, find_citations, line_at
+from .citations import resolve_citation
 from .config import SiteConfig
 from .document import Disclosure, DocType, Document, ReviewResult, Version
-from .frontmatter import read_front_matter
+from .files import FileRecord, ParseCache, read_file, scan_body
 from .problems import Problem, Severity
-from .schema import validate_fields
 
-VERSION_FILE = re.compile(r"^v(\d+)\.md$")
 SKIPPED_TOP_LEVEL = {"data"}
 """Folders of ``content/`` that hold data files, not documents."""
 
@@ -34,6 +31,8 @@ class Corpus:
         self.documents: tuple[Document, ...] = tuple(sorted(documents, key=lambda d: d.id))
         self._by_id = {doc.id: doc for doc in self.documents}
         self._by_number = {doc.doc_number: doc for doc in self.documents if doc.doc_number}
+        self.doc_numbers: frozenset[str] = frozenset(self._by_number)
+        """Every document number of the corpus (for citation matching)."""
         incoming: dict[str, dict[str, list[Document]]] = defaultdict(lambda: defaultdict(list))
         for doc in self.documents:
             for relation, target in doc.relations:
@@ -51,10 +50,6 @@ class Corpus:
 
     def by_number(self, doc_number: str) -> Document | None:
         return self._by_number.get(doc_number)
-
-    @property
-    def doc_numbers(self) -> frozenset[str]:
-        return frozenset(self._by_number)
 
     def _from(self, relation: str, doc_id: str) -> tuple[Document, ...]:
         return tuple(self._incoming[relation].get(doc_id, ()))
@@ -103,20 +98,6 @@ class LoadResult:
     files: int = 0
 
 
-@dataclass
-class _FileRecord:
-    path: Path
-    display: str
-    values: dict[str, Any]
-    key_lines: dict[str, int]
-    body: str
-    body_line: int
-    sha256: str
-    folder_id: str | None = None
-    """For a version file, the id given by its folder."""
-    folder_version: int | None = None
-
-
 def discover(content_dir: Path) -> list[Path]:
     """Markdown files that are documents, in a stable order."""
     paths = []
@@ -130,42 +111,26 @@ def discover(content_dir: Path) -> list[Path]:
     return sorted(paths, key=lambda p: p.relative_to(content_dir).as_posix())
 
 
-def read_file(path: Path, display: str) -> tuple[_FileRecord | None, list[Problem]]:
-    """Read and validate one file on its own."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return None, [Problem(display, line, None, "not valid UTF-8 text", "a file saved as UTF-8")]
-    fm, problems = read_front_matter(text, display)
-    if fm is None:
-        return None, problems
-    values, problems = validate_fields(fm, display)
-    record = _FileRecord(path, display, values, fm.key_lines, fm.body, fm.body_line, hashlib.sha256(raw).hexdigest())
-    match = VERSION_FILE.match(path.name)
-    if match:
-        record.folder_id = path.parent.name
-        record.folder_version = int(match.group(1))
-    return record, problems
-
-
-def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: date | None = None) -> LoadResult:
+def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: date | None = None,
+                cache_file: Path | None = None, need_bodies: bool = True) -> LoadResult:
     """Read every document under ``content_dir`` and check it.
 
     ``as_of`` is the date for checks that depend on it (an explicit ``status`` is
     compared with the status computed for that date); without it those checks are
     skipped.  Documents with errors in their own file are left out of the corpus.
+    ``cache_file`` keeps per-file results between runs; with ``need_bodies=False``
+    (``check``) unchanged files are not even read, and their bodies are left empty.
     """
     config = config or SiteConfig()
     problems: list[Problem] = []
     if not content_dir.is_dir():
         return LoadResult(Corpus([]), [Problem(str(content_dir), None, None, "content folder not found", "a folder of Markdown documents")])
-    records: list[_FileRecord] = []
+    records: list[FileRecord] = []
     broken_ids: set[str] = set()
     paths = discover(content_dir)
+    cache = ParseCache(cache_file) if cache_file is not None else None
     for path in paths:
-        record, file_problems = read_file(path, path.as_posix())
+        record, file_problems = read_file(path, path.as_posix(), cache, need_body=need_bodies)
         problems += file_problems
         if record is not None and not any(p.severity is Severity.ERROR for p in file_problems):
             records.append(record)
@@ -177,13 +142,15 @@ def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: d
     problems += number_problems
     corpus = Corpus(documents)
     problems += check_corpus(corpus, as_of=as_of, broken_ids=frozenset(broken_ids))
+    if cache is not None:
+        cache.save()
     return LoadResult(corpus, problems, len(paths))
 
 
-def _assemble(records: list[_FileRecord]) -> tuple[list[Document], list[Problem]]:
+def _assemble(records: list[FileRecord]) -> tuple[list[Document], list[Problem]]:
     """Group version files into documents and build the model."""
     problems: list[Problem] = []
-    groups: dict[str, list[_FileRecord]] = defaultdict(list)
+    groups: dict[str, list[FileRecord]] = defaultdict(list)
     for record in records:
         doc_id = record.values.get("id")
         if record.folder_id is not None:
@@ -207,7 +174,7 @@ def _assemble(records: list[_FileRecord]) -> tuple[list[Document], list[Problem]
                 continue
             groups[f"file:{record.path}"].append(record)
     documents: list[Document] = []
-    seen: dict[str, _FileRecord] = {}
+    seen: dict[str, FileRecord] = {}
     for key in sorted(groups):
         members = sorted(groups[key], key=lambda r: r.folder_version or 1)
         numbers = [m.folder_version or 1 for m in members]
@@ -239,7 +206,7 @@ def _takes_effect(values: dict[str, Any]) -> date:
     return values.get("effective") or values["published"]
 
 
-def _version_from(record: _FileRecord, first: _FileRecord) -> Version:
+def _version_from(record: FileRecord, first: FileRecord) -> Version:
     values = record.values
     return Version(
         number=record.folder_version or 1,
@@ -254,6 +221,7 @@ def _version_from(record: _FileRecord, first: _FileRecord) -> Version:
         disclosure=Disclosure(values["disclosure"]),
         review=values.get("review"),
         sha256=record.sha256,
+        refs=record.refs,
         doc_id=values["id"],
         meta={**values, "_key_lines": record.key_lines, "_first": first.values},
     )
@@ -412,22 +380,21 @@ def check_corpus(corpus: Corpus, *, as_of: date | None = None, broken_ids: froze
 def _check_body(corpus: Corpus, doc: Document, version: Version, broken_ids: frozenset[str]) -> list[Problem]:
     problems = []
     display = version.path.as_posix()
-    for match in DOC_LINK_PATTERN.finditer(version.body):
-        line = version.body_line + line_at(version.body, match.start())
-        target_id = match["id"]
+    refs = version.refs if version.refs is not None else scan_body(version.body, version.body_line)
+    for line, target_id, number in refs.links:
         target = corpus.get(target_id)
         if target is None and target_id in broken_ids:
             continue
         if target is None:
             problems.append(Problem(display, line, "body", f"link to unknown document 'doc:{target_id}'", "doc:ID of an existing document"))
-        elif match["version"] and target.version(int(match["version"])) is None:
-            problems.append(Problem(display, line, "body", f"link to version {match['version']} of '{target_id}', which has {len(target.versions)}",
+        elif number is not None and target.version(number) is None:
+            problems.append(Problem(display, line, "body", f"link to version {number} of '{target_id}', which has {len(target.versions)}",
                                     "an existing version number"))
         elif version.is_public and not target.is_public:
             problems.append(Problem(display, line, "body", f"link to 'doc:{target_id}', which is not published", "links to published documents only"))
-    for citation in find_citations(version.body, corpus.doc_numbers):
-        if citation.canonical not in corpus.doc_numbers:
-            line = version.body_line + line_at(version.body, citation.start)
+    for line, raw in refs.citations:
+        citation = resolve_citation(raw, corpus.doc_numbers)
+        if citation is not None and citation.canonical not in corpus.doc_numbers:
             problems.append(Problem(display, line, "body", f"cites {citation.text}, which is not in the corpus", "nothing: shown as plain text",
                                     Severity.INFO))
     return problems

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .frontmatter import line_of
 
@@ -113,6 +114,8 @@ class Version:
     sha256: str
     """Hex SHA-256 of the source file's bytes: what the ledger records."""
     doc_id: str = ""
+    refs: Any = field(default=None, compare=False, repr=False)
+    """References in the body (``files.BodyRefs``): links and cited numbers, with lines."""
     meta: dict = field(default_factory=dict, compare=False, repr=False)
     """The file's parsed front matter (with ``_key_lines`` and ``_first``, version 1's values)."""
 

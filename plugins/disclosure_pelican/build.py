@@ -48,13 +48,16 @@ def read_settings(settings_file: Path, overrides: dict[str, Any]) -> dict[str, A
     return pelican_read_settings(str(settings_file), override=overrides)
 
 
-def build_site(content: Path, output: Path, as_of: date, settings_file: Path = Path("pelicanconf.py")) -> BuildResult:
+def build_site(content: Path, output: Path, as_of: date, settings_file: Path = Path("pelicanconf.py"),
+               cache_dir: Path | None = None) -> BuildResult:
     """Check ``content``, build the site and publish it atomically at ``output``.
 
-    Raises ContentError (nothing written) or BuildError (previous output intact).
+    ``cache_dir`` keeps what can be reused by the next build (rendered bodies, page
+    fingerprints); the output is byte-identical with or without it.  Raises
+    ContentError (nothing written) or BuildError (previous output intact).
     """
     config = SiteConfig.from_settings(read_settings_file(settings_file))
-    state = BuildState.load(content, as_of, config)  # raises ContentError before anything is written
+    state = BuildState.load(content, as_of, config, cache_dir=cache_dir)  # ContentError: nothing written
 
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +70,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
 
         settings = read_settings(settings_file, {
             "PATH": str(content), "OUTPUT_PATH": str(staging), "DISCLOSURE_STATE": state,
+            "DISCLOSURE_PREVIOUS_OUTPUT": str(output) if cache_dir is not None else None,
         })
         try:
             Pelican(settings).run()
@@ -76,7 +80,14 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
             raise BuildError(f"{type(error).__name__}: {error}") from error
         if counter.messages:
             raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
+        reuse = state.page_reuse
+        if reuse is not None and reuse.manifest_path is not None:
+            # The old fingerprints describe the old output: drop them before it goes, so
+            # an interruption between swap and save costs a full render, never a stale page.
+            reuse.manifest_path.unlink(missing_ok=True)
         _swap_in(staging, output)
+        if reuse is not None:
+            reuse.save()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

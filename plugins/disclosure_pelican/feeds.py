@@ -62,10 +62,15 @@ def _summary(doc: Document, status: Effectiveness, language: str, type_label: st
     return " · ".join(fields) + "\n" + text
 
 
+MAX_ENTRIES = 50
+"""Entries per feed: the newest; readers poll feeds for news, not for the archive."""
+
+
 def atom_feed(spec: FeedSpec, *, site_name: str, organ: str, siteurl: str, zone: str, fallback_date: date,
-              statuses: dict[str, Effectiveness], language: str, type_label, status_label) -> str:  # type: ignore[no-untyped-def]
+              statuses: dict[str, Effectiveness], language: str, type_label, status_label,  # type: ignore[no-untyped-def]
+              max_entries: int = MAX_ENTRIES) -> str:
     """The feed as text.  ``fallback_date`` (the build's as-of date) dates an empty feed."""
-    entries = sorted(spec.documents, key=lambda d: (d.current.published, d.id), reverse=True)
+    entries = sorted(spec.documents, key=lambda d: (d.current.published, d.id), reverse=True)[:max_entries]
     updated = entries[0].current.published if entries else fallback_date
     lang = "en" if language == "en" else "zh-CN"
     lines = [

@@ -24,6 +24,7 @@ from disclosure.effectiveness import Status
 from disclosure.export import export_records, to_csv, to_json
 
 from .feeds import atom_feed, feed_specs
+from .incremental import PageReuse, global_digest
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
 from .sitemap import sitemap_xml
@@ -78,10 +79,17 @@ class DisclosureGenerator(Generator):
     def generate_output(self, writer) -> None:  # type: ignore[no-untyped-def]
         model = self.model
         css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
+        previous = self.settings.get("DISCLOSURE_PREVIOUS_OUTPUT")
+        reuse = PageReuse(self.state.cache_dir, Path(previous) if previous else None, Path(self.output_path),
+                          global_digest(Path(self.theme), self.settings, labels_for(model.language), model.file_names,
+                                        self.state.as_of))
         for page in model.pages:
             extra = {"inline_css": Markup(css)} if page.root_override is not None else {}
-            writer.write_file(page.name, self.get_template(page.template), self.context,
-                              relative_urls=True, root=page.root, page_name=page.name, **page.context, **extra)
+            local = {"root": page.root, "page_name": page.name, **page.context, **extra}
+            if reuse.try_reuse(page.name, {"template": page.template, **local}):
+                continue
+            writer.write_file(page.name, self.get_template(page.template), self.context, relative_urls=True, **local)
+        self.state.page_reuse = reuse  # saved by the build once the new output is in place
         public = self.state.public
         labels = labels_for(model.language)
         for spec in feed_specs(model.listings["type"], public.documents, labels["all_documents"]):
@@ -92,6 +100,7 @@ class DisclosureGenerator(Generator):
                 status_label=model.status_label))
         _write_text(self.output_path, SITEMAP,
                     sitemap_xml(((p.url, p.lastmod) for p in model.pages if p.in_sitemap), model.siteurl))
+        self.model.bodies.prune()
         self._write_records()
         records = export_records(public, self.state.as_of)
         _write_text(self.output_path, os.path.join("data", "documents.json"), safe_json(to_json(records, self.state.as_of)))

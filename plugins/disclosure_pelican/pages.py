@@ -44,7 +44,8 @@ from disclosure.corpus import Corpus
 from disclosure.diff import diff_html, diff_ops, diff_stats
 from disclosure.document import DocType, Document, Version
 from disclosure.effectiveness import Effectiveness, Status, status_on, version_in_force, version_status_on
-from disclosure.render import BodyRenderer, plain_text, resolve_links
+from disclosure.render import plain_text, resolve_links
+from disclosure.render_cache import BodyCache
 
 from .labels import labels_for
 from .state import BuildState
@@ -168,7 +169,10 @@ class SiteModel:
         self.per_page = per_page
         self.extra_pages = frozenset(extra_pages)
         self.siteurl = siteurl.rstrip("/")
-        self.renderer = BodyRenderer(self._resolve_number, self.public.doc_numbers)
+        numbers = {number: doc.id for doc in self.public for number in [doc.doc_number] if number}
+        self.bodies = BodyCache(numbers, state.cache_dir / "bodies.sqlite" if state.cache_dir else None)
+        # Every public body is rendered once, up front (in parallel when there are many).
+        self.bodies.render_all(self._source(v) for doc in self.public for v in doc.versions)
         self.statuses: dict[str, Effectiveness] = {doc.id: status_on(self.public, doc, self.as_of) for doc in self.public}
         self.listings: dict[str, list[Listing]] = self._listings()
         self._pages: list[Page] | None = None
@@ -189,10 +193,13 @@ class SiteModel:
         doc = self.public.get(doc_id)
         return doc is not None and (version is None or doc.version(version) is not None)
 
+    def _source(self, version: Version) -> str:
+        """The Markdown a version shows: annual reports get their figures filled in."""
+        return self.state.records.narratives.get(version.path, version.body)
+
     def body_html(self, version: Version, root: str) -> Markup:
         """The sanitized body with ``doc:`` links resolved for a page at ``root``."""
-        source = self.state.records.narratives.get(version.path, version.body)  # annual reports: figures filled in
-        html = resolve_links(self.renderer.render(source), root, self._exists)
+        html = resolve_links(self.bodies.html(self._source(version)), root, self._exists)
         # Links to documents name the file, so the site also works opened from disk.
         return Markup(_DOC_DIR_HREF.sub(r'href="\1index.html"', html))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,11 +36,18 @@ class BuildState:
     problems: list[Problem] = field(default_factory=list)
     records: Records = field(default_factory=Records)
     """The ledger's public view and the annual reports."""
+    cache_dir: Path | None = None
+    """Where caches between builds live (rendered bodies, page fingerprints); None: no cache."""
+    page_reuse: Any = None
+    """The generator's :class:`~.incremental.PageReuse`, saved once the output is swapped in."""
 
     @classmethod
-    def load(cls, content_dir: Path, as_of: date, config: SiteConfig, ledger_path: Path | None = None) -> "BuildState":
+    def load(cls, content_dir: Path, as_of: date, config: SiteConfig, ledger_path: Path | None = None,
+             cache_dir: Path | None = None) -> "BuildState":
         """Load and check the content and its records; raise ContentError when any error is found."""
-        result = load_corpus(content_dir, config, as_of=as_of)
+        cache_file = cache_dir / f"parse-{hashlib.sha1(str(Path(content_dir).resolve()).encode()).hexdigest()[:16]}.pickle" \
+            if cache_dir is not None else None
+        result = load_corpus(content_dir, config, as_of=as_of, cache_file=cache_file)
         if any(p.severity is Severity.ERROR for p in result.problems):
             raise ContentError(result.problems)
         public = result.corpus.public(as_of)
@@ -47,7 +55,7 @@ class BuildState:
         problems = result.problems + record_problems
         if any(p.severity is Severity.ERROR for p in record_problems):
             raise ContentError(problems)
-        return cls(result.corpus, public, as_of, config, content_dir, problems, records)
+        return cls(result.corpus, public, as_of, config, content_dir, problems, records, cache_dir)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> "BuildState":

@@ -115,6 +115,21 @@ def _encode(ordinals: list[int], values: dict[int, int] | None) -> list[int]:
     return out
 
 
+def _filters(payloads: list[dict[str, Any]]) -> tuple[dict[str, list[int]], dict[str, dict[str, int]]]:
+    """Posting lists of the filter pseudo-terms, and each filter's values with their counts."""
+    counts: dict[str, dict[str, int]] = {name: {} for name in FILTER_NAMES}
+    members: dict[str, list[int]] = defaultdict(list)
+    for ordinal, p in enumerate(payloads):
+        pairs = [("type", p["type"]), ("status", p["status"]), ("inforce", "1" if p["in_force"] else "0")]
+        if p["year"] is not None:
+            pairs.append(("year", str(p["year"])))
+        pairs.extend(("issuer", issuer) for issuer in p["issuers"])
+        for name, value in pairs:
+            members[filter_term(name, value)].append(ordinal)
+            counts[name][value] = counts[name].get(value, 0) + 1
+    return {term: _encode(ordinals, None) for term, ordinals in members.items()}, counts
+
+
 def _norm_table(terms: list[str]) -> dict[str, str]:
     """The part of the T→S table whose targets occur in indexed terms or regional terms."""
     targets = {ch for term in terms for ch in term if is_cjk(ch)}
@@ -151,24 +166,14 @@ def export_static(index_dir: Path, out_dir: Path, *, shard_bytes: int = DEFAULT_
     for term, per_doc in scores.items():
         # Zero scores are kept: the posting still counts towards a document's coverage.
         postings[term] = _encode(sorted(per_doc), per_doc)
-    filters: dict[str, dict[str, int]] = {name: {} for name in FILTER_NAMES}
-    members: dict[str, list[int]] = defaultdict(list)
-    for ordinal, p in enumerate(payloads):
-        values = [("type", p["type"]), ("status", p["status"]), ("inforce", "1" if p["in_force"] else "0")]
-        if p["year"] is not None:
-            values.append(("year", str(p["year"])))
-        values.extend(("issuer", issuer) for issuer in p["issuers"])
-        for name, value in values:
-            members[filter_term(name, value)].append(ordinal)
-            filters[name][value] = filters[name].get(value, 0) + 1
-    for term, ordinals in members.items():
-        postings[term] = _encode(ordinals, None)
+    filter_postings, filters = _filters(payloads)
+    postings.update(filter_postings)
 
     shards = _shard_count(postings, shard_bytes)
     files: dict[str, bytes] = {}
     grouped: dict[int, dict[str, list[int]]] = {k: {} for k in range(shards)}
-    for term, values in postings.items():
-        grouped[shard_of(term, shards)][term] = values
+    for term, encoded in postings.items():
+        grouped[shard_of(term, shards)][term] = encoded
     for k, group in grouped.items():
         files[f"t/{k}.json"] = dumps(group)
     postings_bytes = sum(len(b) for b in files.values())

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from disclosure_search.analysis import document_tokens, query_terms
 from disclosure_search.docnumber import canonical_doc_number, find_doc_numbers
 from disclosure_search.script import REGIONAL_TERMS, normalise, normalise_with_offsets, t2s_table
+
 from search_fixtures import NODE, node_eval
 
 NUMBER_FORMS = [

@@ -13,6 +13,7 @@ import pytest
 
 from disclosure_search.index import build_index, search
 from disclosure_search.static_export import export_static
+
 from search_fixtures import RECORDS, SEARCH_JS
 
 pytestmark = pytest.mark.browser

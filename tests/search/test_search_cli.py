@@ -9,6 +9,7 @@ import pytest
 
 from disclosure_search.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, cli_search
 from disclosure_search.index import build_index
+
 from search_fixtures import RECORDS
 
 

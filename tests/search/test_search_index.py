@@ -9,6 +9,7 @@ import pytest
 from disclosure_search import index as index_module
 from disclosure_search.index import DuplicateRecordError, SearchIndexError, build_index, search
 from disclosure_search.records import SearchRecord, markdown_to_text
+
 from search_fixtures import RECORDS, by_id, changed
 
 

@@ -31,6 +31,7 @@ from disclosure_search.cli import cli_search
 from disclosure_search.index import build_index
 from disclosure_search.static_export import export_static
 from disclosure_search.static_lookup import StaticSearch
+
 from search_fixtures import NODE, ROOT, run_client
 
 CONTENT = ROOT / "content"
@@ -125,7 +126,6 @@ def test_the_relevance_set_is_big_enough() -> None:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     from disclosure.corpus import load_corpus
-
     from disclosure_search.records import records_from_corpus
 
     result = load_corpus(CONTENT)

@@ -12,6 +12,7 @@ from whoosh import index as whoosh_index
 from disclosure_search.index import build_index, search
 from disclosure_search.static_export import export_static, fnv1a32
 from disclosure_search.static_lookup import StaticSearch
+
 from search_fixtures import NODE, RECORDS, changed, node_eval, run_client, synthetic_records
 
 REQUESTS: list[dict[str, Any]] = [

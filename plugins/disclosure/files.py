@@ -1,0 +1,150 @@
+"""Reading document files: one file on its own, and a cache of what was read.
+
+What a file says (its parsed, validated front matter, its own problems and the
+references in its body) depends only on its bytes, so it is cached by file.  The
+pre-commit ``check`` trusts a file's size and modification time, as make does, and
+reads only files that changed; a build reads every file (it needs the text) and
+skips the YAML parse of those whose SHA-256 is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .citations import DOC_LINK_PATTERN, RawCitation, line_at, raw_citations
+from .frontmatter import read_front_matter, split_front_matter
+from .problems import Problem
+from .schema import validate_fields
+
+VERSION_FILE = re.compile(r"^v(\d+)\.md$")
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class BodyRefs:
+    """References written in a body, with their file lines."""
+
+    links: tuple[tuple[int, str, int | None], ...] = ()
+    """``(line, document id, version or None)`` of each ``doc:`` link."""
+    citations: tuple[tuple[int, RawCitation], ...] = ()
+    """``(line, candidate)`` of each document number written in the text."""
+
+
+def scan_body(body: str, body_line: int) -> BodyRefs:
+    links = tuple((body_line + line_at(body, m.start()), m["id"], int(m["version"]) if m["version"] else None)
+                  for m in DOC_LINK_PATTERN.finditer(body))
+    cites = tuple((body_line + line_at(body, raw.start), raw) for raw in raw_citations(body))
+    return BodyRefs(links, cites)
+
+
+@dataclass
+class FileRecord:
+    """One document file, read and checked on its own."""
+
+    path: Path
+    display: str
+    values: dict[str, Any]
+    key_lines: dict[str, int]
+    body: str
+    """The Markdown body; empty when the file was taken from the cache without reading it."""
+    body_line: int
+    sha256: str
+    refs: BodyRefs = field(default_factory=BodyRefs)
+    folder_id: str | None = None
+    """For a version file (``<id>/vN.md``), the id given by its folder."""
+    folder_version: int | None = None
+
+
+@dataclass
+class _Entry:
+    mtime_ns: int
+    size: int
+    record: FileRecord | None
+    problems: list[Problem]
+
+
+class ParseCache:
+    """Per-file results of earlier reads, in one pickle file (None: no cache)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, _Entry] = {}
+        self.used: dict[str, _Entry] = {}
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    stored = pickle.load(handle)
+                if stored.get("format") == CACHE_FORMAT:
+                    self.entries = stored["entries"]
+            except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError):
+                self.entries = {}  # a damaged or old cache is just a cold cache
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".tmp")
+            with open(temporary, "wb") as handle:
+                pickle.dump({"format": CACHE_FORMAT, "entries": self.used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass
+
+
+def read_file(path: Path, display: str, cache: ParseCache | None = None, *, need_body: bool = True) -> tuple[FileRecord | None, list[Problem]]:
+    """Read and validate one file on its own; never raises for bad content."""
+    stat = path.stat()
+    entry = cache.entries.get(display) if cache is not None else None
+    annual = entry is not None and entry.record is not None and entry.record.values.get("type") == "annual_report"
+    if (entry is not None and not need_body and not annual
+            and entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size):
+        return _remember(cache, display, entry)
+    raw = path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    if entry is not None and entry.record is not None and entry.record.sha256 == sha:
+        parts = split_front_matter(raw.decode("utf-8"))
+        if parts is not None:
+            record = _copy(entry.record, path, body=parts[1])
+            return _remember(cache, display, _Entry(stat.st_mtime_ns, stat.st_size, record, entry.problems))
+    record, problems = _parse(path, display, raw, sha)
+    stored = _Entry(stat.st_mtime_ns, stat.st_size, _copy(record, path, body="") if record else None, problems)
+    if cache is not None:
+        cache.used[display] = stored
+    return record, problems
+
+
+def _remember(cache: ParseCache | None, display: str, entry: _Entry) -> tuple[FileRecord | None, list[Problem]]:
+    if cache is not None:
+        cache.used[display] = _Entry(entry.mtime_ns, entry.size,
+                                     _copy(entry.record, entry.record.path, body="") if entry.record else None, entry.problems)
+    return entry.record, list(entry.problems)
+
+
+def _copy(record: FileRecord, path: Path, *, body: str) -> FileRecord:
+    return FileRecord(path, record.display, record.values, record.key_lines, body, record.body_line, record.sha256,
+                      record.refs, record.folder_id, record.folder_version)
+
+
+def _parse(path: Path, display: str, raw: bytes, sha: str) -> tuple[FileRecord | None, list[Problem]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem(display, line, None, "not valid UTF-8 text", "a file saved as UTF-8")]
+    fm, problems = read_front_matter(text, display)
+    if fm is None:
+        return None, problems
+    values, problems = validate_fields(fm, display)
+    record = FileRecord(path, display, values, fm.key_lines, fm.body, fm.body_line, sha, scan_body(fm.body, fm.body_line))
+    match = VERSION_FILE.match(path.name)
+    if match:
+        record.folder_id = path.parent.name
+        record.folder_version = int(match.group(1))
+    return record, problems

@@ -1,0 +1,162 @@
+"""Render many bodies: each once, both cores when there are many, and a cache by content.
+
+The cache key is the SHA-256 of the renderer's code and library versions, the
+Markdown source, and how the document numbers it cites resolve: a changed body, a
+newly resolvable citation or a changed renderer gives a new key, so nothing stale
+is ever served.  The cache is one SQLite file; entries unused by a build are pruned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Iterable
+
+import markdown
+import nh3
+
+from . import citations, render
+from .citations import find_citations
+
+PARALLEL_THRESHOLD = 400
+"""Below this many bodies, starting worker processes costs more than it saves."""
+
+
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for module in (render, citations):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(f"markdown={markdown.__version__};nh3={getattr(nh3, '__version__', '?')}".encode())
+    return digest.hexdigest()
+
+
+_worker: render.BodyRenderer | None = None
+
+
+def _init_worker(numbers: dict[str, str]) -> None:
+    global _worker
+    _worker = render.BodyRenderer(numbers.get, frozenset(numbers))
+
+
+def _render_chunk(sources: list[str]) -> list[str]:
+    assert _worker is not None
+    return [_worker.render(source) for source in sources]
+
+
+class BodyCache:
+    """Rendered bodies of one build, keyed by content; ``render_all`` fills it."""
+
+    def __init__(self, numbers: dict[str, str], cache_file: Path | None = None, workers: int | None = None) -> None:
+        self.numbers = numbers
+        """Canonical document number → document id, for citation links."""
+        self.cache_file = cache_file
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._code = _code_fingerprint()
+        self._html: dict[str, str] = {}
+        self._renderer: render.BodyRenderer | None = None
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, source: str) -> str:
+        cited = sorted({c.canonical for c in find_citations(source, self.numbers.keys())} & self.numbers.keys())
+        links = json.dumps([[n, self.numbers[n]] for n in cited], ensure_ascii=False)
+        return hashlib.sha256(f"{self._code}\0{links}\0{source}".encode()).hexdigest()
+
+    def render_all(self, sources: Iterable[str]) -> None:
+        """Render every source not rendered yet: from the cache file, else in parallel."""
+        pending: dict[str, str] = {}
+        for source in sources:
+            key = self.key(source)
+            if key not in self._html:
+                pending[key] = source
+        if not pending:
+            return
+        stored = self._load(list(pending))
+        self.hits += len(stored)
+        self._html.update(stored)
+        missing = [(key, source) for key, source in pending.items() if key not in stored]
+        self.misses += len(missing)
+        if not missing:
+            return
+        texts = [source for _, source in missing]
+        if self.workers > 1 and len(texts) >= PARALLEL_THRESHOLD:
+            size = max(1, len(texts) // (self.workers * 8))
+            chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+            with ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(self.numbers,)) as pool:
+                rendered = [html for chunk in pool.map(_render_chunk, chunks) for html in chunk]
+        else:
+            rendered = [self._local().render(text) for text in texts]
+        fresh = {key: html for (key, _), html in zip(missing, rendered)}
+        self._html.update(fresh)
+        self._store(fresh)
+
+    def html(self, source: str) -> str:
+        """The sanitized HTML of ``source`` (rendered now if ``render_all`` did not see it)."""
+        key = self.key(source)
+        if key not in self._html:
+            self.render_all([source])
+        return self._html[key]
+
+    def _local(self) -> render.BodyRenderer:
+        if self._renderer is None:
+            self._renderer = render.BodyRenderer(self.numbers.get, frozenset(self.numbers))
+        return self._renderer
+
+    # --- the cache file ---------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection | None:
+        if self.cache_file is None:
+            return None
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.cache_file)
+            connection.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
+            return connection
+        except (OSError, sqlite3.Error):
+            return None  # a cache is an optimisation: without it we render
+
+    def _load(self, keys: list[str]) -> dict[str, str]:
+        connection = self._connect()
+        if connection is None:
+            return {}
+        found: dict[str, str] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                batch = keys[start:start + 500]
+                marks = ",".join("?" * len(batch))
+                found.update(connection.execute(f"SELECT key, html FROM bodies WHERE key IN ({marks})", batch).fetchall())
+        except sqlite3.Error:
+            return {}
+        finally:
+            connection.close()
+        return found
+
+    def _store(self, fresh: dict[str, str]) -> None:
+        connection = self._connect()
+        if connection is None:
+            return
+        try:
+            with connection:
+                connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", fresh.items())
+        except sqlite3.Error:
+            pass
+        finally:
+            connection.close()
+
+    def prune(self) -> None:
+        """Forget cached bodies this build did not use, so the file does not grow forever."""
+        connection = self._connect()
+        if connection is None:
+            return
+        try:
+            with connection:
+                connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                connection.executemany("INSERT INTO used VALUES (?)", ((k,) for k in self._html))
+                connection.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM used)")
+        except sqlite3.Error:
+            pass
+        finally:
+            connection.close()

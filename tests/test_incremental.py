@@ -1,0 +1,125 @@
+"""Caches between builds: a rebuild reuses what did not change, and is byte-identical
+to a full build; content, configuration, template and code changes invalidate."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from disclosure_pelican import incremental
+from disclosure_pelican.build import build_site
+
+from support import CONTENT, ROOT
+
+AS_OF = date(2026, 11, 22)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> dict[str, Path]:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "themes" / "disclosure", theme)
+    settings = tmp_path / "conf.py"
+    text = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    text = text.replace('THEME = "themes/disclosure"', f'THEME = {str(theme)!r}')
+    text = text.replace('PLUGIN_PATHS = ["plugins"]', f'PLUGIN_PATHS = [{str(ROOT / "plugins")!r}]')
+    settings.write_text(text, encoding="utf-8")
+    return {"content": content, "theme": theme, "settings": settings, "cache": tmp_path / "cache",
+            "out": tmp_path / "site" / "out", "fresh": tmp_path / "fresh" / "out"}
+
+
+def build(ws: dict[str, Path], *, cached: bool = True, output: Path | None = None):  # type: ignore[no-untyped-def]
+    return build_site(ws["content"], output or ws["out"], AS_OF, ws["settings"], ws["cache"] if cached else None)
+
+
+def assert_same_as_full_build(ws: dict[str, Path]) -> None:
+    build(ws, cached=False, output=ws["fresh"])
+    assert tree(ws["out"]) == tree(ws["fresh"])
+
+
+def test_rebuild_after_a_body_edit(workspace: dict[str, Path]) -> None:
+    first = build(workspace)
+    assert first.state.page_reuse.reused == 0
+    again = build(workspace)
+    assert again.state.page_reuse.rendered == 0, "nothing changed: every page is reused"
+    notice = workspace["content"] / "notice" / "demo-notice-2025-holiday-service.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + "\n增补一句正文。\n", encoding="utf-8")
+    edited = build(workspace)
+    reuse = edited.state.page_reuse
+    assert 0 < reuse.rendered <= 4 and reuse.reused > 100, (reuse.rendered, reuse.reused)
+    assert "增补一句正文。" in (workspace["out"] / "documents" / "demo-notice-2025-holiday-service" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(workspace)
+
+
+def test_title_edit_rerenders_the_pages_that_show_it(workspace: dict[str, Path]) -> None:
+    build(workspace)
+    target = workspace["content"] / "normative" / "gf-2016-55.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("title: ", "title: 【改】", 1), encoding="utf-8")
+    build(workspace)
+    interpretation = (workspace["out"] / "documents" / "interp-gf-2016-55" / "index.html").read_text(encoding="utf-8")
+    assert "【改】" in interpretation, "a related document's page shows the new title"
+    assert_same_as_full_build(workspace)
+
+
+def test_template_change_rerenders_every_page(workspace: dict[str, Path]) -> None:
+    build(workspace)
+    base = workspace["theme"] / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- template-marker --></body>"), encoding="utf-8")
+    result = build(workspace)
+    assert result.state.page_reuse.reused == 0
+    assert "template-marker" in (workspace["out"] / "index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(workspace)
+
+
+def test_configuration_change_rerenders_every_page(workspace: dict[str, Path]) -> None:
+    build(workspace)
+    settings = workspace["settings"]
+    settings.write_text(settings.read_text(encoding="utf-8").replace('SITENAME = "', 'SITENAME = "新名称', 1), encoding="utf-8")
+    result = build(workspace)
+    assert result.state.page_reuse.reused == 0
+    assert "新名称" in (workspace["out"] / "documents" / "gf-2016-55" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(workspace)
+
+
+def test_code_change_invalidates_pages_and_bodies(workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure import render_cache
+
+    build(workspace)
+    monkeypatch.setattr(incremental, "_code_digest", lambda: "another version of the code")
+    monkeypatch.setattr(render_cache, "_code_fingerprint", lambda: "another renderer")
+    result = build(workspace)
+    assert result.state.page_reuse.reused == 0
+    assert_same_as_full_build(workspace)
+
+
+def test_as_of_change_rerenders_every_page(workspace: dict[str, Path]) -> None:
+    build(workspace)
+    result = build_site(workspace["content"], workspace["out"], date(2026, 11, 23), workspace["settings"], workspace["cache"])
+    assert result.state.page_reuse.reused == 0
+
+
+def test_a_failed_build_leaves_no_stale_fingerprints(workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_pelican import pages
+    from disclosure_pelican.build import BuildError
+
+    build(workspace)
+    target = workspace["content"] / "normative" / "gf-2016-55.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\n新增段落。\n", encoding="utf-8")
+
+    def explode(self, doc, old, new):  # type: ignore[no-untyped-def]
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(pages.SiteModel, "compare_page", explode)
+    with pytest.raises(BuildError):
+        build(workspace)
+    monkeypatch.undo()
+    build(workspace)
+    assert_same_as_full_build(workspace)
