@@ -23,6 +23,8 @@ from .problems import Problem
 from .schema import validate_fields
 
 VERSION_FILE = re.compile(r"^v(\d+)\.md$")
+BODY_RECORD_TYPES = frozenset({"annual_report", "keypoints"})
+"""Types whose body feeds records (report placeholders, task breakdowns): always read."""
 CACHE_FORMAT = 1
 
 
@@ -102,8 +104,8 @@ def read_file(path: Path, display: str, cache: ParseCache | None = None, *, need
     """Read and validate one file on its own; never raises for bad content."""
     stat = path.stat()
     entry = cache.entries.get(display) if cache is not None else None
-    annual = entry is not None and entry.record is not None and entry.record.values.get("type") == "annual_report"
-    if (entry is not None and not need_body and not annual
+    feeds_records = entry is not None and entry.record is not None and entry.record.values.get("type") in BODY_RECORD_TYPES
+    if (entry is not None and not need_body and not feeds_records
             and entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size):
         return _remember(cache, display, entry)
     raw = path.read_bytes()

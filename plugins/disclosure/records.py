@@ -20,6 +20,7 @@ from .ledger_verify import AuditItem, audit_items
 from .ledger_views import public_view
 from .problems import Problem, Severity
 from .report import AnnualReport, ReportProblem, collect_annual_report, fill_narrative
+from .task_status import TaskTable, task_table
 
 PLACEHOLDER_MARK = "{{"
 
@@ -37,6 +38,8 @@ class Records:
     """The annual report of each year that has a published narrative and registers."""
     narratives: dict[Path, str] = field(default_factory=dict)
     """Filled narrative text of each annual-report version file."""
+    tasks: dict[str, TaskTable] = field(default_factory=dict)
+    """The task breakdown of each published key points document, by id."""
     audit: list[AuditItem] = field(default_factory=list)
     """The auditor's findings over public documents (同步解读, 清理), for the ledger page."""
 
@@ -64,6 +67,11 @@ def load_records(content_dir: Path, corpus: Corpus, public: Corpus, as_of: date,
         problems += ledger_file.problems
     elif ledger_file.exists:
         records.ledger_view = public_view(corpus, public, ledger_file.entries, as_of)
+    for doc in public.of_type(DocType.KEYPOINTS):
+        table, task_problems = task_table(doc, public)
+        problems += task_problems
+        if table.breakdown.tasks:
+            records.tasks[doc.id] = table
     data_dir = Path(content_dir) / "data" / "annual"
     for doc in public.of_type(DocType.ANNUAL_REPORT):
         year = doc.report_year
@@ -85,3 +93,8 @@ def load_records(content_dir: Path, corpus: Corpus, public: Corpus, as_of: date,
             problems += [_as_problem(p, data_dir) for p in fill_problems]
             records.narratives[version.path] = text
     return records, problems
+
+
+def task_tables_of_year(records: Records, year: int) -> list[TaskTable]:
+    """The key points published in ``year``: the annual report of that year shows how they were carried out."""
+    return [t for t in records.tasks.values() if t.doc.published.year == year]

@@ -25,6 +25,7 @@ from disclosure.export import export_records, to_csv, to_json
 
 from .feeds import atom_feed, feed_specs
 from .incremental import PageReuse, global_digest
+from .tasks_csv import tasks_csv
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
 from .sitemap import sitemap_xml
@@ -116,6 +117,8 @@ class DisclosureGenerator(Generator):
         if records.ledger_view is not None:
             write_ledger_csv(records.ledger_view["rows"], out / "ledger" / "ledger.csv")
             write_ledger_json(records.ledger_view, out / "ledger" / "ledger.json")
+        for doc_id, table in sorted(records.tasks.items()):
+            _write_text(self.output_path, f"documents/{doc_id}/tasks/tasks.csv", tasks_csv(table))
         for year, report in sorted(records.reports.items()):
             folder = out / "annual-report" / str(year)
             folder.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,9 @@ from disclosure.diff import diff_html, diff_ops, diff_stats
 from disclosure.document import DocType, Document, Version
 from disclosure.effectiveness import Effectiveness, Status, status_on, version_in_force, version_status_on
 from disclosure.render import plain_text, resolve_links
+from disclosure.records import task_tables_of_year
 from disclosure.render_cache import BodyCache
+from disclosure.tasks import department_view
 
 from .labels import labels_for
 from .state import BuildState
@@ -60,6 +62,10 @@ REGISTER_TYPES = tuple(t for t in DocType if t.is_register_type)
 
 DATA_FILES = ("data/documents.json", "data/documents.csv")
 LEDGER_FILES = ("ledger/ledger.csv", "ledger/ledger.json")
+
+
+def tasks_files(doc_id: str) -> tuple[str, ...]:
+    return (f"documents/{doc_id}/tasks/tasks.csv",)
 
 
 def report_files(year: int) -> tuple[str, ...]:
@@ -250,6 +256,8 @@ class SiteModel:
                 names |= set(LEDGER_FILES)
             for year in self.state.records.reports:
                 names |= set(report_files(year))
+            for doc_id in self.state.records.tasks:
+                names |= set(tasks_files(doc_id))
             self._file_names = frozenset(names | self.extra_pages)
         return self._file_names
 
@@ -266,6 +274,8 @@ class SiteModel:
             yield self.ledger_page()
         for year in sorted(self.state.records.reports):
             yield self.report_page(year)
+        for doc_id in sorted(self.state.records.tasks):
+            yield self.tasks_page(doc_id)
         if "search/index.html" not in self.extra_pages:
             yield self.search()
         for kind in KIND_DIRS:
@@ -362,7 +372,15 @@ class SiteModel:
         narrative = next((d for d in self.public.of_type(DocType.ANNUAL_REPORT) if d.report_year == year), None)
         return Page(f"annual-report/{year}/index.html", "annual_report", {
             "report": report.as_context(), "narrative": narrative, "files": [f.rsplit("/", 1)[1] for f in report_files(year)],
-            "page_kind": "annual_report",
+            "task_tables": task_tables_of_year(self.state.records, year), "page_kind": "annual_report",
+        })
+
+    def tasks_page(self, doc_id: str) -> Page:
+        table = self.state.records.tasks[doc_id]
+        return Page(f"documents/{doc_id}/tasks/index.html", "tasks", {
+            "table": table, "doc": table.doc, "rows": table.rows(), "counts": table.counts(),
+            "departments": sorted(department_view(table.breakdown.tasks).items()),
+            "progress": dict(table.progress), "page_kind": "tasks",
         })
 
     def guide(self) -> Page:

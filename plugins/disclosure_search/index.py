@@ -289,7 +289,9 @@ class _Scored:
 def _rank(searcher: Any, candidates: dict[int, tuple[int, int]], n_core: int, sort: str) -> list[_Scored]:
     """Order ``{docnum: (total, matched)}`` exactly as the static client does."""
     best = max((matched for _, matched in candidates.values()), default=0)
-    kept = [(d, final_score(total, matched, n_core)) for d, (total, matched) in candidates.items() if keeps(matched, best)]
+    kept = [
+        (d, final_score(total, matched, n_core)) for d, (total, matched) in candidates.items() if keeps(matched, best)
+    ]
     reader = searcher.reader()
     published, ids = reader.column_reader("published"), reader.column_reader("id")
     order = ordinal_order([(published[d], ids[d]) for d, _ in kept])

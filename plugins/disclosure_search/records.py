@@ -90,8 +90,9 @@ _BLANKS = re.compile(r"[ \t]*\n[ \t\n]*")
 def markdown_to_text(markdown: str) -> str:
     """Strip Markdown syntax simply, keeping the words.
 
-    Template placeholders (``{{ figures }}`` of annual reports) go, then headings, emphasis, links (``[text](doc:ID)`` keeps ``text``), images (alt
-    text), HTML tags, block quotes, list markers, table pipes and rules go;
+    Template placeholders (``{{ figures }}`` of annual reports) go, then
+    headings, emphasis, links (``[text](doc:ID)`` keeps ``text``), images
+    (alt text), HTML tags, block quotes, list markers, table pipes and rules;
     paragraphs are joined by single newlines. Numbered list items keep their
     numbers (``1.`` is stripped only as a list marker, which loses the number;
     the numbers of government "tasks" matter less than their words).
@@ -123,10 +124,8 @@ def markdown_to_text(markdown: str) -> str:
 def _record(corpus: Corpus, doc: Document, version: Version, as_of: date, *, record_id: str, url: str) -> SearchRecord:
     from disclosure.effectiveness import status_on, version_status_on
 
-    if version is doc.current:
-        eff = status_on(corpus, doc, as_of)
-    else:
-        eff = version_status_on(corpus, doc, version, as_of)
+    current = version is doc.current
+    eff = status_on(corpus, doc, as_of) if current else version_status_on(corpus, doc, version, as_of)
     return SearchRecord(
         id=record_id,
         version=version.number,
@@ -160,7 +159,6 @@ def records_from_corpus(public_corpus: Corpus, as_of: date, *, all_versions: boo
         records.append(_record(public_corpus, doc, doc.current, as_of, record_id=doc.id, url=doc.url))
         if all_versions:
             for version in doc.versions[:-1]:
-                records.append(
-                    _record(public_corpus, doc, version, as_of, record_id=f"{doc.id}@v{version.number}", url=version.url)
-                )
+                record_id = f"{doc.id}@v{version.number}"
+                records.append(_record(public_corpus, doc, version, as_of, record_id=record_id, url=version.url))
     return sorted(records, key=lambda r: r.id)

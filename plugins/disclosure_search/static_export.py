@@ -146,7 +146,9 @@ def _shard_count(postings: dict[str, list[int]], target: int) -> int:
     return shards
 
 
-def export_static(index_dir: Path, out_dir: Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES, copy_client: bool = True) -> ExportStats:
+def export_static(
+    index_dir: Path, out_dir: Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES, copy_client: bool = True
+) -> ExportStats:
     """Write the static search files for the index in ``index_dir`` into ``out_dir``.
 
     ``shard_bytes`` is the target size of a posting shard before compression;

@@ -169,7 +169,9 @@ def test_one_changed_record_is_reindexed_alone(tmp_path: Path, written: _Counter
 def test_added_and_removed_records(tmp_path: Path, written: _Counter) -> None:
     build_index(RECORDS, tmp_path)
     written.count = 0
-    extra = changed(by_id("holiday"), id="holiday-2", url="documents/holiday-2/", title="关于春节期间窗口服务安排的公告")
+    extra = changed(
+        by_id("holiday"), id="holiday-2", url="documents/holiday-2/", title="关于春节期间窗口服务安排的公告"
+    )
     records = [r for r in RECORDS if r.id != "tw-note"] + [extra]
     stats = build_index(records, tmp_path)
     assert (stats.added, stats.updated, stats.removed) == (1, 0, 1)

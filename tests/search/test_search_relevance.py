@@ -104,7 +104,9 @@ RELEVANCE: list[tuple[str, str, list[str]]] = [
     ("traditional", "政府資訊公開申請管道", ["demo-notice-2026-application-channels"]),
     ("traditional", "智慧財產權資訊公共服務網點", [OUTLETS, OUTLETS_AMEND, "interp-demo-2020-info-service-outlets"]),
     # departments
-    ("issuer", "条法司", ["interp-demo-patent-agency-supervision-rule", "interp-demo-patent-agency-supervision-rule-2024"]),
+    ("issuer", "条法司", [
+        "interp-demo-patent-agency-supervision-rule", "interp-demo-patent-agency-supervision-rule-2024",
+    ]),
     ("issuer", "运用促进司", [CREDIT_RESULT, "interp-demo-2026-agency-credit-rules"]),
     ("issuer", "国务院办公厅", ["interp-gf-2016-55"]),
     ("issuer", "保护司", ["interp-demo-2019-fast-resolution-pilot"]),

@@ -49,6 +49,7 @@ TEMPLATE_PAGES = {
     "compare": "documents/demo-patent-agency-supervision-rule/v2/compare/index.html",
     "ledger": "ledger/index.html",
     "annual_report": "annual-report/2025/index.html",
+    "tasks": "documents/sipo-2025-disclosure-keypoints/tasks/index.html",
     "404": "404.html",
 }
 

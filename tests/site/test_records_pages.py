@@ -60,3 +60,18 @@ def test_annual_report_tables_and_filled_narrative(embedded_site: Path) -> None:
     assert 'href="../../annual-report/2025/index.html"' in narrative
     for name in ("annual-report-2025-table2.csv", "annual-report-2025-table3.csv", "annual-report-2025-table4.csv"):
         assert (embedded_site / "annual-report" / "2025" / name).read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_task_breakdown_page_csv_and_report(embedded_site: Path) -> None:
+    html = read(embedded_site, "documents/sipo-2025-disclosure-keypoints/tasks/index.html")
+    assert 'id="task-6"' in html and "条法司" in html and "6月底前" in html
+    assert "按部门查看" in html
+    rows = list(csv.reader(io.StringIO((embedded_site / "documents/sipo-2025-disclosure-keypoints/tasks/tasks.csv")
+                                       .read_bytes().decode("utf-8-sig"))))
+    assert rows[0][:2] == ["序号", "部分"] and rows[0][-3:] == ["落实情况", "说明", "佐证文件"]
+    assert [row[0] for row in rows[1:]] == ["1", "2", "3", "4", "5", "6"]
+    assert rows[5][4] == "办公室" and rows[5][5] == "公共服务司" and rows[5][-3] == "推进中"
+    report = read(embedded_site, "annual-report/2025/index.html")
+    assert "年度政务公开工作要点落实情况" in report and "documents/sipo-2025-disclosure-keypoints/tasks/index.html" in report
+    keypoints_2019 = read(embedded_site, "documents/sipo-2019-disclosure-keypoints/tasks/index.html")
+    assert keypoints_2019.count('<tr id="task-') == 30
