@@ -44,3 +44,5 @@ ORGAN_CODE = "SIPO-DEMO"
 INDEX_NUMBER_PATTERN = "{organ}/{year}-{serial:05d}"
 INTERPRETATION_MAX_LAG_DAYS = 3
 EXPIRY_WINDOW_DAYS = 183
+DISCLOSURE_SEARCH = True  # build the whoosh index and the static search under search/
+DISCLOSURE_PER_PAGE = 20  # documents per list page

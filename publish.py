@@ -183,6 +183,19 @@ def cmd_number(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from disclosure_pelican.generator import search_index_dir
+    from disclosure_search import cli_search
+
+    index = search_index_dir(_cache_dir(args), Path(args.content))
+    if not index.exists():
+        raise UserError(f"no search index for {args.content}/ yet: run `python publish.py build` first")
+    code, text = cli_search(index, " ".join(args.query), args.type, args.status, args.year, args.json,
+                            issuer=args.issuer, in_force_only=args.in_force, sort=args.sort, limit=args.limit)
+    print(text)
+    return code
+
+
 def cmd_ledger(args: argparse.Namespace) -> int:
     from disclosure import ledger
 
@@ -270,6 +283,18 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=cmd_repeal)
 
     sub.add_parser("number", parents=[common], help="write generated index numbers into the files").set_defaults(func=cmd_number)
+    search = sub.add_parser("search", parents=[common], help="search the documents (the same ranking as the site)")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--type", choices=[t.value for t in DocType])
+    search.add_argument("--status", choices=["not_yet_effective", "effective", "amended", "partially_invalid", "repealed", "expired"])
+    search.add_argument("--year", type=int)
+    search.add_argument("--issuer")
+    search.add_argument("--in-force", action="store_true", help="only documents in force")
+    search.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--json", action="store_true", help="machine-readable results")
+    search.set_defaults(func=cmd_search)
+
     ledger = sub.add_parser("ledger", help="the disclosure ledger: `ledger record` (editors), `ledger verify` (auditors)")
     ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True, metavar="record|verify")
     ledger_options = argparse.ArgumentParser(add_help=False, parents=[common])

@@ -56,8 +56,10 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     fingerprints); the output is byte-identical with or without it.  Raises
     ContentError (nothing written) or BuildError (previous output intact).
     """
-    config = SiteConfig.from_settings(read_settings_file(settings_file))
+    values = read_settings_file(settings_file)
+    config = SiteConfig.from_settings(values)
     state = BuildState.load(content, as_of, config, cache_dir=cache_dir)  # ContentError: nothing written
+    state.search = bool(values.get("DISCLOSURE_SEARCH", True))
 
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)

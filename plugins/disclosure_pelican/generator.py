@@ -103,6 +103,8 @@ class DisclosureGenerator(Generator):
                     sitemap_xml(((p.url, p.lastmod) for p in model.pages if p.in_sitemap), model.siteurl))
         self.model.bodies.prune()
         self._write_records()
+        if self.state.search:
+            self._write_search()
         records = export_records(public, self.state.as_of)
         _write_text(self.output_path, os.path.join("data", "documents.json"), safe_json(to_json(records, self.state.as_of)))
         _write_text(self.output_path, os.path.join("data", "documents.csv"), to_csv(records))
@@ -124,3 +126,26 @@ class DisclosureGenerator(Generator):
             folder.mkdir(parents=True, exist_ok=True)
             write_csv(report, folder)
             write_json(report, folder / f"annual-report-{year}.json")
+
+    def _write_search(self) -> None:
+        """The whoosh index (kept in the cache between builds, so it is updated, not rebuilt)
+        and its static export under ``search/``, from the public corpus only."""
+        import tempfile
+
+        from disclosure_search import build_index, export_static, records_from_corpus
+
+        records = records_from_corpus(self.state.public, self.state.as_of, all_versions=True)
+        if self.state.cache_dir is not None:
+            build_index(records, search_index_dir(self.state.cache_dir, self.state.content_dir))
+            export_static(search_index_dir(self.state.cache_dir, self.state.content_dir), Path(self.output_path) / "search")
+            return
+        with tempfile.TemporaryDirectory(prefix="search-index-") as scratch:
+            build_index(records, Path(scratch))
+            export_static(Path(scratch), Path(self.output_path) / "search")
+
+
+def search_index_dir(cache_dir: Path, content_dir: Path) -> Path:
+    """Where the whoosh index of a content folder lives between builds (``publish.py search`` reads it)."""
+    import hashlib
+
+    return cache_dir / f"search-{hashlib.sha1(str(Path(content_dir).resolve()).encode()).hexdigest()[:16]}"

@@ -52,6 +52,7 @@ LABELS: dict[str, dict[str, str]] = {
         "task_supervising": "督促部门", "task_deadline": "时限", "task_state": "落实情况", "task_note": "说明", "task_evidence": "佐证文件",
         "tasks_by_department": "按部门查看", "tasks_download": "下载任务分解表（CSV）", "tasks_counts": "落实情况统计",
         "tasks_of_year": "年度政务公开工作要点落实情况",
+        "search_in_force_only": "仅显示现行有效", "search_sort": "排序", "search_sort_relevance": "按相关度", "search_sort_date": "按发布日期",
         "guide": "政府信息公开指南", "guide_short": "公开指南", "ledger": "公开台账",
         "latest_report": "最新年度报告", "quick_links": "常用入口",
         # metadata box
@@ -122,6 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
         "task_supervising": "Supervising", "task_deadline": "Deadline", "task_state": "Status", "task_note": "Note", "task_evidence": "Evidence",
         "tasks_by_department": "By department", "tasks_download": "Download the task table (CSV)", "tasks_counts": "Implementation",
         "tasks_of_year": "Implementation of the year's key points",
+        "search_in_force_only": "In force only", "search_sort": "Sort", "search_sort_relevance": "By relevance", "search_sort_date": "By date",
         "guide": "Guide to government information disclosure", "guide_short": "Disclosure guide", "ledger": "Disclosure ledger",
         "latest_report": "Latest annual report", "quick_links": "Quick links",
         "metadata": "Document information", "index_number": "Index number", "topic": "Topic", "issuer": "Issuer",

@@ -258,6 +258,8 @@ class SiteModel:
                 names |= set(report_files(year))
             for doc_id in self.state.records.tasks:
                 names |= set(tasks_files(doc_id))
+            if self.state.search:
+                names |= {"search/search.js", "search/meta.json"}
             self._file_names = frozenset(names | self.extra_pages)
         return self._file_names
 

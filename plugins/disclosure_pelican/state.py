@@ -38,6 +38,8 @@ class BuildState:
     """The ledger's public view and the annual reports."""
     cache_dir: Path | None = None
     """Where caches between builds live (rendered bodies, page fingerprints); None: no cache."""
+    search: bool = True
+    """Build the search index and its static export (``DISCLOSURE_SEARCH`` setting)."""
     page_reuse: Any = None
     """The generator's :class:`~.incremental.PageReuse`, saved once the output is swapped in."""
 

@@ -242,3 +242,49 @@ def test_axe_on_phone_width(browser, site_url: str, axe_source: str) -> None:  #
             assert not result, (page, result)
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def _wait_for_hits(driver, minimum: int = 1):  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#search-results .search-hit")) >= minimum
+                                    or d.find_elements(By.CSS_SELECTOR, "#search-results .search-none"))
+    return driver.find_elements(By.CSS_SELECTOR, "#search-results .search-hit")
+
+
+def test_search_from_the_header_to_a_document(desktop, site_url: str, embedded_site: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    desktop.get(site_url + "index.html")
+    box = desktop.find_element(By.CSS_SELECTOR, "header form[role=search] input[name=q]")
+    box.send_keys("国知办函办字(2022)495号")
+    box.submit()
+    hits = _wait_for_hits(desktop)
+    assert "2022年政务公开工作要点" in hits[0].text and "国知办函办字〔2022〕495号" in hits[0].text
+    assert "q=" in desktop.current_url, "the query is in the URL so results can be linked"
+    # the bytes this query downloaded: the search files only, a small part of the export
+    fetched = desktop.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/search/'))"
+        ".reduce((n, e) => n + (e.encodedBodySize || e.transferSize || 0), 0)")
+    export = sum(p.stat().st_size for p in (embedded_site / "search").rglob("*") if p.is_file())
+    assert 0 < fetched < export / 4, (fetched, export)
+    hits[0].find_element(By.TAG_NAME, "a").click()
+    assert "sipo-2022-disclosure-keypoints" in desktop.current_url
+
+
+def test_search_filters_traditional_script_and_in_force(desktop, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    desktop.get(site_url + "search/index.html?q=" + "窗口服務規範")
+    hits = _wait_for_hits(desktop, 2)
+    titles = [h.find_element(By.TAG_NAME, "a").text for h in hits]
+    assert any("窗口服务规范" in t for t in titles), titles
+    Select(desktop.find_element(By.CSS_SELECTOR, "form[data-search-page] select[name=type]")).select_by_value("normative")
+    hits = _wait_for_hits(desktop)
+    assert all("行政规范性文件" in h.text for h in hits)
+    desktop.find_element(By.CSS_SELECTOR, "form[data-search-page] input[name=inforce]").click()
+    hits = _wait_for_hits(desktop)
+    assert hits and all("已废止" not in h.text for h in hits)
+    assert "type=normative" in desktop.current_url and "inforce=1" in desktop.current_url

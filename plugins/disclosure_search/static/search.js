@@ -518,7 +518,8 @@
   }
 
   function attach(doc, win) {
-    const form = doc.querySelector('form[role="search"]');
+    // The search page's own form (with filters) wins over the site header's search box.
+    const form = doc.querySelector('form[data-search-page]') || doc.querySelector('form[role="search"]');
     const out = doc.getElementById('search-results');
     if (!form || !out) return null;
     const scriptBase = SCRIPT_SRC ? SCRIPT_SRC.replace(/[?#].*$/, '').replace(/[^/]*$/, '') : '';
