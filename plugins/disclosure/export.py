@@ -74,6 +74,12 @@ def to_json(records: list[dict[str, Any]], as_of: date) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def inert_json(text: str) -> str:
+    """JSON text with ``<``, ``>`` and ``&`` as ``\\u`` escapes: the same data, inert if a
+    browser ever sniffs the file as HTML."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

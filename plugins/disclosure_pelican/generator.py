@@ -21,7 +21,7 @@ from pelican.generators import Generator
 
 from disclosure.document import DocType
 from disclosure.effectiveness import Status
-from disclosure.export import export_records, to_csv, to_json
+from disclosure.export import export_records, inert_json, to_csv, to_json
 
 from .feeds import atom_feed, feed_specs
 from .incremental import PageReuse, global_digest
@@ -36,11 +36,6 @@ def _write_text(output_path: str, name: str, text: str) -> None:
     path = Path(output_path) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="")
-
-
-def safe_json(text: str) -> str:
-    """JSON with ``<``, ``>`` and ``&`` as ``\\u`` escapes: the same data, inert if a browser sniffs it as HTML."""
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 class DisclosureGenerator(Generator):
@@ -106,7 +101,7 @@ class DisclosureGenerator(Generator):
         if self.state.search:
             self._write_search()
         records = export_records(public, self.state.as_of)
-        _write_text(self.output_path, os.path.join("data", "documents.json"), safe_json(to_json(records, self.state.as_of)))
+        _write_text(self.output_path, os.path.join("data", "documents.json"), inert_json(to_json(records, self.state.as_of)))
         _write_text(self.output_path, os.path.join("data", "documents.csv"), to_csv(records))
 
     def _write_records(self) -> None:

@@ -40,6 +40,7 @@ from .index import SEARCH_FIELDS, open_index
 from .scoring import field_stats, ordinal_order, term_scores
 from .script import REGIONAL_TERMS, is_cjk, t2s_table
 from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
+from disclosure.export import inert_json
 
 FORMAT = 1
 DEFAULT_SHARD_BYTES = 4 * 1024
@@ -66,7 +67,7 @@ def shard_of(term: str, shards: int) -> int:
 
 def dumps(data: Any) -> bytes:
     """Canonical JSON bytes: sorted keys, no whitespace, UTF-8."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return inert_json(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))).encode("utf-8")
 
 
 def filter_term(name: str, value: str) -> str:

@@ -201,8 +201,9 @@ def test_404_page_is_self_contained(embedded_site: Path) -> None:
 
 def test_search_fallback_lists_types(embedded_site: Path) -> None:
     html = read(embedded_site, "search/index.html")
-    assert 'id="search-results"' in html and "types/normative/index.html" in html
-    assert "search.js" not in html, "no script that does not exist"
+    assert 'id="search-results"' in html and "types/normative/index.html" in html, "without JavaScript: the lists"
+    assert '<script src="../search/search.js" defer></script>' in html
+    assert (embedded_site / "search" / "search.js").is_file() and (embedded_site / "search" / "meta.json").is_file()
 
 
 def test_print_stylesheet_keeps_metadata_and_banner(embedded_site: Path) -> None:
@@ -237,7 +238,7 @@ def test_extra_pages_and_siteurl(tmp_path: Path) -> None:
 
 def test_autoescape_is_on(embedded_site: Path) -> None:
     # The titles use typographic quotes only; check the environment through a rendered attribute.
-    from disclosure_pelican.generator import safe_json
+    from disclosure.export import inert_json as safe_json
 
     assert safe_json('{"a": "<b>&"}') == '{"a": "\\u003cb\\u003e\\u0026"}'
     assert json.loads(safe_json('{"a": "<b>&"}')) == {"a": "<b>&"}
