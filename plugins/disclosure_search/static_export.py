@@ -35,12 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from disclosure.export import inert_json
+
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
 from .index import SEARCH_FIELDS, open_index
 from .scoring import field_stats, ordinal_order, term_scores
 from .script import REGIONAL_TERMS, is_cjk, t2s_table
 from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
-from disclosure.export import inert_json
 
 FORMAT = 1
 DEFAULT_SHARD_BYTES = 4 * 1024
