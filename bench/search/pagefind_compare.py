@@ -191,8 +191,9 @@ def log(*args: Any) -> None:
 
 
 # ------------------------------------------------------------------ building
-def settings_file() -> Path:
-    path = WORK / "settings" / "pelicanconf.py"
+def settings_file(name: str) -> Path:
+    """A settings file per built site, so that each has its own cache (``.cache/`` beside it)."""
+    path = WORK / f"settings-{name}" / "pelicanconf.py"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(SETTINGS.format(conf=str(ROOT / "pelicanconf.py"), theme=str(ROOT / "themes" / "disclosure"),
                                     plugins=str(ROOT / "plugins")), encoding="utf-8")
@@ -502,7 +503,8 @@ def url_to_id(site: Path, url: str) -> str | None:
     return doc if versions and int(version) == max(versions) else f"{doc}@v{version}"
 
 
-def relevance(browser: Browser, pagefind: str, settings: Path, pages: str, depth: int = 20) -> dict[str, Any]:
+def relevance(browser: Browser, pagefind: str, pages: str, depth: int = 20) -> dict[str, Any]:
+    settings = settings_file("embedded")
     content = WORK / "embedded-content"
     site = WORK / "site-embedded"
     shutil.rmtree(content, ignore_errors=True)
@@ -649,12 +651,12 @@ def main() -> int:
 
     WORK.mkdir(parents=True, exist_ok=True)
     pagefind = find_pagefind(args.pagefind)
-    settings = settings_file()
+    settings = settings_file(str(args.count))
     corpus = generate(args.count)
     site = WORK / f"site-{args.count}"
     saved = WORK / f"site-{args.count}-timings.json"
     load = os.getloadavg()[0]
-    if args.reuse and saved.exists() and (site / "pagefind").exists():
+    if args.reuse and saved.exists() and (site / "pagefind").exists() and (settings.parent / ".cache").exists():
         timings = json.loads(saved.read_text())
         if timings["pagefind"].get("selection") != args.pagefind_pages:
             timings["pagefind"] = run_pagefind(pagefind, site, args.pagefind_pages)
@@ -684,7 +686,7 @@ def main() -> int:
                    "pagefind": {"recall5": float("nan"), "mrr": float("nan")}, "by_category": {}}
         else:
             log("relevance over the embedded corpus")
-            rel = relevance(browser, pagefind, settings, args.pagefind_pages)
+            rel = relevance(browser, pagefind, args.pagefind_pages)
     finally:
         browser.close()
 
