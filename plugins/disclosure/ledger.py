@@ -360,6 +360,6 @@ def run_verify(content: Path, ledger: Path, as_of: date, *, config: Any = None, 
     loaded = load_corpus(Path(content), config, as_of=as_of)
     content_errors = [p for p in loaded.problems if p.severity is Severity.ERROR]
     report = verify(loaded.corpus, Path(ledger), as_of, git=git, config=config, expected_head=head,
-                    content_problems=content_errors)
+                    content_problems=content_errors, data_dir=Path(content) / "data" / "annual")
     print(report.to_json() if fmt == "json" else report.format_text(), file=out)
     return 0 if (report.strict_ok if strict else report.ok) else 1

@@ -109,12 +109,13 @@ class VerifyReport:
 
 def verify(corpus: Corpus, ledger_path: Path, as_of: date, *, git: bool = False, config: SiteConfig | None = None,
            base: Path | None = None, expected_head: str | None = None,
-           content_problems: Iterable[Problem] = ()) -> VerifyReport:
+           content_problems: Iterable[Problem] = (), data_dir: Path | None = None) -> VerifyReport:
     """Check the ledger's chain, the published texts, the register counts and the auditor's rules.
 
     ``git=True`` also replays the content's git history.  ``expected_head`` is the
     head hash the site showed (detects entries removed from the end).  ``content_problems``
     are load errors to report alongside (documents with errors are not in the corpus).
+    ``data_dir`` (the annual registers) adds the annual reports' in-force counts to the reconciliation.
     """
     config = config or SiteConfig()
     ledger = read_ledger(ledger_path)
@@ -210,6 +211,12 @@ def verify(corpus: Corpus, ledger_path: Path, as_of: date, *, git: bool = False,
             f"{register['ledger']['expired']} expired; corpus {register['corpus']['in_force'] + register['corpus']['not_yet_effective']} current / "
             f"{register['corpus']['repealed']} repealed / {register['corpus']['expired']} expired",
             "the same counts (底数清晰); the findings above name the documents")
+    if data_dir is not None:
+        from .reconcile import reconcile_reports
+
+        counts["annual_reports"], mismatches = reconcile_reports(corpus, ledger, data_dir, as_of)
+        for mismatch in mismatches:
+            add("counts", display, None, None, mismatch.message(), "the same documents in force in the report and the ledger")
     _auditor_checks(public, corpus, as_of, config, add)
     if git:
         _check_git(ledger, corpus, states, base, add)
