@@ -47,6 +47,7 @@ from disclosure.effectiveness import Effectiveness, Status, status_on, version_i
 from disclosure.render import plain_text, resolve_links
 from disclosure.records import task_tables_of_year
 from disclosure.render_cache import BodyCache
+from disclosure.task_status import TaskState
 from disclosure.tasks import department_view
 
 from .labels import labels_for
@@ -380,9 +381,10 @@ class SiteModel:
     def tasks_page(self, doc_id: str) -> Page:
         table = self.state.records.tasks[doc_id]
         return Page(f"documents/{doc_id}/tasks/index.html", "tasks", {
-            "table": table, "doc": table.doc, "rows": table.rows(), "counts": table.counts(),
+            "table": table, "doc": table.doc, "rows": table.rows(),
+            "counts": [(TaskState(state), n) for state, n in table.counts().items()],
             "departments": sorted(department_view(table.breakdown.tasks).items()),
-            "progress": dict(table.progress), "page_kind": "tasks",
+            "progress": {task.number: progress for task, progress in table.rows()}, "page_kind": "tasks",
         })
 
     def guide(self) -> Page:
