@@ -132,11 +132,12 @@ class DisclosureGenerator(Generator):
         records = records_from_corpus(self.state.public, self.state.as_of, all_versions=True)
         if self.state.cache_dir is not None:
             build_index(records, search_index_dir(self.state.cache_dir, self.state.content_dir))
-            export_static(search_index_dir(self.state.cache_dir, self.state.content_dir), Path(self.output_path) / "search")
+            export_static(search_index_dir(self.state.cache_dir, self.state.content_dir), Path(self.output_path) / "search",
+                          records=records)
             return
         with tempfile.TemporaryDirectory(prefix="search-index-") as scratch:
             build_index(records, Path(scratch))
-            export_static(Path(scratch), Path(self.output_path) / "search")
+            export_static(Path(scratch), Path(self.output_path) / "search", records=records)
 
 
 def search_index_dir(cache_dir: Path, content_dir: Path) -> Path:

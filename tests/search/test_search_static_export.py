@@ -170,3 +170,13 @@ def test_search_js_on_a_multi_shard_export(big_export: tuple[Path, Path]) -> Non
 def test_fnv_hash_is_the_same_in_javascript() -> None:
     terms = ["知识", "no:495", "2022-495", "~type:normative", "~issuer:国家知识产权局", "𠀀字", "ipv6"]
     assert node_eval("return input.map(search.fnv1a32);", terms) == [fnv1a32(t) for t in terms]
+
+
+@pytest.mark.parametrize("records", [RECORDS, synthetic_records(120)], ids=["fixture", "synthetic"])
+def test_export_from_records_equals_export_from_the_index(tmp_path: Path, records) -> None:  # type: ignore[no-untyped-def]
+    """The build computes the export from the records it just indexed; it must be the
+    very export that reading the whoosh index back gives (and so rank like search())."""
+    build_index(records, tmp_path / "ix")
+    export_static(tmp_path / "ix", tmp_path / "from-index")
+    export_static(tmp_path / "ix", tmp_path / "from-records", records=records)
+    assert read_tree(tmp_path / "from-records") == read_tree(tmp_path / "from-index")
