@@ -16,6 +16,7 @@ stored records are read only for the hits returned.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,10 @@ SEARCH_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
 SORTS = ("relevance", "date")
 #: Searched fields whose short values also index whole runs of Chinese (see analysis).
 WHOLE_RUN_FIELDS = frozenset({"title", "doc_number", "issuer", "topic", "keywords"})
+
+
+PARALLEL_WRITE_MIN = 500
+"""From this many documents to write, the index is written by two processes."""
 
 
 class SearchIndexError(Exception):
@@ -180,7 +185,12 @@ def build_index(records: Iterable[SearchRecord], index_dir: Path) -> BuildStats:
         if fresh:
             (index_dir / MARKER_FILE).write_text(json.dumps(_marker(), sort_keys=True), encoding="utf-8")
         return stats
-    writer = ix.writer()
+    # whoosh's posting writer is the cost of a cold build (about 35 ms a document of
+    # 2–8 KB here); with many documents to add, both cores write segments in parallel
+    # (measured 37.6 s → 26.2 s for 1,015 documents). Ranking never depends on the
+    # segment layout: scores come from term statistics, ties from the ordinal.
+    parallel = len(added) + len(updated) >= PARALLEL_WRITE_MIN and (os.cpu_count() or 1) > 1
+    writer = ix.writer(procs=min(2, os.cpu_count() or 1), multisegment=True) if parallel else ix.writer()
     try:
         for doc_id in removed:
             writer.delete_by_term("id", doc_id)

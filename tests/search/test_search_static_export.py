@@ -180,3 +180,18 @@ def test_export_from_records_equals_export_from_the_index(tmp_path: Path, record
     export_static(tmp_path / "ix", tmp_path / "from-index")
     export_static(tmp_path / "ix", tmp_path / "from-records", records=records)
     assert read_tree(tmp_path / "from-records") == read_tree(tmp_path / "from-index")
+
+
+def test_parallel_index_writing_ranks_and_exports_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_search import index as index_module
+
+    records = synthetic_records(120)
+    build_index(records, tmp_path / "serial")
+    monkeypatch.setattr(index_module, "PARALLEL_WRITE_MIN", 1)
+    build_index(records, tmp_path / "parallel")
+    export_static(tmp_path / "serial", tmp_path / "out-serial")
+    export_static(tmp_path / "parallel", tmp_path / "out-parallel")
+    assert read_tree(tmp_path / "out-serial") == read_tree(tmp_path / "out-parallel")
+    for query in ("政务公开", "知识产权", "2022"):
+        assert [(h.id, h.score) for h in search(tmp_path / "serial", query)] == \
+               [(h.id, h.score) for h in search(tmp_path / "parallel", query)]
