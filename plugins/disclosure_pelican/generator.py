@@ -129,7 +129,10 @@ class DisclosureGenerator(Generator):
 
         from disclosure_search import build_index, export_static, records_from_corpus
 
-        records = records_from_corpus(self.state.public, self.state.as_of, all_versions=True)
+        # One record per document, for the version in force: indexing older versions too made
+        # them outrank the current text (measured by bench/search/pagefind_compare.py); they
+        # come back once results are collapsed per document.
+        records = records_from_corpus(self.state.public, self.state.as_of)
         if self.state.cache_dir is not None:
             build_index(records, search_index_dir(self.state.cache_dir, self.state.content_dir))
             export_static(search_index_dir(self.state.cache_dir, self.state.content_dir), Path(self.output_path) / "search",
