@@ -8,8 +8,6 @@ Exit codes: 0 success, 1 content or build errors, 2 wrong command-line usage.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import stat
 import sys
 from datetime import date

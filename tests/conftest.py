@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import io
-import os
-import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from support import CONTENT, CORPORA, ROOT, SEEDS  # noqa: F401  (re-exported for fixtures)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from .citations import resolve_citation
 from .config import SiteConfig
-from .document import Disclosure, DocType, Document, ReviewResult, Version
+from .document import Disclosure, DocType, Document, Version
 from .files import FileRecord, ParseCache, read_file, scan_body
 from .problems import Problem, Severity
 

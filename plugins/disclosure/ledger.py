@@ -38,7 +38,7 @@ from .ledger_views import public_rows, public_view, write_ledger_csv, write_ledg
 from .problems import Problem, Severity
 
 __all__ = [
-    "EVENTS", "Finding", "LedgerFile", "RecordResult", "VerifyReport", "canonical", "cli", "entry_hash", "public_rows",
+    "EVENTS", "Finding", "LedgerFile", "RecordResult", "VerifyReport", "canonical", "entry_hash", "public_rows",
     "public_view", "read_ledger", "record", "run_record", "run_verify", "verify", "write_ledger_csv", "write_ledger_json",
 ]
 

@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from .csvio import Record, Register, date_problem, parse_date, read_register
+from .csvio import Record, Register, read_dates, read_register
 from .formats import (
     APPLICANT_BY_NAME,
     APPLICANT_TYPES,
@@ -133,14 +133,7 @@ def _check_row(
         expected = ", ".join(a.name for a in APPLICANT_TYPES)
         problem("applicant_type", f'unknown applicant type "{values["applicant_type"]}"; expected one of {expected}')
 
-    dates: dict[str, date | None] = {}
-    for column in ("received", "closed"):
-        text = values[column]
-        parsed = dates[column] = parse_date(text) if text else None
-        if text and parsed is None:
-            problems.append(date_problem(display, line, column, text))
-        elif parsed is not None and parsed > as_of:
-            problem(column, f"{text} is after the report date {as_of.isoformat()}")
+    dates = read_dates(values, ("received", "closed"), as_of, display, line, problem, problems.append)
     received, closed = dates["received"], dates["closed"]
 
     if received is not None and received > date(year, 12, 31):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .csvio import Register, date_problem, parse_date, read_register
+from .csvio import Register, read_dates, read_register
 from .formats import CASE_KIND_BY_NAME, CASE_KINDS, CASE_OUTCOME_BY_NAME, CASE_OUTCOMES, CaseKind
 from .problems import ReportProblem
 
@@ -74,14 +74,7 @@ def read_cases(
         kind = CASE_KIND_BY_NAME.get(values["kind"])
         if values["kind"] and kind is None:
             problem("kind", f'unknown kind "{values["kind"]}"; expected one of {", ".join(k.name for k in CASE_KINDS)}')
-        dates: dict[str, date | None] = {}
-        for column in ("filed", "closed"):
-            text = values[column]
-            parsed = dates[column] = parse_date(text) if text else None
-            if text and parsed is None:
-                found.append(date_problem(display, line, column, text))
-            elif parsed is not None and parsed > as_of:
-                problem(column, f"{text} is after the report date {as_of.isoformat()}")
+        dates = read_dates(values, ("filed", "closed"), as_of, display, line, problem, found.append)
         filed, closed = dates["filed"], dates["closed"]
         if filed is not None and filed > date(year, 12, 31):
             problem("filed", f"filed {filed.isoformat()}, after {year}: the case belongs in the {filed.year} register")

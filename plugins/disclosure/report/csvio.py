@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from .problems import ReportProblem
 
@@ -124,3 +125,25 @@ def parse_date(text: str) -> date | None:
 def date_problem(display: str, line: int, column: str, text: str) -> ReportProblem:
     """The problem for a malformed date."""
     return ReportProblem(display, line, column, f'malformed date "{text}"; expected YYYY-MM-DD')
+
+
+def read_dates(
+    values: dict[str, str],
+    columns: tuple[str, ...],
+    as_of: date,
+    display: str,
+    line: int,
+    problem: Callable[[str, str], None],
+    add: Callable[[ReportProblem], None],
+) -> dict[str, date | None]:
+    """The date columns of one register row; a malformed date, or one after the report
+    date, is reported (``add`` takes the ready problem, ``problem`` a column and message)."""
+    dates: dict[str, date | None] = {}
+    for column in columns:
+        text = values[column]
+        parsed = dates[column] = parse_date(text) if text else None
+        if text and parsed is None:
+            add(date_problem(display, line, column, text))
+        elif parsed is not None and parsed > as_of:
+            problem(column, f"{text} is after the report date {as_of.isoformat()}")
+    return dates
