@@ -25,6 +25,7 @@ from disclosure.export import export_records, inert_json, to_csv, to_json
 
 from .feeds import atom_feed, feed_specs
 from .incremental import PageReuse, global_digest
+from .progress import Progress
 from .tasks_csv import tasks_csv
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
@@ -79,12 +80,14 @@ class DisclosureGenerator(Generator):
         reuse = PageReuse(self.state.cache_dir, Path(previous) if previous else None, Path(self.output_path),
                           global_digest(Path(self.theme), self.settings, labels_for(model.language), model.file_names,
                                         self.state.as_of))
-        for page in model.pages:
-            extra = {"inline_css": Markup(css)} if page.root_override is not None else {}
-            local = {"root": page.root, "page_name": page.name, **page.context, **extra}
-            if reuse.try_reuse(page.name, {"template": page.template, **local}):
-                continue
-            writer.write_file(page.name, self.get_template(page.template), self.context, relative_urls=True, **local)
+        with Progress("pages", len(model.pages)) as progress:
+            for page in model.pages:
+                progress.advance()
+                extra = {"inline_css": Markup(css)} if page.root_override is not None else {}
+                local = {"root": page.root, "page_name": page.name, **page.context, **extra}
+                if reuse.try_reuse(page.name, {"template": page.template, **local}):
+                    continue
+                writer.write_file(page.name, self.get_template(page.template), self.context, relative_urls=True, **local)
         self.state.page_reuse = reuse  # saved by the build once the new output is in place
         public = self.state.public
         labels = labels_for(model.language)
