@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from disclosure.config import ConfigurationError, SiteConfig, read_settings_file, resolve_as_of  # noqa: E402
 from disclosure.corpus import load_corpus  # noqa: E402
 from disclosure.document import DocType  # noqa: E402
+from disclosure.files import path_key  # noqa: E402
 from disclosure.editing import EditError, record_repeal, revise, scaffold, write_index_number  # noqa: E402
 from disclosure.problems import Severity, has_errors, problems_to_json, sorted_problems  # noqa: E402
 
@@ -46,12 +47,6 @@ def _cache_dir(args: argparse.Namespace) -> Path:
     return Path(args.settings).resolve().parent / ".cache"
 
 
-def _digest(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
-
-
 def _print_problems(problems, fmt: str = "text") -> None:  # type: ignore[no-untyped-def]
     if fmt == "json":
         print(problems_to_json(problems))
@@ -69,7 +64,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from disclosure.records import load_records
 
     as_of = _as_of(args)
-    cache = None if args.no_cache else _cache_dir(args) / f"check-{_digest(Path(args.content))}.pickle"
+    cache = None if args.no_cache else _cache_dir(args) / f"check-{path_key(Path(args.content))}.pickle"
     result = load_corpus(Path(args.content), _config(args), as_of=as_of, cache_file=cache, need_bodies=False)
     problems = list(result.problems)
     if not has_errors(problems):  # the registers and the ledger are checked against valid content only

@@ -71,6 +71,11 @@ class _Entry:
     problems: list[Problem]
 
 
+def path_key(path: Path) -> str:
+    """A short stable name for a folder, so each content or output folder gets its own cache files."""
+    return hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:16]
+
+
 class ParseCache:
     """Per-file results of earlier reads, in one pickle file (None: no cache)."""
 

@@ -22,6 +22,7 @@ from pelican.generators import Generator
 from disclosure.document import DocType
 from disclosure.effectiveness import Status
 from disclosure.export import export_records, inert_json, to_csv, to_json
+from disclosure.files import path_key
 
 from .feeds import atom_feed, feed_specs
 from .incremental import PageReuse, global_digest
@@ -148,6 +149,4 @@ class DisclosureGenerator(Generator):
 
 def search_index_dir(cache_dir: Path, content_dir: Path) -> Path:
     """Where the whoosh index of a content folder lives between builds (``publish.py search`` reads it)."""
-    import hashlib
-
-    return cache_dir / f"search-{hashlib.sha1(str(Path(content_dir).resolve()).encode()).hexdigest()[:16]}"
+    return cache_dir / f"search-{path_key(content_dir)}"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from disclosure.document import Document, Version
+from disclosure.files import path_key
 
 PACKAGES = ("disclosure", "disclosure_pelican")
 TEXT_FIELDS = frozenset({"body", "sha256", "meta", "key_lines", "path", "body_line"})
@@ -123,8 +124,7 @@ class PageReuse:
         self.manifest_path = None
         self.old: dict[str, str] = {}
         if cache_dir is not None and previous_output is not None:
-            name = hashlib.sha1(str(previous_output.resolve()).encode()).hexdigest()[:16]
-            self.manifest_path = cache_dir / f"pages-{name}.json"
+            self.manifest_path = cache_dir / f"pages-{path_key(previous_output)}.json"
             try:
                 self.old = json.loads(self.manifest_path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
