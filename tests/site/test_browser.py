@@ -151,7 +151,10 @@ def test_register_filter_by_issuer(desktop, site_url: str) -> None:  # type: ign
     Select(desktop.find_element(By.ID, "filter-year")).select_by_value("2023")
     assert not any(r.is_displayed() for r in rows) and desktop.find_element(By.ID, "register-count").text == "显示 0 / 7 件"
     desktop.find_element(By.CSS_SELECTOR, "#register-filter button[type=reset]").click()
-    assert all(r.is_displayed() for r in rows)
+    # the form resets its fields after the reset event, so the script filters on the next tick
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(desktop, 5).until(lambda _: all(r.is_displayed() for r in rows))
     desktop.get(site_url + "register/index.html?topic=专利代理")
     shown = [r for r in desktop.find_elements(By.CSS_SELECTOR, "#register-table tbody tr") if r.is_displayed()]
     assert len(shown) == 1 and "专利代理监督检查规定" in shown[0].text
