@@ -133,9 +133,7 @@ class DisclosureGenerator(Generator):
 
         from disclosure_search import build_index, export_static, records_from_corpus
 
-        # One record per document, for the version in force: indexing older versions too made
-        # them outrank the current text (measured by bench/search/pagefind_compare.py); they
-        # come back once results are collapsed per document.
+        # Every public version; results are collapsed to one per document (scoring.collapse).
         records = records_from_corpus(self.state.public, self.state.as_of)
         if self.state.cache_dir is not None:
             build_index(records, search_index_dir(self.state.cache_dir, self.state.content_dir))

@@ -29,10 +29,10 @@ from whoosh.query import And, Query, Term
 
 from .analysis import ANALYSIS_VERSION, DisclosureTokenizer, QueryTerms, document_tokens, query_terms
 from .records import SearchRecord
-from .scoring import FIELD_BOOSTS, LENGTH_SUFFIX, field_stats, final_score, keeps, ordinal_order, term_scores
+from .scoring import FIELD_BOOSTS, LENGTH_SUFFIX, collapse, field_stats, final_score, keeps, record_order, term_scores
 from .snippets import excerpt, make_snippet
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MARKER_FILE = "disclosure_search.json"
 #: Fields that queries search (the keys of the scoring boosts).
 SEARCH_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
@@ -58,6 +58,8 @@ def make_schema() -> Schema:
     analysers = {True: DisclosureTokenizer(whole_runs=True), False: DisclosureTokenizer()}
     fields: dict[str, Any] = {
         "id": ID(stored=True, unique=True, sortable=True),
+        "document": ID(sortable=True),
+        "version": COLUMN(NumericColumn("I", default=0)),
         "content_hash": STORED(),
         "payload": STORED(),
         "type": ID(),
@@ -78,6 +80,7 @@ def payload_of(record: SearchRecord) -> dict[str, Any]:
     """What is stored (and exported) per document: everything a result needs, and an excerpt."""
     return {
         "id": record.id,
+        "document": record.document,
         "version": record.version,
         "url": record.url,
         "title": record.title,
@@ -107,6 +110,8 @@ def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:
     }
     fields: dict[str, Any] = {
         "id": record.id,
+        "document": record.document,
+        "version": record.version,
         "content_hash": content_hash,
         "payload": payload_of(record),
         "type": record.type,
@@ -166,6 +171,8 @@ def build_index(records: Iterable[SearchRecord], index_dir: Path) -> BuildStats:
         if record.id in wanted:
             raise DuplicateRecordError(f"two search records have the id {record.id!r}")
         wanted[record.id] = record
+    # every older version needs its document's head record (raises ValueError otherwise)
+    record_order([(r.published, r.id, r.document, r.version) for r in wanted.values()])
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     fresh = _read_marker(index_dir) != _marker() or not whoosh_index.exists_in(str(index_dir))
@@ -235,6 +242,8 @@ class Hit:
     type: str = ""
     issuers: tuple[str, ...] = ()
     in_force: bool = False
+    document: str = ""
+    """The id of the document this version belongs to (``id`` itself for a current version)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable dict."""
@@ -251,6 +260,7 @@ class Hit:
             "type": self.type,
             "issuers": list(self.issuers),
             "in_force": self.in_force,
+            "document": self.document or self.id,
         }
 
 
@@ -297,18 +307,25 @@ class _Scored:
 
 
 def _rank(searcher: Any, candidates: dict[int, tuple[int, int]], n_core: int, sort: str) -> list[_Scored]:
-    """Order ``{docnum: (total, matched)}`` exactly as the static client does."""
+    """Order ``{docnum: (total, matched)}`` exactly as the static client does: the same
+    ordinals (computed here from the live documents), one result per document."""
     best = max((matched for _, matched in candidates.values()), default=0)
-    kept = [
-        (d, final_score(total, matched, n_core)) for d, (total, matched) in candidates.items() if keeps(matched, best)
-    ]
     reader = searcher.reader()
-    published, ids = reader.column_reader("published"), reader.column_reader("id")
-    order = ordinal_order([(published[d], ids[d]) for d, _ in kept])
-    ranked = [kept[i] for i in order]
+    live = list(reader.all_doc_ids())
+    columns = [reader.column_reader(name) for name in ("published", "id", "document", "version")]
+    order, heads = record_order([tuple(column[d] for column in columns) for d in live])  # type: ignore[misc]
+    docnum_at = [live[i] for i in order]
+    ordinal_of = {docnum: ordinal for ordinal, docnum in enumerate(docnum_at)}
+    ids, documents = columns[1], columns[2]
+    head_ordinal = {ids[docnum_at[o]]: o for o in range(heads)}
+    kept = sorted(
+        (ordinal_of[d], final_score(total, matched, n_core), matched)
+        for d, (total, matched) in candidates.items() if keeps(matched, best)
+    )
+    ranked = collapse(kept, lambda o: o if o < heads else head_ordinal[documents[docnum_at[o]]])
     if sort == "relevance":
         ranked.sort(key=lambda item: -item[1])
-    return [_Scored(d, score) for d, score in ranked]
+    return [_Scored(docnum_at[o], score) for o, score in ranked]
 
 
 def search(
@@ -383,4 +400,5 @@ def _hit(p: dict[str, Any], score: float, marks: tuple[str, ...]) -> Hit:
         type=p["type"],
         issuers=tuple(p["issuers"]),
         in_force=p["in_force"],
+        document=p["document"],
     )

@@ -23,12 +23,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass(frozen=True)
 class SearchRecord:
-    """One searchable document (a document's current version, or one version of it).
+    """One searchable version of a document.
 
     ``text`` is the plain text of the body (Markdown removed); ``published``
     is an ISO date (``YYYY-MM-DD``); ``status`` is an effectiveness code
     (``effective``, ``repealed``…) computed for the build date, and
     ``in_force`` says whether the document still applies on that date.
+    ``document`` is the id of the document the version belongs to: the record
+    whose ``id`` equals it is the document's current version (its *head*);
+    searches return one result per document (see :mod:`.scoring`).
     """
 
     id: str
@@ -46,6 +49,16 @@ class SearchRecord:
     status: str
     in_force: bool
     keywords: tuple[str, ...] = field(default=())
+    document: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.document:
+            object.__setattr__(self, "document", self.id)
+
+    @property
+    def is_head(self) -> bool:
+        """True for the record of a document's current version."""
+        return self.id == self.document
 
     def content_hash(self) -> str:
         """SHA-256 of the record's canonical JSON: what incremental indexing compares."""
@@ -126,33 +139,45 @@ def _record(corpus: Corpus, doc: Document, version: Version, as_of: date, *, rec
 
     current = version is doc.current
     eff = status_on(corpus, doc, as_of) if current else version_status_on(corpus, doc, version, as_of)
+    # An older version is described by its own front matter (a revision may change the
+    # title, the number, the issuers…); the document's values fill what it leaves out.
+    own = {} if current else version.meta
+
+    def value(key: str, fallback: Any) -> Any:
+        found = own.get(key)
+        return fallback if found in (None, "", ()) else found
+
+    issuers = value("issuer", doc.issuers)
     return SearchRecord(
         id=record_id,
         version=version.number,
         url=url,
         title=version.title or doc.title,
-        title_en=doc.title_en or "",
+        title_en=value("title_en", doc.title_en) or "",
         text=markdown_to_text(version.body),
-        doc_number=doc.doc_number or "",
-        issuers=tuple(doc.issuers),
+        doc_number=value("doc_number", doc.doc_number) or "",
+        issuers=(issuers,) if isinstance(issuers, str) else tuple(issuers),
         type=doc.type.value,
-        topic=doc.topic or "",
+        topic=value("topic", doc.topic) or "",
         year=doc.published.year if doc.published != date.min else None,
         published=doc.published.isoformat() if doc.published != date.min else "",
         status=eff.status.value,
         in_force=eff.status.in_force,
-        keywords=tuple(doc.keywords),
+        keywords=tuple(value("keywords", doc.keywords)),
+        document=doc.id,
     )
 
 
-def records_from_corpus(public_corpus: Corpus, as_of: date, *, all_versions: bool = False) -> list[SearchRecord]:
+def records_from_corpus(public_corpus: Corpus, as_of: date, *, all_versions: bool = True) -> list[SearchRecord]:
     """Build the search records of a (public) corpus, sorted by id.
 
-    One record per document, for its current version, with the document's
-    id and URL. With ``all_versions`` older versions are added too, with ids
-    ``<id>@v<N>``, their version URL and their own status (``amended`` when a
-    later version is in force). Dates and years are the document's (its first
-    publication). The disclosure gate is the caller's: pass ``corpus.public()``.
+    Each document's current version has the document's id and URL; its older
+    versions have ids ``<id>@v<N>``, their version URL, their own title,
+    number, issuers and keywords, and their own status (``amended`` when a
+    later version is in force). ``all_versions=False`` leaves older versions
+    out. Dates and years are the document's (its first publication), so that
+    all records of a document sort together. The disclosure gate is the
+    caller's: pass ``corpus.public()``.
     """
     records: list[SearchRecord] = []
     for doc in public_corpus.documents:

@@ -21,15 +21,20 @@ and in the browser (``static/search.js``), so it is built from integers:
 4. A document is kept only if ``2 · matched ≥ best`` where ``best`` is the
    largest ``matched`` among candidates (:func:`keeps`): unknown words in a
    query (e.g. a pinyin issuer code) lower the bar for every document alike.
-5. Ties, and the "date" sort, follow the *ordinal*: documents ordered by
-   publication date, newest first, then id (:func:`ordinal_order`).
+5. Every public version of a document is indexed, but a document appears
+   once in the results (:func:`collapse`): its score is the best of its kept
+   versions', and it is shown by its current version unless an older version
+   contains more of the query's core terms.
+6. Ties, and the "date" sort, follow the *ordinal* of the document's current
+   version: documents ordered by publication date, newest first, then id
+   (:func:`ordinal_order`). Older versions get ordinals after all current ones.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from whoosh.reading import TermNotFound
 
@@ -76,6 +81,55 @@ def final_score(total: int, matched: int, n_core: int) -> float:
 def keeps(matched: int, best_matched: int) -> bool:
     """Whether a document covering ``matched`` core terms stays among the results."""
     return 2 * matched >= best_matched
+
+
+def collapse(kept: list[tuple[int, float, int]], head_of: Callable[[int], int]) -> list[tuple[int, float]]:
+    """One result per document, in the order of the documents' head ordinals.
+
+    ``kept`` holds ``(ordinal, score, matched)`` of matching records (``matched``:
+    core terms found), ``head_of`` maps an ordinal to that of its document's
+    current version. A document's score is the highest of its records'. It is
+    shown by its current version unless an older version contains more of the
+    query's core terms (words or a number that the revision removed); then by
+    the older version with the most, highest score first, lowest ordinal on
+    ties. search.js has the same function.
+    """
+    groups: dict[int, list[tuple[int, float, int]]] = {}
+    for item in kept:
+        groups.setdefault(head_of(item[0]), []).append(item)
+    out: list[tuple[int, float]] = []
+    for head in sorted(groups):
+        members = groups[head]
+        best_score = max(score for _, score, _ in members)
+        most = max(matched for _, _, matched in members)
+        eligible = [(o, score) for o, score, matched in members if matched == most]
+        if any(o == head for o, _ in eligible):
+            shown = head
+        else:
+            top = max(score for _, score in eligible)
+            shown = min(o for o, score in eligible if score == top)
+        out.append((shown, best_score))
+    return out
+
+
+def record_order(items: list[tuple[str, str, str, int]]) -> tuple[list[int], int]:
+    """Ordinal order of records given as ``(published, id, document, version)``.
+
+    Returns the indices of ``items`` in ordinal order and the number of heads
+    (current versions, ``id == document``): heads come first, in
+    :func:`ordinal_order`, then older versions grouped by their head's place,
+    newest version first. Raises :class:`ValueError` for an older version
+    whose document has no head among ``items``.
+    """
+    heads = [i for i, item in enumerate(items) if item[1] == item[2]]
+    head_order = [heads[k] for k in ordinal_order([(items[i][0], items[i][1]) for i in heads])]
+    place = {items[i][1]: n for n, i in enumerate(head_order)}
+    older = [i for i, item in enumerate(items) if item[1] != item[2]]
+    for i in older:
+        if items[i][2] not in place:
+            raise ValueError(f"search record {items[i][1]!r} is a version of {items[i][2]!r}, which has no record")
+    older.sort(key=lambda i: (place[items[i][2]], -items[i][3], items[i][1]))
+    return head_order + older, len(head_order)
 
 
 def ordinal_order(items: list[tuple[str, str]]) -> list[int]:

@@ -5,6 +5,8 @@ Layout of the output folder (``search/`` on the site)::
     meta.json        format, shard count, tokeniser constants, filter values with counts
     norm.json        Traditional→Simplified table for the characters the index uses,
                      and the regional-term table (fetched only for queries with Chinese)
+    h.json           for each older-version ordinal (from ``meta.heads`` on), the ordinal
+                     of its document's current version (fetched only when one matches)
     t/<k>.json       shard k of the term postings, k = fnv1a32(utf-8 term) mod shards
     d/<ordinal>.json one small record per document: title, url, number, date, status,
                      type, issuers, in-force flag, and the excerpt snippets are cut from
@@ -17,8 +19,10 @@ too (``~type:normative``, ``~status:effective``, ``~year:2022``,
 ``~issuer:国家知识产权局``, ``~inforce:1``) whose arrays hold only the deltas, so
 filtering downloads one shard per filter, never the metadata of the corpus.
 
-Ordinals number documents newest first (then by id): sorting by date is sorting
-by ordinal, and ties in relevance fall back to it, as in Python.
+Ordinals number the current versions newest first (then by id), then the older
+versions (:func:`~disclosure_search.scoring.record_order`): sorting documents by
+date is sorting their heads by ordinal, and ties in relevance fall back to it,
+as in Python.
 
 The output is deterministic: JSON with sorted keys and no whitespace, no
 timestamps, shard count and assignment derived from the content only. The
@@ -40,11 +44,11 @@ from disclosure.export import inert_json
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
 from .index import SEARCH_FIELDS, _fields_of, open_index, payload_of
 from .records import SearchRecord
-from .scoring import LENGTH_SUFFIX, contribution, field_stats, ordinal_order, term_scores
+from .scoring import LENGTH_SUFFIX, contribution, field_stats, record_order, term_scores
 from .script import REGIONAL_TERMS, is_cjk, t2s_table
 from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_SHARD_BYTES = 4 * 1024
 MAX_SHARDS = 4096
 CLIENT_JS = Path(__file__).parent / "static" / "search.js"
@@ -188,7 +192,7 @@ def export_static(
     if records is not None:
         # The records the index was just built from: same numbers, without reading whoosh back.
         listed = list(records)
-        order = ordinal_order([(r.published, r.id) for r in listed])
+        order, heads = record_order([(r.published, r.id, r.document, r.version) for r in listed])
         ordered = [listed[i] for i in order]
         payloads = [payload_of(r) for r in ordered]
         scores = _term_scores_from_records(ordered)
@@ -196,7 +200,7 @@ def export_static(
         ix = open_index(index_dir)
         with ix.searcher() as searcher:
             stored = [(docnum, fields["payload"]) for docnum, fields in searcher.reader().iter_docs()]
-            order = ordinal_order([(p["published"], p["id"]) for _, p in stored])
+            order, heads = record_order([(p["published"], p["id"], p["document"], p["version"]) for _, p in stored])
             ordinal_of = {stored[i][0]: ordinal for ordinal, i in enumerate(order)}
             payloads = [stored[i][1] for i in order]
             scores = _term_scores(searcher, ordinal_of)
@@ -218,11 +222,15 @@ def export_static(
     postings_bytes = sum(len(b) for b in files.values())
     for ordinal, p in enumerate(payloads):
         files[f"d/{ordinal}.json"] = dumps(p)
+    # The head (current version) of each older version, for one result per document.
+    ordinal_of = {p["id"]: ordinal for ordinal, p in enumerate(payloads)}
+    files["h.json"] = dumps([ordinal_of[p["document"]] for p in payloads[heads:]])
     files["norm.json"] = dumps({"chars": _norm_table(sorted(scores)), "phrases": REGIONAL_TERMS})
     files["meta.json"] = dumps(
         {
             "format": FORMAT,
             "docs": len(payloads),
+            "heads": heads,
             "shards": shards,
             "filters": filters,
             "tokeniser": {
@@ -250,7 +258,7 @@ def _write(out_dir: Path, files: dict[str, bytes]) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for folder in ("t", "d"):
         shutil.rmtree(out_dir / folder, ignore_errors=True)
-    for name in ("meta.json", "norm.json", "search.js"):
+    for name in ("meta.json", "norm.json", "h.json", "search.js"):
         (out_dir / name).unlink(missing_ok=True)
     for name in sorted(files):
         path = out_dir / name

@@ -2,7 +2,8 @@
 
 It reads only what ``static/search.js`` reads (``meta.json``, ``norm.json``
 when the query has Chinese characters, the posting shards of the query's terms
-and filters, and ``d/<ordinal>.json`` of the results returned) and counts the
+and filters, ``h.json`` when an older version matches, and ``d/<ordinal>.json``
+of the results returned) and counts the
 bytes, so tests can check that the static files alone reproduce
 :func:`disclosure_search.index.search` and that a query downloads little.
 """
@@ -18,7 +19,7 @@ from typing import Any
 
 from .analysis import QueryTerms, query_terms
 from .index import SORTS, Filters
-from .scoring import final_score, keeps
+from .scoring import collapse, final_score, keeps
 from .script import CJK_RANGES
 from .snippets import make_snippet
 from .static_export import filter_term, shard_of
@@ -83,7 +84,12 @@ class StaticSearch:
         if not terms and not filters:
             return []
         postings = self._postings(list(terms.all) + filters, meta["shards"])
-        ranked = _rank(terms, filters, postings, sort)
+        matching = _matching(terms, filters, postings)
+        heads = meta["heads"]
+        older: list[int] = self._json("h.json") if any(item[0] >= heads for item in matching) else []
+        ranked = collapse(matching, lambda o: o if o < heads else older[o - heads])
+        if sort == "relevance":
+            ranked.sort(key=lambda item: -item[1])
         chosen = ranked if limit is None else ranked[:limit]
         hits = []
         for ordinal, score in chosen:
@@ -103,13 +109,14 @@ def _decode(values: list[int], scored: bool) -> list[tuple[int, int]]:
     return out
 
 
-def _rank(terms: QueryTerms, filters: list[str], postings: dict[str, list[int]], sort: str) -> list[tuple[int, float]]:
+def _matching(terms: QueryTerms, filters: list[str], postings: dict[str, list[int]]) -> list[tuple[int, float, int]]:
+    """``(ordinal, score, core terms matched)`` of every record kept by the query and filters, by ordinal."""
     allowed: set[int] | None = None
     for name in filters:
         members = {o for o, _ in _decode(postings.get(name, []), scored=False)}
         allowed = members if allowed is None else allowed & members
     if not terms:
-        return [(o, 0.0) for o in sorted(allowed or ())]
+        return [(o, 0.0, 0) for o in sorted(allowed or ())]
     totals: dict[int, int] = {}
     matched: dict[int, int] = {}
     core = set(terms.core)
@@ -121,8 +128,7 @@ def _rank(terms: QueryTerms, filters: list[str], postings: dict[str, list[int]],
             if term in core:
                 matched[ordinal] = matched.get(ordinal, 0) + 1
     best = max(matched.values(), default=0)
-    kept = [(o, final_score(totals[o], matched.get(o, 0), len(terms.core))) for o in sorted(totals)]
-    kept = [(o, s) for o, s in kept if keeps(matched.get(o, 0), best)]
-    if sort == "relevance":
-        kept.sort(key=lambda item: -item[1])
-    return kept
+    return [
+        (o, final_score(totals[o], matched.get(o, 0), len(terms.core)), matched.get(o, 0))
+        for o in sorted(totals) if keeps(matched.get(o, 0), best)
+    ]

@@ -21,12 +21,18 @@ def corpus():  # type: ignore[no-untyped-def]
     return load_corpus(ROOT / "content").corpus
 
 
-def test_one_record_per_public_document(corpus) -> None:  # type: ignore[no-untyped-def]
+def test_one_record_per_public_version(corpus) -> None:  # type: ignore[no-untyped-def]
     public = corpus.public()
     records = records_from_corpus(public, AS_OF)
-    assert [r.id for r in records] == sorted(doc.id for doc in public.documents)
+    expected = {doc.id for doc in public.documents} | {
+        f"{doc.id}@v{v.number}" for doc in public.documents for v in doc.versions[:-1]
+    }
+    assert [r.id for r in records] == sorted(expected) and len(expected) > len(public.documents)
+    assert {r.document for r in records} == {doc.id for doc in public.documents}
     hidden = {doc.id for doc in corpus.documents} - {doc.id for doc in public.documents}
-    assert hidden and not hidden & {r.id for r in records}  # the gate is the caller's, and it held
+    assert hidden and not hidden & {r.document for r in records}  # the gate is the caller's, and it held
+    current_only = records_from_corpus(public, AS_OF, all_versions=False)
+    assert [r.id for r in current_only] == sorted(doc.id for doc in public.documents)
 
 
 def test_record_fields(corpus) -> None:  # type: ignore[no-untyped-def]
@@ -41,12 +47,16 @@ def test_record_fields(corpus) -> None:  # type: ignore[no-untyped-def]
 
 def test_versions(corpus) -> None:  # type: ignore[no-untyped-def]
     public = corpus.public()
-    multi = next(doc for doc in public.documents if len(doc.versions) > 1)
-    current = next(r for r in records_from_corpus(public, AS_OF) if r.id == multi.id)
-    assert current.version == multi.current.number and current.url == multi.url
-    everything = records_from_corpus(public, AS_OF, all_versions=True)
-    old = next(r for r in everything if r.id == f"{multi.id}@v1")
-    assert old.version == 1 and old.url == multi.versions[0].url and old.status == "amended"
+    rule = public.get("demo-patent-agency-supervision-rule")
+    records = {r.id: r for r in records_from_corpus(public, AS_OF)}
+    current, old = records[rule.id], records[f"{rule.id}@v1"]
+    assert current.is_head and current.version == 2 and current.url == rule.url
+    assert not old.is_head and old.document == rule.id and old.url == rule.versions[0].url
+    assert old.status == "amended" and not old.in_force
+    # an older version is described by its own front matter, not the current one's
+    assert (old.doc_number, current.doc_number) == ("国家知识产权局令第901号", "国家知识产权局令第902号")
+    assert "信用监管" in current.keywords and "信用监管" not in old.keywords
+    assert old.published == current.published  # the document's date: its records sort together
 
 
 def test_snippet_marks_written_document_numbers() -> None:

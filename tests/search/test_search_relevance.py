@@ -117,12 +117,16 @@ RELEVANCE: list[tuple[str, str, list[str]]] = [
     ("english", "Credit Evaluation of Patent Agencies", [CREDIT, CREDIT_DRAFT]),
     ("english", "IP information public service outlets", [OUTLETS, OUTLETS_AMEND]),
     ("english", "annual report on government information disclosure 2024", ["sipo-annual-report-2024"]),
+    # words and numbers of an amended text only: the document is found through its older version
+    ("version", "国家知识产权局令第901号", [RULE + "@v1"]),
+    ("version", "经营情况纸质报告一式两份", [RULE + "@v1"]),
+    ("version", "二十个工作日内通过局门户网站向社会公开", [RULE + "@v1"]),
 ]
 
 
 def test_the_relevance_set_is_big_enough() -> None:
     assert len(RELEVANCE) >= 40
-    assert {c for c, _, _ in RELEVANCE} == {"title", "phrase", "number", "traditional", "issuer", "english"}
+    assert {c for c, _, _ in RELEVANCE} == {"title", "phrase", "number", "traditional", "issuer", "english", "version"}
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +192,19 @@ def test_search_js_gives_the_same_top_results(built: tuple[Path, Path]) -> None:
     results = run_client(export, [{"q": q, "limit": 10} for _, q, _ in RELEVANCE])
     for (_, query, _), got in zip(RELEVANCE, results):
         assert [h["id"] for h in got["hits"]] == cli_ids(ix, query)[:10], query
+
+
+def test_one_result_per_document_shown_by_its_current_version(built: tuple[Path, Path]) -> None:
+    ix, export = built
+    for _, query, _ in RELEVANCE:
+        code, text = cli_search(ix, query, None, None, None, True)
+        documents = [hit["document"] for hit in json.loads(text)["hits"]]
+        assert len(documents) == len(set(documents)), query
+    # both versions match the title; the current one stands for the document
+    for engine in (lambda q: cli_ids(ix, q), lambda q: [h["id"] for h in StaticSearch.from_folder(export).search(q)]):
+        ranked = engine("专利代理监督检查规定")
+        assert ranked[0] == RULE and RULE + "@v1" not in ranked
+    # filtered to amended texts, only the older version is left to stand for it
+    client = StaticSearch.from_folder(export)
+    assert [h["id"] for h in client.search("专利代理监督检查规定", status="amended")] == [RULE + "@v1"]
+    assert "h.json" in client.fetched

@@ -317,15 +317,15 @@
     return out;
   }
 
-  /** Rank ordinals exactly as static_lookup._rank / index._rank. */
-  function rank(terms, filters, postings, sort) {
+  /** The records kept by a query, [ordinal, score, matched] by ordinal (static_lookup._matching). */
+  function matching(terms, filters, postings) {
     let allowed = null;
     filters.forEach(function (name) {
       const members = new Set(decode(postings[name] || [], false).map(function (x) { return x[0]; }));
       allowed = allowed === null ? members : new Set(Array.from(allowed).filter(function (o) { return members.has(o); }));
     });
     if (!terms.core.length) {
-      return Array.from(allowed || []).sort(function (a, b) { return a - b; }).map(function (o) { return [o, 0]; });
+      return Array.from(allowed || []).sort(function (a, b) { return a - b; }).map(function (o) { return [o, 0, 0]; });
     }
     const totals = new Map();
     const matched = new Map();
@@ -341,18 +341,55 @@
     let best = 0;
     matched.forEach(function (m) { if (m > best) best = m; });
     const ords = Array.from(totals.keys()).sort(function (a, b) { return a - b; });
-    let kept = [];
+    const kept = [];
     ords.forEach(function (o) {
       const m = matched.get(o) || 0;
-      if (2 * m >= best) kept.push([o, finalScore(totals.get(o), m, terms.core.length)]);
+      if (2 * m >= best) kept.push([o, finalScore(totals.get(o), m, terms.core.length), m]);
     });
+    return kept;
+  }
+
+  /** One result per document (scoring.collapse): the best score, shown by the current
+   *  version unless an older one has more core terms. `kept`: [ordinal, score, matched]. */
+  function collapse(kept, headOf) {
+    const groups = new Map();
+    kept.forEach(function (x) {
+      const h = headOf(x[0]);
+      if (!groups.has(h)) groups.set(h, []);
+      groups.get(h).push(x);
+    });
+    const heads = Array.from(groups.keys()).sort(function (a, b) { return a - b; });
+    return heads.map(function (h) {
+      const members = groups.get(h);
+      let bestScore = -Infinity;
+      let most = -1;
+      members.forEach(function (x) {
+        if (x[1] > bestScore) bestScore = x[1];
+        if (x[2] > most) most = x[2];
+      });
+      const eligible = members.filter(function (x) { return x[2] === most; });
+      let shown = null;
+      if (eligible.some(function (x) { return x[0] === h; })) {
+        shown = h;
+      } else {
+        let top = -Infinity;
+        eligible.forEach(function (x) { if (x[1] > top) top = x[1]; });
+        eligible.forEach(function (x) { if (x[1] === top && (shown === null || x[0] < shown)) shown = x[0]; });
+      }
+      return [shown, bestScore];
+    });
+  }
+
+  /** Rank exactly as static_lookup / index._rank: match, one per document, order. */
+  function rank(kept, headOf, sort) {
+    let ranked = collapse(kept, headOf);
     if (sort !== 'date') {
       // Array.prototype.sort is stable (ES2019, and in every current engine); ties keep ordinal order.
-      kept = kept.map(function (x, i) { return [x[0], x[1], i]; })
+      ranked = ranked.map(function (x, i) { return [x[0], x[1], i]; })
         .sort(function (a, b) { return b[1] - a[1] || a[2] - b[2]; })
         .map(function (x) { return [x[0], x[1]]; });
     }
-    return kept;
+    return ranked;
   }
 
   // ------------------------------------------------------------------ client
@@ -395,7 +432,10 @@
           if (Object.prototype.hasOwnProperty.call(shard, t)) postings[t] = shard[t];
         });
       });
-      return { terms: terms, table: table, meta: meta, results: rank(terms, filters, postings, params.sort) };
+      const kept = matching(terms, filters, postings);
+      const older = kept.some(function (x) { return x[0] >= meta.heads; }) ? await get('h.json') : [];
+      const headOf = function (o) { return o < meta.heads ? o : older[o - meta.heads]; };
+      return { terms: terms, table: table, meta: meta, results: rank(kept, headOf, params.sort) };
     }
 
     /** Fetch the records of ranked results [from, to) and attach snippets. */
@@ -604,6 +644,7 @@
     makeSnippet: makeSnippet,
     markAll: markAll,
     rank: rank,
+    collapse: collapse,
     filterTerms: filterTerms,
     createClient: createClient,
     attach: attach,
