@@ -177,12 +177,21 @@ def cmd_number(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from disclosure_pelican.generator import search_index_dir
+    from disclosure_pelican.generator import search_index_dir, search_records_file
     from disclosure_search import cli_search
+    from disclosure_search.index import index_is_current, sync_index
 
+    records = search_records_file(_cache_dir(args), Path(args.content))
     index = search_index_dir(_cache_dir(args), Path(args.content))
-    if not index.exists():
-        raise UserError(f"no search index for {args.content}/ yet: run `python publish.py build` first")
+    if not records.exists():
+        raise UserError(f"nothing to search for {args.content}/ yet: run `python publish.py build` first")
+    if not index_is_current(records, index):
+        # The build leaves the whoosh index to its first use: only what changed is indexed.
+        print("Updating the search index from the last build…", file=sys.stderr, flush=True)
+        stats = sync_index(records, index)
+        if stats is not None:
+            print(f"  {stats.written} indexed, {stats.removed} removed, {stats.unchanged} unchanged.",
+                  file=sys.stderr, flush=True)
     code, text = cli_search(index, " ".join(args.query), args.type, args.status, args.year, args.json,
                             issuer=args.issuer, in_force_only=args.in_force, sort=args.sort, limit=args.limit)
     print(text)

@@ -123,3 +123,30 @@ def test_a_failed_build_leaves_no_stale_fingerprints(workspace: dict[str, Path],
     monkeypatch.undo()
     build(workspace)
     assert_same_as_full_build(workspace)
+
+
+def test_the_command_line_search_index_follows_the_builds(workspace: dict[str, Path]) -> None:
+    """The build leaves whoosh alone; `publish.py search` indexes what the last build changed."""
+    import json
+    import subprocess
+    import sys
+
+    def publish(*args: str) -> subprocess.CompletedProcess[str]:
+        common = ["--content", str(workspace["content"]), "--settings", str(workspace["settings"])]
+        return subprocess.run([sys.executable, str(ROOT / "publish.py"), args[0], *common, *args[1:]],
+                              capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+    built = publish("build", "--output", str(workspace["out"]), "--as-of", AS_OF.isoformat())
+    assert built.returncode == 0, built.stderr
+    assert not list((workspace["settings"].parent / ".cache").glob("search-*/_MAIN_*.toc")), "no whoosh at build time"
+    first = publish("search", "网上报送年度经营情况", "--json")
+    assert first.returncode == 0 and "Updating the search index" in first.stderr, first.stderr
+    assert "demo-patent-agency-supervision-rule" in [h["id"] for h in json.loads(first.stdout)["hits"][:3]]
+    again = publish("search", "网上报送年度经营情况", "--json")
+    assert again.returncode == 0 and "Updating" not in again.stderr
+    notice = workspace["content"] / "notice" / "demo-notice-2025-holiday-service.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + "\n蓝鲸座头鲸观测点。\n", encoding="utf-8")
+    assert publish("build", "--output", str(workspace["out"]), "--as-of", AS_OF.isoformat()).returncode == 0
+    edited = publish("search", "座头鲸观测点", "--json")
+    assert "1 indexed, 0 removed" in edited.stderr, edited.stderr
+    assert [h["id"] for h in json.loads(edited.stdout)["hits"]] == ["demo-notice-2025-holiday-service"]

@@ -127,24 +127,26 @@ class DisclosureGenerator(Generator):
             write_json(report, folder / f"annual-report-{year}.json")
 
     def _write_search(self) -> None:
-        """The whoosh index (kept in the cache between builds, so it is updated, not rebuilt)
-        and its static export under ``search/``, from the public corpus only."""
-        import tempfile
-
-        from disclosure_search import build_index, export_static, records_from_corpus
+        """The static search export under ``search/``, from the public corpus only, and the
+        records the command line's whoosh index is updated from (kept in the cache)."""
+        from disclosure_search.index import save_records
+        from disclosure_search.records import records_from_corpus
+        from disclosure_search.static_export import export_from_records
 
         # Every public version; results are collapsed to one per document (scoring.collapse).
         records = records_from_corpus(self.state.public, self.state.as_of)
+        export_from_records(records, Path(self.output_path) / "search")
         if self.state.cache_dir is not None:
-            build_index(records, search_index_dir(self.state.cache_dir, self.state.content_dir))
-            export_static(search_index_dir(self.state.cache_dir, self.state.content_dir), Path(self.output_path) / "search",
-                          records=records)
-            return
-        with tempfile.TemporaryDirectory(prefix="search-index-") as scratch:
-            build_index(records, Path(scratch))
-            export_static(Path(scratch), Path(self.output_path) / "search", records=records)
+            # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
+            # build minutes (bench/). `publish.py search` indexes what changed when it is used.
+            save_records(records, search_records_file(self.state.cache_dir, self.state.content_dir))
 
 
 def search_index_dir(cache_dir: Path, content_dir: Path) -> Path:
-    """Where the whoosh index of a content folder lives between builds (``publish.py search`` reads it)."""
+    """Where the whoosh index of a content folder lives (``publish.py search`` keeps it up to date)."""
     return cache_dir / f"search-{path_key(content_dir)}"
+
+
+def search_records_file(cache_dir: Path, content_dir: Path) -> Path:
+    """The search records of the last build of a content folder (JSON lines)."""
+    return cache_dir / f"search-{path_key(content_dir)}.records.jsonl"

@@ -14,11 +14,13 @@ Modules, by concept:
 * :mod:`.static_lookup` – the browser's lookup, in Python (tests, debugging)
 * :mod:`.cli` – :func:`cli_search` for ``publish.py search``
 
-Typical build::
+Typical use::
 
     records = records_from_corpus(corpus.public(), as_of)
-    build_index(records, Path("cache/search-index"))
-    export_static(Path("cache/search-index"), Path("output/search"))
+    export_from_records(records, Path("output/search"))     # the site build
+    save_records(records, Path("cache/search.records.jsonl"))
+    sync_index(Path("cache/search.records.jsonl"), Path("cache/search-index"))  # before a CLI search
+    search(Path("cache/search-index"), "495号")
 
 This package never imports Pelican.
 """
@@ -26,9 +28,9 @@ This package never imports Pelican.
 from __future__ import annotations
 
 from .cli import cli_search
-from .index import BuildStats, Hit, SearchIndexError, build_index, search
+from .index import BuildStats, Hit, SearchIndexError, build_index, save_records, search, sync_index
 from .records import SearchRecord, records_from_corpus
-from .static_export import ExportStats, export_static
+from .static_export import ExportStats, export_from_records, export_static
 
 __all__ = [
     "BuildStats",
@@ -38,7 +40,10 @@ __all__ = [
     "SearchRecord",
     "build_index",
     "cli_search",
+    "export_from_records",
     "export_static",
     "records_from_corpus",
+    "save_records",
     "search",
+    "sync_index",
 ]

@@ -157,6 +157,12 @@ def _read_marker(index_dir: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def _marker_matches(index_dir: Path) -> bool:
+    """The index was written by this analysis and schema version."""
+    marker = _read_marker(index_dir)
+    return marker is not None and {k: marker.get(k) for k in _marker()} == _marker()
+
+
 def build_index(records: Iterable[SearchRecord], index_dir: Path) -> BuildStats:
     """Create or update the index in ``index_dir`` so that it holds exactly ``records``.
 
@@ -175,7 +181,7 @@ def build_index(records: Iterable[SearchRecord], index_dir: Path) -> BuildStats:
     record_order([(r.published, r.id, r.document, r.version) for r in wanted.values()])
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    fresh = _read_marker(index_dir) != _marker() or not whoosh_index.exists_in(str(index_dir))
+    fresh = not _marker_matches(index_dir) or not whoosh_index.exists_in(str(index_dir))
     if fresh:
         ix = whoosh_index.create_in(str(index_dir), make_schema())
         existing: dict[str, str] = {}
@@ -213,12 +219,56 @@ def build_index(records: Iterable[SearchRecord], index_dir: Path) -> BuildStats:
     return stats
 
 
+def save_records(records: Iterable[SearchRecord], path: Path) -> None:
+    """Write ``records`` as JSON lines (atomically): what :func:`sync_index` indexes later."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps(r.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for r in records]
+    scratch = path.with_name(path.name + ".tmp")
+    scratch.write_text("".join(lines), encoding="utf-8")
+    os.replace(scratch, path)
+
+
+def _file_digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def index_is_current(records_file: Path, index_dir: Path) -> bool:
+    """True when ``index_dir`` was last synchronised with exactly this ``records_file``."""
+    index_dir = Path(index_dir)
+    return (
+        _marker_matches(index_dir) and whoosh_index.exists_in(str(index_dir))
+        and (_read_marker(index_dir) or {}).get("records") == _file_digest(records_file)
+    )
+
+
+def sync_index(records_file: Path, index_dir: Path) -> BuildStats | None:
+    """Bring the index in ``index_dir`` up to date with a file of :func:`save_records`.
+
+    Returns ``None`` when nothing had to be done (the file is the one last
+    indexed), else what :func:`build_index` did. The site build writes the
+    records; the command line calls this before searching, so the whoosh index
+    costs nothing to a build and is updated incrementally when it is used.
+    """
+    if index_is_current(records_file, index_dir):
+        return None
+    digest = _file_digest(records_file)
+    with open(records_file, encoding="utf-8") as handle:
+        records = [SearchRecord.from_json(json.loads(line)) for line in handle if line.strip()]
+    stats = build_index(records, index_dir)
+    (Path(index_dir) / MARKER_FILE).write_text(json.dumps({**_marker(), "records": digest}, sort_keys=True),
+                                              encoding="utf-8")
+    return stats
+
+
 def open_index(index_dir: Path) -> Any:
     """Open an index built by :func:`build_index`; raises :class:`SearchIndexError` otherwise."""
     index_dir = Path(index_dir)
     if not whoosh_index.exists_in(str(index_dir)):
         raise SearchIndexError(f"{index_dir}: no search index here (build the site first)")
-    if _read_marker(index_dir) != _marker():
+    if not _marker_matches(index_dir):
         raise SearchIndexError(f"{index_dir}: the index was built by another version; rebuild it")
     return whoosh_index.open_dir(str(index_dir))
 

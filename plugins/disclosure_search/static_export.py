@@ -178,33 +178,46 @@ def _shard_count(postings: dict[str, list[int]], target: int) -> int:
 
 def export_static(
     index_dir: Path, out_dir: Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES, copy_client: bool = True,
-    records: Iterable[SearchRecord] | None = None,
 ) -> ExportStats:
-    """Write the static search files for the index in ``index_dir`` into ``out_dir``.
+    """Write the static search files for the whoosh index in ``index_dir`` into ``out_dir``.
 
     ``shard_bytes`` is the target size of a posting shard before compression;
     the number of shards is the smallest power of two that keeps the average
-    shard under it. ``records``, when given, must be exactly what the index holds
-    (as after :func:`~disclosure_search.index.build_index`): the scores are then
-    computed from them, with the same result and much faster.  Raises
-    :class:`~disclosure_search.index.SearchIndexError` when there is no usable index.
+    shard under it. Raises :class:`~disclosure_search.index.SearchIndexError`
+    when there is no usable index. The site build uses :func:`export_from_records`,
+    which writes the same bytes from the records, without an index.
     """
-    if records is not None:
-        # The records the index was just built from: same numbers, without reading whoosh back.
-        listed = list(records)
-        order, heads = record_order([(r.published, r.id, r.document, r.version) for r in listed])
-        ordered = [listed[i] for i in order]
-        payloads = [payload_of(r) for r in ordered]
-        scores = _term_scores_from_records(ordered)
-    else:
-        ix = open_index(index_dir)
-        with ix.searcher() as searcher:
-            stored = [(docnum, fields["payload"]) for docnum, fields in searcher.reader().iter_docs()]
-            order, heads = record_order([(p["published"], p["id"], p["document"], p["version"]) for _, p in stored])
-            ordinal_of = {stored[i][0]: ordinal for ordinal, i in enumerate(order)}
-            payloads = [stored[i][1] for i in order]
-            scores = _term_scores(searcher, ordinal_of)
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        stored = [(docnum, fields["payload"]) for docnum, fields in searcher.reader().iter_docs()]
+        order, heads = record_order([(p["published"], p["id"], p["document"], p["version"]) for _, p in stored])
+        ordinal_of = {stored[i][0]: ordinal for ordinal, i in enumerate(order)}
+        payloads = [stored[i][1] for i in order]
+        scores = _term_scores(searcher, ordinal_of)
+    return _export(payloads, heads, scores, Path(out_dir), shard_bytes, copy_client)
 
+
+def export_from_records(
+    records: Iterable[SearchRecord], out_dir: Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES, copy_client: bool = True,
+) -> ExportStats:
+    """Write the static search files for ``records`` into ``out_dir``, without a whoosh index.
+
+    The files are those :func:`export_static` writes for an index holding exactly
+    ``records`` (a test keeps them byte-identical): the index stores each field's
+    tokens with their counts and the field's length, which is all the scoring
+    model uses, so the scores are computed here from the same tokens.
+    """
+    listed = list(records)
+    order, heads = record_order([(r.published, r.id, r.document, r.version) for r in listed])
+    ordered = [listed[i] for i in order]
+    return _export([payload_of(r) for r in ordered], heads, _term_scores_from_records(ordered),
+                   Path(out_dir), shard_bytes, copy_client)
+
+
+def _export(
+    payloads: list[dict[str, Any]], heads: int, scores: dict[str, dict[int, int]], out_dir: Path,
+    shard_bytes: int, copy_client: bool,
+) -> ExportStats:
     postings: dict[str, list[int]] = {}
     for term, per_doc in scores.items():
         # Zero scores are kept: the posting still counts towards a document's coverage.
@@ -243,7 +256,7 @@ def export_static(
     )
     if copy_client:
         files["search.js"] = CLIENT_JS.read_bytes()
-    _write(Path(out_dir), files)
+    _write(out_dir, files)
     return ExportStats(
         documents=len(payloads),
         terms=len(postings),

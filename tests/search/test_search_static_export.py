@@ -10,7 +10,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from disclosure_search.index import build_index, search
-from disclosure_search.static_export import export_static, fnv1a32
+from disclosure_search.static_export import export_from_records, export_static, fnv1a32
 from disclosure_search.static_lookup import StaticSearch
 
 from search_fixtures import NODE, RECORDS, changed, node_eval, run_client, synthetic_records
@@ -174,11 +174,11 @@ def test_fnv_hash_is_the_same_in_javascript() -> None:
 
 @pytest.mark.parametrize("records", [RECORDS, synthetic_records(120)], ids=["fixture", "synthetic"])
 def test_export_from_records_equals_export_from_the_index(tmp_path: Path, records) -> None:  # type: ignore[no-untyped-def]
-    """The build computes the export from the records it just indexed; it must be the
-    very export that reading the whoosh index back gives (and so rank like search())."""
+    """The build computes the export from the records, without an index; it must be the
+    very export that reading a whoosh index of them gives (and so rank like search())."""
     build_index(records, tmp_path / "ix")
     export_static(tmp_path / "ix", tmp_path / "from-index")
-    export_static(tmp_path / "ix", tmp_path / "from-records", records=records)
+    export_from_records(records, tmp_path / "from-records")
     assert read_tree(tmp_path / "from-records") == read_tree(tmp_path / "from-index")
 
 
@@ -195,3 +195,18 @@ def test_parallel_index_writing_ranks_and_exports_the_same(tmp_path: Path, monke
     for query in ("政务公开", "知识产权", "2022"):
         assert [(h.id, h.score) for h in search(tmp_path / "serial", query)] == \
                [(h.id, h.score) for h in search(tmp_path / "parallel", query)]
+
+
+def test_sync_index_follows_the_records_file(tmp_path: Path) -> None:
+    from disclosure_search.index import index_is_current, save_records, sync_index
+
+    records_file, ix = tmp_path / "records.jsonl", tmp_path / "ix"
+    save_records(RECORDS, records_file)
+    assert not index_is_current(records_file, ix)
+    first = sync_index(records_file, ix)
+    assert first is not None and first.added == len(RECORDS) and index_is_current(records_file, ix)
+    assert sync_index(records_file, ix) is None  # the same file: nothing to do, no writer opened
+    save_records(RECORDS[1:], records_file)
+    again = sync_index(records_file, ix)
+    assert again is not None and (again.removed, again.written) == (1, 0)
+    assert RECORDS[0].id not in {h.id for h in search(ix, RECORDS[0].title, limit=None)}
