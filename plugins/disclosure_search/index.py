@@ -97,8 +97,8 @@ def payload_of(record: SearchRecord) -> dict[str, Any]:
     }
 
 
-def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:
-    """The whoosh fields of a record; searched fields are tokenised here, once."""
+def field_tokens(record: SearchRecord) -> dict[str, list[str]]:
+    """The tokens of each searched field of a record (with repetitions)."""
     texts = {
         "title": record.title,
         "title_en": record.title_en,
@@ -108,6 +108,11 @@ def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:
         "topic": record.topic,
         "keywords": "\n".join(record.keywords),
     }
+    return {name: document_tokens(texts[name], whole_runs=name in WHOLE_RUN_FIELDS) for name in SEARCH_FIELDS}
+
+
+def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:
+    """The whoosh fields of a record; searched fields are tokenised here, once."""
     fields: dict[str, Any] = {
         "id": record.id,
         "document": record.document,
@@ -121,8 +126,7 @@ def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:
         "published": record.published,
         "issuer_exact": ",".join(i.replace(",", "，") for i in record.issuers),
     }
-    for name in SEARCH_FIELDS:
-        tokens = document_tokens(texts[name], whole_runs=name in WHOLE_RUN_FIELDS)
+    for name, tokens in field_tokens(record).items():
         fields[name] = tokens
         fields[name + LENGTH_SUFFIX] = len(tokens)
     return fields

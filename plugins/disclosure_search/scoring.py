@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from whoosh.reading import TermNotFound
 
@@ -69,6 +69,34 @@ def contribution(field: str, tf: float, length: float, avg_length: float, df: in
     norm = 1.0 - b + b * (length / avg_length if avg_length > 0 else 1.0)
     value = FIELD_BOOSTS[field] * idf * tf * (K1 + 1.0) / (tf + K1 * norm)
     return int(math.floor(value * SCALE + 0.5))
+
+
+def field_k1_norms(field: str, lengths: Sequence[int]) -> list[float]:
+    """``K1 · norm`` of every document for ``field`` (``lengths`` per ordinal, all documents):
+    the per-document part of :func:`contribution`, computed once per field."""
+    average = sum(lengths) / len(lengths) if lengths else 0.0
+    b = FIELD_B.get(field, DEFAULT_B)
+    return [K1 * (1.0 - b + b * ((length or 1) / average if average > 0 else 1.0)) for length in lengths]
+
+
+def term_contributions(field: str, postings: Sequence[int], k1_norms: list[float]) -> tuple[list[int], list[int]]:
+    """:func:`contribution` of one term for all its postings in ``field`` at once.
+
+    ``postings`` is flat, ``[ordinal, tf, ordinal, tf, …]``; ``k1_norms`` comes
+    from :func:`field_k1_norms`. Returns the ordinals and their contributions.
+    The arithmetic is :func:`contribution`'s, in the same order (a test compares
+    them bit for bit), with the per-term and per-document parts hoisted out of the
+    loop: this is the hot loop of the static export.
+    """
+    n_docs, df = len(k1_norms), len(postings) // 2
+    boost_idf = FIELD_BOOSTS[field] * math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+    ordinals = list(postings[0::2])
+    floor, k1p1 = math.floor, K1 + 1.0
+    values = [
+        int(floor(boost_idf * tf * k1p1 / (tf + k1_norms[o]) * SCALE + 0.5))
+        for o, tf in zip(ordinals, postings[1::2])
+    ]
+    return ordinals, values
 
 
 def final_score(total: int, matched: int, n_core: int) -> float:

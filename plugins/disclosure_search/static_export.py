@@ -33,8 +33,12 @@ folder's previous ``t/``, ``d/``, ``meta.json``, ``norm.json`` and
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
+from array import array
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -42,9 +46,9 @@ from typing import Any, Iterable
 from disclosure.export import inert_json
 
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
-from .index import SEARCH_FIELDS, _fields_of, open_index, payload_of
+from .index import SEARCH_FIELDS, field_tokens, open_index, payload_of
 from .records import SearchRecord
-from .scoring import LENGTH_SUFFIX, contribution, field_stats, record_order, term_scores
+from .scoring import field_k1_norms, field_stats, record_order, term_contributions, term_scores
 from .script import REGIONAL_TERMS, is_cjk, t2s_table
 from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
 
@@ -111,26 +115,83 @@ def _term_scores(searcher: Any, ordinal_of: dict[int, int]) -> dict[str, dict[in
     return scores
 
 
+#: From this many records, the export tokenises them in several processes.
+PARALLEL_MIN = 400
+
+_Inverted = dict[str, dict[str, "array[int]"]]
+"""Per field, per term: flat ``[ordinal, tf, ordinal, tf, …]`` in ordinal order."""
+
+
+def _invert(records: list[SearchRecord], start: int) -> tuple[_Inverted, dict[str, list[int]]]:
+    """Tokenise ``records`` (ordinals from ``start``): inverted postings and field lengths."""
+    inverted: _Inverted = {field: {} for field in SEARCH_FIELDS}
+    lengths: dict[str, list[int]] = {field: [] for field in SEARCH_FIELDS}
+    for ordinal, record in enumerate(records, start):
+        for field, tokens in field_tokens(record).items():
+            lengths[field].append(len(tokens))
+            postings = inverted[field]
+            for term, tf in Counter(tokens).items():
+                found = postings.get(term)
+                if found is None:
+                    postings[term] = found = array("i")
+                found.append(ordinal)
+                found.append(tf)
+    return inverted, lengths
+
+
+_CHUNK_RECORDS: list[SearchRecord] = []
+
+
+def _invert_chunk(bounds: tuple[int, int]) -> tuple[_Inverted, dict[str, list[int]]]:
+    return _invert(_CHUNK_RECORDS[bounds[0]:bounds[1]], bounds[0])
+
+
+def _invert_all(records: list[SearchRecord]) -> tuple[_Inverted, dict[str, list[int]]]:
+    """:func:`_invert` over all records, on every core for a large export (segmenting is
+    most of the time); the chunks are merged in ordinal order, so the result is the same."""
+    global _CHUNK_RECORDS
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(records) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return _invert(records, 0)
+    step = -(-len(records) // (workers * 4))
+    bounds = [(i, min(i + step, len(records))) for i in range(0, len(records), step)]
+    _CHUNK_RECORDS = records  # inherited by the forked workers: nothing to pickle on the way in
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_invert_chunk, bounds))
+    finally:
+        _CHUNK_RECORDS = []
+    inverted: _Inverted = {field: {} for field in SEARCH_FIELDS}
+    lengths: dict[str, list[int]] = {field: [] for field in SEARCH_FIELDS}
+    for part_inverted, part_lengths in parts:
+        for field in SEARCH_FIELDS:
+            lengths[field].extend(part_lengths[field])
+            merged = inverted[field]
+            for term, postings in part_inverted[field].items():
+                found = merged.get(term)
+                if found is None:
+                    merged[term] = postings
+                else:
+                    found.extend(postings)
+    return inverted, lengths
+
+
 def _term_scores_from_records(records: list[SearchRecord]) -> dict[str, dict[int, int]]:
-    """The same scores as :func:`_term_scores`, computed from the records the index holds
-    (in ordinal order) instead of read back from whoosh: the index stores each field's
-    tokens with their counts and the field's length, which is all the model uses, and
-    reading postings back through whoosh costs ~5 ms a term."""
-    fields = [_fields_of(record, "") for record in records]
-    n_docs = len(records)
+    """The same scores as :func:`_term_scores`, computed from the records the index would
+    hold (in ordinal order) instead of read back from whoosh: the index stores each field's
+    tokens with their counts and the field's length, which is all the model uses."""
+    inverted, lengths = _invert_all(records)
     scores: dict[str, dict[int, int]] = {}
     for field in SEARCH_FIELDS:
-        counts = [Counter(f[field]) for f in fields]
-        lengths = [f[field + LENGTH_SUFFIX] for f in fields]
-        average = sum(lengths) / n_docs if n_docs else 0.0
-        df: Counter[str] = Counter()
-        for counter in counts:
-            df.update(counter.keys())
-        for ordinal, counter in enumerate(counts):
-            for term, tf in counter.items():
-                value = contribution(field, float(tf), lengths[ordinal] or 1, average, df[term], n_docs)
-                per_doc = scores.setdefault(term, {})
-                per_doc[ordinal] = per_doc.get(ordinal, 0) + value
+        k1_norms = field_k1_norms(field, lengths[field])
+        for term, postings in inverted[field].items():
+            ordinals, values = term_contributions(field, postings, k1_norms)
+            per_doc = scores.get(term)
+            if per_doc is None:
+                scores[term] = dict(zip(ordinals, values))
+            else:
+                for ordinal, value in zip(ordinals, values):
+                    per_doc[ordinal] = per_doc.get(ordinal, 0) + value
     return scores
 
 
