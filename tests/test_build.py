@@ -165,3 +165,53 @@ def test_readme_field_table_is_generated_from_the_schema() -> None:
     from disclosure.fieldtable import field_table
 
     assert field_table() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_search_export_beside_the_pages_is_the_same_as_inline(tmp_path: Path, run_cli,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_pelican import generator
+
+    inline, beside = tmp_path / "inline", tmp_path / "beside"
+    monkeypatch.setattr(generator, "CONCURRENT_SEARCH_MIN", 10**9)
+    assert run_cli("build", "--output", str(inline), "--as-of", "2026-11-22").exit_code == 0
+    monkeypatch.setattr(generator, "CONCURRENT_SEARCH_MIN", 0)
+    started = []
+    monkeypatch.setattr(generator.SearchExport, "__init__", _recording(generator.SearchExport.__init__, started))
+    assert run_cli("build", "--output", str(beside), "--as-of", "2026-11-22").exit_code == 0
+    assert started == [True] or not _can_fork_beside(), "the export ran in a child process"
+    assert tree_bytes(inline) == tree_bytes(beside)
+
+
+def _can_fork_beside() -> bool:
+    import multiprocessing
+    import os
+
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _recording(init, started: list):  # type: ignore[no-untyped-def]
+    def wrapper(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        init(self, *args, **kwargs)
+        started.append(self.process is not None)
+    return wrapper
+
+
+def test_search_export_failing_beside_the_pages_fails_the_build(tmp_path: Path, run_cli,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_pelican import generator
+    from disclosure_search import static_export
+
+    output = tmp_path / "out"
+    assert run_cli("build", "--output", str(output), "--as-of", "2026-11-22").exit_code == 0
+    before = tree_bytes(output)
+
+    def explode(records, out_dir, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("no space left on device (simulated)")
+
+    monkeypatch.setattr(generator, "CONCURRENT_SEARCH_MIN", 0)
+    monkeypatch.setattr(static_export, "export_from_records", explode)
+    result = run_cli("build", "--output", str(output), "--as-of", "2026-11-21")
+    assert result.exit_code == 1
+    assert "search export failed: OSError: no space left on device (simulated)" in result.stderr
+    assert tree_bytes(output) == before
+    assert sorted(p.name for p in output.parent.iterdir()) == ["out"]

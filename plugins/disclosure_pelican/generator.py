@@ -12,9 +12,11 @@ templates link to optional pages only when they are listed or generated here).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 from pelican.generators import Generator
@@ -81,29 +83,39 @@ class DisclosureGenerator(Generator):
         reuse = PageReuse(self.state.cache_dir, Path(previous) if previous else None, Path(self.output_path),
                           global_digest(Path(self.theme), self.settings, labels_for(model.language), model.file_names,
                                         self.state.as_of))
-        with Progress("pages", len(model.pages)) as progress:
-            for page in model.pages:
-                progress.advance()
-                extra = {"inline_css": Markup(css)} if page.root_override is not None else {}
-                local = {"root": page.root, "page_name": page.name, **page.context, **extra}
-                if reuse.try_reuse(page.name, {"template": page.template, **local}):
-                    continue
-                writer.write_file(page.name, self.get_template(page.template), self.context, relative_urls=True, **local)
-        self.state.page_reuse = reuse  # saved by the build once the new output is in place
+        # The search export needs only the public corpus: on a large site it runs in a
+        # forked process while this one writes the pages (page writing uses one core).
+        search = SearchExport(self.state, Path(self.output_path)) if self.state.search else None
+        try:
+            with Progress("pages", len(model.pages)) as progress:
+                for page in model.pages:
+                    progress.advance()
+                    extra = {"inline_css": Markup(css)} if page.root_override is not None else {}
+                    local = {"root": page.root, "page_name": page.name, **page.context, **extra}
+                    if reuse.try_reuse(page.name, {"template": page.template, **local}):
+                        continue
+                    writer.write_file(page.name, self.get_template(page.template), self.context,
+                                      relative_urls=True, **local)
+            self.state.page_reuse = reuse  # saved by the build once the new output is in place
+            public = self.state.public
+            labels = labels_for(model.language)
+            for spec in feed_specs(model.listings["type"], public.documents, labels["all_documents"]):
+                _write_text(self.output_path, spec.name, atom_feed(
+                    spec, site_name=self.settings.get("SITENAME", ""), organ=self.state.config.organ_code,
+                    siteurl=model.siteurl, zone=self.settings.get("TIMEZONE") or "UTC", fallback_date=self.state.as_of,
+                    statuses=model.statuses, language=model.language, type_label=model.type_label,
+                    status_label=model.status_label))
+            _write_text(self.output_path, SITEMAP,
+                        sitemap_xml(((p.url, p.lastmod) for p in model.pages if p.in_sitemap), model.siteurl))
+            self.model.bodies.prune()
+            self._write_records()
+            if search is not None:
+                search.finish()
+        except BaseException:
+            if search is not None:
+                search.cancel()
+            raise
         public = self.state.public
-        labels = labels_for(model.language)
-        for spec in feed_specs(model.listings["type"], public.documents, labels["all_documents"]):
-            _write_text(self.output_path, spec.name, atom_feed(
-                spec, site_name=self.settings.get("SITENAME", ""), organ=self.state.config.organ_code,
-                siteurl=model.siteurl, zone=self.settings.get("TIMEZONE") or "UTC", fallback_date=self.state.as_of,
-                statuses=model.statuses, language=model.language, type_label=model.type_label,
-                status_label=model.status_label))
-        _write_text(self.output_path, SITEMAP,
-                    sitemap_xml(((p.url, p.lastmod) for p in model.pages if p.in_sitemap), model.siteurl))
-        self.model.bodies.prune()
-        self._write_records()
-        if self.state.search:
-            self._write_search()
         records = export_records(public, self.state.as_of)
         _write_text(self.output_path, os.path.join("data", "documents.json"), inert_json(to_json(records, self.state.as_of)))
         _write_text(self.output_path, os.path.join("data", "documents.csv"), to_csv(records))
@@ -126,20 +138,73 @@ class DisclosureGenerator(Generator):
             write_csv(report, folder)
             write_json(report, folder / f"annual-report-{year}.json")
 
-    def _write_search(self) -> None:
-        """The static search export under ``search/``, from the public corpus only, and the
-        records the command line's whoosh index is updated from (kept in the cache)."""
-        from disclosure_search.index import save_records
-        from disclosure_search.records import records_from_corpus
-        from disclosure_search.static_export import export_from_records
+#: From this many public documents the search export runs beside the page writing.
+CONCURRENT_SEARCH_MIN = 300
 
-        # Every public version; results are collapsed to one per document (scoring.collapse).
-        records = records_from_corpus(self.state.public, self.state.as_of)
-        export_from_records(records, Path(self.output_path) / "search")
-        if self.state.cache_dir is not None:
-            # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
-            # build minutes (bench/). `publish.py search` indexes what changed when it is used.
-            save_records(records, search_records_file(self.state.cache_dir, self.state.content_dir))
+
+def write_search(state: BuildState, output_path: Path) -> None:
+    """The static search export under ``search/``, from the public corpus only, and the
+    records the command line's whoosh index is updated from (kept in the cache)."""
+    from disclosure_search.index import save_records
+    from disclosure_search.records import records_from_corpus
+    from disclosure_search.static_export import export_from_records
+
+    # Every public version; results are collapsed to one per document (scoring.collapse).
+    records = records_from_corpus(state.public, state.as_of)
+    export_from_records(records, output_path / "search")
+    if state.cache_dir is not None:
+        # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
+        # build minutes (bench/). `publish.py search` indexes what changed when it is used.
+        save_records(records, search_records_file(state.cache_dir, state.content_dir))
+
+
+class SearchExport:
+    """:func:`write_search`, in a forked process when the site is large and there are cores to
+    spare (started at once; :meth:`finish` waits for it), else in this process at :meth:`finish`.
+    The output is the same either way; a failure in the child fails the build with its message."""
+
+    def __init__(self, state: BuildState, output_path: Path) -> None:
+        self.state, self.output_path = state, output_path
+        self.process: multiprocessing.process.BaseProcess | None = None
+        concurrent = (
+            len(state.public.documents) >= CONCURRENT_SEARCH_MIN and (os.cpu_count() or 1) > 1
+            and "fork" in multiprocessing.get_all_start_methods()
+        )
+        if concurrent:
+            context = multiprocessing.get_context("fork")
+            self.receiver, sender = context.Pipe(duplex=False)
+            self.process = context.Process(target=_search_child, args=(state, output_path, sender), daemon=False)
+            self.process.start()
+            sender.close()
+
+    def cancel(self) -> None:
+        """Stop the child (the build failed elsewhere; its output is thrown away)."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+    def finish(self) -> None:
+        if self.process is None:
+            write_search(self.state, self.output_path)
+            return
+        try:
+            failure = self.receiver.recv()
+        except EOFError:
+            failure = "the search export process ended without a word"
+        self.process.join()
+        if failure is None and self.process.exitcode != 0:
+            failure = f"the search export process exited with code {self.process.exitcode}"
+        if failure is not None:
+            raise RuntimeError(f"search export failed: {failure}")
+
+
+def _search_child(state: BuildState, output_path: Path, sender: Any) -> None:
+    try:
+        write_search(state, output_path)
+    except BaseException as error:  # reported by the parent, which fails the build
+        sender.send(f"{type(error).__name__}: {error}")
+        raise
+    sender.send(None)
 
 
 def search_index_dir(cache_dir: Path, content_dir: Path) -> Path:
