@@ -176,37 +176,44 @@ def _invert_all(records: list[SearchRecord]) -> tuple[_Inverted, dict[str, list[
     return inverted, lengths
 
 
-def _term_scores_from_records(records: list[SearchRecord]) -> dict[str, dict[int, int]]:
-    """The same scores as :func:`_term_scores`, computed from the records the index would
-    hold (in ordinal order) instead of read back from whoosh: the index stores each field's
-    tokens with their counts and the field's length, which is all the model uses."""
+def _postings_from_records(records: list[SearchRecord]) -> dict[str, str]:
+    """Each term's posting list as JSON text (:func:`_posting_text`), computed from the records
+    the index would hold (in ordinal order) instead of read back from whoosh: the index
+    stores each field's tokens with their counts and the field's length, which is all the
+    model uses. Terms are encoded one at a time and their inverted lists dropped as they
+    go: a 10,000-document export would otherwise hold tens of millions of Python ints."""
     inverted, lengths = _invert_all(records)
-    scores: dict[str, dict[int, int]] = {}
+    k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
+    texts: dict[str, str] = {}
     for field in SEARCH_FIELDS:
-        k1_norms = field_k1_norms(field, lengths[field])
-        for term, postings in inverted[field].items():
-            ordinals, values = term_contributions(field, postings, k1_norms)
-            per_doc = scores.get(term)
-            if per_doc is None:
-                scores[term] = dict(zip(ordinals, values))
+        own = inverted[field]
+        while own:
+            term, postings = own.popitem()
+            parts = [term_contributions(field, postings, k1_norms[field])]
+            parts += [term_contributions(other, inverted[other].pop(term), k1_norms[other])
+                      for other in SEARCH_FIELDS if other != field and term in inverted[other]]
+            if len(parts) == 1:
+                ordinals, values = parts[0]
             else:
-                for ordinal, value in zip(ordinals, values):
-                    per_doc[ordinal] = per_doc.get(ordinal, 0) + value
-    return scores
+                summed: dict[int, int] = {}
+                for part_ordinals, part_values in parts:
+                    for ordinal, value in zip(part_ordinals, part_values):
+                        summed[ordinal] = summed.get(ordinal, 0) + value
+                ordinals = sorted(summed)
+                values = [summed[o] for o in ordinals]
+            texts[term] = _posting_text(ordinals, values)
+    return texts
 
 
-def _encode(ordinals: list[int], values: dict[int, int] | None) -> list[int]:
-    out: list[int] = []
-    previous = 0
-    for ordinal in ordinals:
-        out.append(ordinal - previous)
-        previous = ordinal
-        if values is not None:
-            out.append(values[ordinal])
-    return out
+def _posting_text(ordinals: list[int], values: list[int] | None) -> str:
+    """``[Δordinal, value, …]`` (or ``[Δordinal, …]`` without values) as compact JSON.
+    Zero values are kept: the posting still counts towards a document's coverage."""
+    deltas = [b - a for a, b in zip([0, *ordinals], ordinals)]
+    flat = deltas if values is None else [x for pair in zip(deltas, values) for x in pair]
+    return "[" + ",".join(map(str, flat)) + "]"
 
 
-def _filters(payloads: list[dict[str, Any]]) -> tuple[dict[str, list[int]], dict[str, dict[str, int]]]:
+def _filters(payloads: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, dict[str, int]]]:
     """Posting lists of the filter pseudo-terms, and each filter's values with their counts."""
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTER_NAMES}
     members: dict[str, list[int]] = defaultdict(list)
@@ -218,7 +225,7 @@ def _filters(payloads: list[dict[str, Any]]) -> tuple[dict[str, list[int]], dict
         for name, value in pairs:
             members[filter_term(name, value)].append(ordinal)
             counts[name][value] = counts[name].get(value, 0) + 1
-    return {term: _encode(ordinals, None) for term, ordinals in members.items()}, counts
+    return {term: _posting_text(ordinals, None) for term, ordinals in members.items()}, counts
 
 
 def _norm_table(terms: list[str]) -> dict[str, str]:
@@ -229,8 +236,8 @@ def _norm_table(terms: list[str]) -> dict[str, str]:
     return {src: dst for src, dst in t2s_table().items() if all(c in targets for c in dst)}
 
 
-def _shard_count(postings: dict[str, list[int]], target: int) -> int:
-    size = sum(len(dumps(term)) + len(dumps(values)) + 1 for term, values in postings.items())
+def _shard_count(postings: dict[str, str], target: int) -> int:
+    size = sum(len(dumps(term)) + len(values) + 1 for term, values in postings.items())
     shards = 1
     while shards * target < size and shards < MAX_SHARDS:
         shards *= 2
@@ -255,7 +262,11 @@ def export_static(
         ordinal_of = {stored[i][0]: ordinal for ordinal, i in enumerate(order)}
         payloads = [stored[i][1] for i in order]
         scores = _term_scores(searcher, ordinal_of)
-    return _export(payloads, heads, scores, Path(out_dir), shard_bytes, copy_client)
+    postings = {}
+    for term, per_doc in scores.items():
+        ordinals = sorted(per_doc)
+        postings[term] = _posting_text(ordinals, [per_doc[o] for o in ordinals])
+    return _export(payloads, heads, postings, Path(out_dir), shard_bytes, copy_client)
 
 
 def export_from_records(
@@ -271,35 +282,34 @@ def export_from_records(
     listed = list(records)
     order, heads = record_order([(r.published, r.id, r.document, r.version) for r in listed])
     ordered = [listed[i] for i in order]
-    return _export([payload_of(r) for r in ordered], heads, _term_scores_from_records(ordered),
+    return _export([payload_of(r) for r in ordered], heads, _postings_from_records(ordered),
                    Path(out_dir), shard_bytes, copy_client)
 
 
 def _export(
-    payloads: list[dict[str, Any]], heads: int, scores: dict[str, dict[int, int]], out_dir: Path,
+    payloads: list[dict[str, Any]], heads: int, postings: dict[str, str], out_dir: Path,
     shard_bytes: int, copy_client: bool,
 ) -> ExportStats:
-    postings: dict[str, list[int]] = {}
-    for term, per_doc in scores.items():
-        # Zero scores are kept: the posting still counts towards a document's coverage.
-        postings[term] = _encode(sorted(per_doc), per_doc)
+    """Write the export from the payloads in ordinal order and the terms' posting texts."""
+    terms = sorted(postings)
     filter_postings, filters = _filters(payloads)
     postings.update(filter_postings)
 
     shards = _shard_count(postings, shard_bytes)
     files: dict[str, bytes] = {}
-    grouped: dict[int, dict[str, list[int]]] = {k: {} for k in range(shards)}
-    for term, encoded in postings.items():
-        grouped[shard_of(term, shards)][term] = encoded
+    grouped: dict[int, list[str]] = {k: [] for k in range(shards)}
+    for term in sorted(postings):
+        grouped[shard_of(term, shards)].append(term)
     for k, group in grouped.items():
-        files[f"t/{k}.json"] = dumps(group)
+        # what dumps() of the shard's {term: postings} dict gives, from the texts
+        files[f"t/{k}.json"] = b"{" + b",".join(dumps(t) + b":" + postings[t].encode("ascii") for t in group) + b"}"
     postings_bytes = sum(len(b) for b in files.values())
     for ordinal, p in enumerate(payloads):
         files[f"d/{ordinal}.json"] = dumps(p)
     # The head (current version) of each older version, for one result per document.
     ordinal_of = {p["id"]: ordinal for ordinal, p in enumerate(payloads)}
     files["h.json"] = dumps([ordinal_of[p["document"]] for p in payloads[heads:]])
-    files["norm.json"] = dumps({"chars": _norm_table(sorted(scores)), "phrases": REGIONAL_TERMS})
+    files["norm.json"] = dumps({"chars": _norm_table(terms), "phrases": REGIONAL_TERMS})
     files["meta.json"] = dumps(
         {
             "format": FORMAT,
