@@ -176,8 +176,9 @@ class Bench:
                 shutil.rmtree(site_ours, ignore_errors=True)
                 clear_build_cache()  # the full build is a cold build: no rendered bodies, no page fingerprints
                 runs["full"].append(self.run_one("our full build", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
-                for stale in (ROOT / ".cache").glob("check-*.pickle"):
-                    stale.unlink()  # "check (all)" is a cold check; "check, 1 file changed" then uses the cache
+                for stale in (ROOT / ".cache").glob("check-*"):
+                    # "check (all)" is a cold check; "check, 1 file changed" then uses the cache
+                    shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
                 runs["check"].append(self.run_one("check (all)", self.ours("check", "--content", str(corpus))))
 
                 text = original.decode("utf-8")

@@ -152,6 +152,18 @@ review: {{by: {CANARY}, date: 2026-01-09, result: passed}}
     assert len(files) > 50
     for name, data in files.items():
         assert CANARY.encode() not in data and CANARY.lower().encode() not in data, name
+    # the command line's search files too: the records the build left and the whoosh index made from them
+    searched = run_cli("search", "--content", str(content), "政府信息公开", "--json")
+    assert searched.exit_code == 0 and json.loads(searched.stdout)["count"] > 0, searched.stderr
+    from disclosure.files import path_key
+
+    key = path_key(content)
+    search_files = [p for p in (ROOT / ".cache").glob(f"search-{key}*") if p.is_file()]
+    search_files += [p for p in (ROOT / ".cache" / f"search-{key}").rglob("*") if p.is_file()]
+    assert len(search_files) > 2
+    for path in search_files:
+        data = path.read_bytes()
+        assert CANARY.encode() not in data and CANARY.lower().encode() not in data, path
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path, run_cli) -> None:

@@ -103,6 +103,27 @@ def test_bad_settings_value_is_reported(run_cli, tmp_path: Path) -> None:
     assert result.stderr.strip() == "publish.py check: EXPIRY_WINDOW_DAYS: expected a whole number of days (0 or more), got 'six months'"
 
 
+def test_check_after_one_edit_rewrites_one_shard_of_the_cache(run_cli, tmp_path: Path) -> None:
+    import shutil
+
+    from support import CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    settings = tmp_path / "conf.py"
+    settings.write_text("ORGAN_CODE = 'SIPO-DEMO'\n")
+    args = ("check", "--content", str(content), "--settings", str(settings), "--as-of", "2026-11-22")
+    assert run_cli(*args).exit_code == 0
+    shards = {p: p.stat().st_mtime_ns for p in (tmp_path / ".cache").glob("check-*.d/*.pickle")}
+    assert len(shards) > 10
+    assert run_cli(*args).exit_code == 0
+    assert all(p.stat().st_mtime_ns == mtime for p, mtime in shards.items()), "nothing changed: nothing written"
+    notice = content / "notice" / "demo-notice-2025-holiday-service.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + "\n增补一句。\n", encoding="utf-8")
+    assert run_cli(*args).exit_code == 0
+    assert len([p for p, mtime in shards.items() if p.stat().st_mtime_ns != mtime]) == 1
+
+
 def test_check_cache_sees_every_change(run_cli, tmp_path: Path) -> None:
     import shutil
 
@@ -112,7 +133,7 @@ def test_check_cache_sees_every_change(run_cli, tmp_path: Path) -> None:
     settings.write_text("ORGAN_CODE = 'SIPO-DEMO'\n")
     args = ("check", "--content", str(content), "--settings", str(settings), "--as-of", "2026-11-22")
     assert run_cli(*args).exit_code == 0
-    assert list((tmp_path / ".cache").glob("check-*.pickle")), "the first run fills the cache"
+    assert list((tmp_path / ".cache").glob("check-*.d/*.pickle")), "the first run fills the cache"
     doc = content / "a.md"
     doc.write_text(doc.read_text(encoding="utf-8").replace("effective: 2024-03-01", "effective: 2024-13-01"), encoding="utf-8")
     cached = run_cli(*args)

@@ -7,6 +7,7 @@ returned with its place, and documents with errors are left out of the corpus.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -99,16 +100,20 @@ class LoadResult:
 
 
 def discover(content_dir: Path) -> list[Path]:
-    """Markdown files that are documents, in a stable order."""
-    paths = []
-    for path in content_dir.rglob("*.md"):
-        relative = path.relative_to(content_dir)
-        if any(part.startswith((".", "_")) for part in relative.parts):
-            continue
-        if relative.parts[0] in SKIPPED_TOP_LEVEL or path.name.lower() == "readme.md":
-            continue
-        paths.append(path)
-    return sorted(paths, key=lambda p: p.relative_to(content_dir).as_posix())
+    """Markdown files that are documents, in a stable order (by their path under ``content_dir``)."""
+    found: list[tuple[str, str]] = []
+    for folder, subfolders, names in os.walk(content_dir):
+        relative = os.path.relpath(folder, content_dir)
+        parts = [] if relative == "." else relative.split(os.sep)
+        # hidden and underscored folders, and the top-level data folders, are not documents
+        subfolders[:] = [d for d in subfolders
+                         if not d.startswith((".", "_")) and (parts or d not in SKIPPED_TOP_LEVEL)]
+        for name in names:
+            if (not name.endswith(".md") or name.startswith((".", "_")) or name.lower() == "readme.md"
+                    or (not parts and name in SKIPPED_TOP_LEVEL)):
+                continue
+            found.append(("/".join([*parts, name]), os.path.join(folder, name)))
+    return [Path(path) for _, path in sorted(found)]
 
 
 def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: date | None = None,

@@ -13,6 +13,7 @@ import hashlib
 import os
 import pickle
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,30 +78,55 @@ def path_key(path: Path) -> str:
 
 
 class ParseCache:
-    """Per-file results of earlier reads, in one pickle file (None: no cache)."""
+    """Per-file results of earlier reads (None: no cache).
+
+    Stored as ``SHARDS`` pickle files in the folder ``<path without suffix>.d/``,
+    each holding the files whose display name hashes to it: a save rewrites only
+    the shards whose entries changed, so the pre-commit check after one edit does
+    not rewrite the whole cache of a 10,000-document site.
+    """
+
+    SHARDS = 32
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
+        self.folder = path.with_suffix(".d") if path is not None else None
         self.entries: dict[str, _Entry] = {}
         self.used: dict[str, _Entry] = {}
-        if path is not None:
+        if self.folder is None:
+            return
+        for shard in range(self.SHARDS):
             try:
-                with open(path, "rb") as handle:
+                with open(self.folder / f"{shard:02d}.pickle", "rb") as handle:
                     stored = pickle.load(handle)
                 if stored.get("format") == CACHE_FORMAT:
-                    self.entries = stored["entries"]
+                    self.entries.update(stored["entries"])
+            except FileNotFoundError:
+                continue
             except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError):
-                self.entries = {}  # a damaged or old cache is just a cold cache
+                continue  # a damaged or old shard is just a cold part of the cache
+
+    @classmethod
+    def shard_of(cls, display: str) -> int:
+        return zlib.crc32(display.encode("utf-8")) % cls.SHARDS
 
     def save(self) -> None:
-        if self.path is None:
+        if self.folder is None:
             return
+        changed = {self.shard_of(key) for key, entry in self.used.items() if self.entries.get(key) is not entry}
+        changed |= {self.shard_of(key) for key in self.entries.keys() - self.used.keys()}
+        by_shard: dict[int, dict[str, _Entry]] = {shard: {} for shard in changed}
+        for key, entry in self.used.items():
+            shard = self.shard_of(key)
+            if shard in by_shard:
+                by_shard[shard][key] = entry
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            with open(temporary, "wb") as handle:
-                pickle.dump({"format": CACHE_FORMAT, "entries": self.used}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for shard, entries in sorted(by_shard.items()):
+                target = self.folder / f"{shard:02d}.pickle"
+                temporary = target.with_suffix(".tmp")
+                with open(temporary, "wb") as handle:
+                    pickle.dump({"format": CACHE_FORMAT, "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, target)
         except OSError:
             pass
 
@@ -118,8 +144,11 @@ def read_file(path: Path, display: str, cache: ParseCache | None = None, *, need
     if entry is not None and entry.record is not None and entry.record.sha256 == sha:
         parts = split_front_matter(raw.decode("utf-8"))
         if parts is not None:
-            record = _copy(entry.record, path, body=parts[1])
-            return _remember(cache, display, _Entry(stat.st_mtime_ns, stat.st_size, record, entry.problems))
+            if cache is not None:
+                same_stat = entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size
+                cache.used[display] = entry if same_stat else _Entry(stat.st_mtime_ns, stat.st_size, entry.record,
+                                                                     entry.problems)
+            return _copy(entry.record, path, body=parts[1]), list(entry.problems)
     record, problems = _parse(path, display, raw, sha)
     stored = _Entry(stat.st_mtime_ns, stat.st_size, _copy(record, path, body="") if record else None, problems)
     if cache is not None:
@@ -128,9 +157,9 @@ def read_file(path: Path, display: str, cache: ParseCache | None = None, *, need
 
 
 def _remember(cache: ParseCache | None, display: str, entry: _Entry) -> tuple[FileRecord | None, list[Problem]]:
+    """Keep a cached entry (bodies are never stored) as it was: its cache shard is not rewritten."""
     if cache is not None:
-        cache.used[display] = _Entry(entry.mtime_ns, entry.size,
-                                     _copy(entry.record, entry.record.path, body="") if entry.record else None, entry.problems)
+        cache.used[display] = entry
     return entry.record, list(entry.problems)
 
 
