@@ -76,9 +76,10 @@ def python() -> str:
 
 
 def clear_build_cache() -> None:
-    """Forget what `publish.py build` keeps between builds (ROOT/.cache: bodies, page fingerprints)."""
+    """Forget what `publish.py build` keeps between builds (ROOT/.cache: bodies, parsed front
+    matter, page fingerprints)."""
     cache = ROOT / ".cache"
-    for path in [cache / "bodies.sqlite", *cache.glob("pages-*.json")]:
+    for path in [cache / "bodies.sqlite", *cache.glob("pages-*.json"), *cache.glob("parse-*.pickle")]:
         path.unlink(missing_ok=True)
 
 
