@@ -79,8 +79,8 @@ def clear_build_cache() -> None:
     """Forget what `publish.py build` keeps between builds (ROOT/.cache: bodies, parsed front
     matter, page fingerprints)."""
     cache = ROOT / ".cache"
-    for path in [cache / "bodies.sqlite", *cache.glob("pages-*.json"), *cache.glob("parse-*.pickle")]:
-        path.unlink(missing_ok=True)
+    for path in [cache / "bodies.sqlite", *cache.glob("pages-*.json"), *cache.glob("parse-*")]:
+        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def measure(cmd: list[str], log: Path) -> Run:

@@ -204,7 +204,7 @@ def _can_fork_beside() -> bool:
 def _recording(init, started: list):  # type: ignore[no-untyped-def]
     def wrapper(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         init(self, *args, **kwargs)
-        started.append(self.process is not None)
+        started.append(self.child is not None)
     return wrapper
 
 
@@ -227,3 +227,4 @@ def test_search_export_failing_beside_the_pages_fails_the_build(tmp_path: Path, 
     assert "search export failed: OSError: no space left on device (simulated)" in result.stderr
     assert tree_bytes(output) == before
     assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
+

@@ -1,0 +1,74 @@
+"""Work done in a forked child process while the build goes on (a 2-core machine has a
+core to spare while Pelican writes pages one by one).
+
+The child inherits everything already computed (fork: nothing is pickled on the way
+in) and sends back a small picklable result. Errors come back as text and fail the
+build like errors in this process; so do errors the child logs on Pelican's logger,
+which the build counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from typing import Any
+
+
+def can_fork() -> bool:
+    """More than one core, and the ``fork`` start method (POSIX)."""
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Forked:
+    """Start ``work()`` in a forked child now; :meth:`result` waits for what it returned."""
+
+    def __init__(self, work: Callable[[], Any], what: str) -> None:
+        self.what = what
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_child, args=(work, sender), daemon=False)
+        self._process.start()
+        sender.close()
+
+    def result(self) -> Any:
+        """Wait for the child; raise :class:`RuntimeError` with its error if it failed."""
+        try:
+            ok, value, logged = self._receiver.recv()
+        except EOFError:
+            ok, value, logged = False, "the process ended without a word", []
+        self._process.join()
+        for message in logged:  # counted by the build's error handler in this process
+            logging.getLogger("pelican").error("%s: %s", self.what, message)
+        if ok and self._process.exitcode != 0:
+            ok, value = False, f"the process exited with code {self._process.exitcode}"
+        if not ok:
+            raise RuntimeError(f"{self.what} failed: {value}")
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child (the build failed elsewhere and its output is thrown away)."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _child(work: Callable[[], Any], sender: Any) -> None:
+    collect = _Collect()
+    logging.getLogger("pelican").addHandler(collect)
+    try:
+        value = work()
+    except BaseException as error:  # reported by the parent, which fails the build
+        sender.send((False, f"{type(error).__name__}: {error}", collect.messages))
+        raise
+    sender.send((True, value, collect.messages))
