@@ -177,12 +177,11 @@ def cmd_number(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from disclosure_pelican.generator import search_index_dir, search_records_file
     from disclosure_search import cli_search
-    from disclosure_search.index import index_is_current, sync_index
+    from disclosure_search.index import index_is_current, search_files, sync_index
 
-    records = search_records_file(_cache_dir(args), Path(args.content))
-    index = search_index_dir(_cache_dir(args), Path(args.content))
+    files = search_files(_cache_dir(args), Path(args.content))
+    records, index = files.records, files.index
     if not records.exists():
         raise UserError(f"nothing to search for {args.content}/ yet: run `python publish.py build` first")
     if not index_is_current(records, index):

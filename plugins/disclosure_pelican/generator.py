@@ -23,7 +23,6 @@ from pelican.generators import Generator
 from disclosure.document import DocType
 from disclosure.effectiveness import Status
 from disclosure.export import export_records, inert_json, to_csv, to_json
-from disclosure.files import path_key
 
 from .feeds import atom_feed, feed_specs
 from .forked import Forked, can_fork
@@ -153,7 +152,7 @@ CONCURRENT_SEARCH_MIN = 300
 def write_search(state: BuildState, output_path: Path) -> None:
     """The static search export under ``search/``, from the public corpus only, and the
     records the command line's whoosh index is updated from (kept in the cache)."""
-    from disclosure_search.index import save_records
+    from disclosure_search.index import save_records, search_files
     from disclosure_search.records import records_from_corpus
     from disclosure_search.static_export import export_from_records
 
@@ -163,7 +162,7 @@ def write_search(state: BuildState, output_path: Path) -> None:
     if state.cache_dir is not None:
         # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
         # build minutes (bench/). `publish.py search` indexes what changed when it is used.
-        save_records(records, search_records_file(state.cache_dir, state.content_dir))
+        save_records(records, search_files(state.cache_dir, state.content_dir).records)
 
 
 class SearchExport:
@@ -186,13 +185,3 @@ class SearchExport:
             write_search(self.state, self.output_path)
         else:
             self.child.result()
-
-
-def search_index_dir(cache_dir: Path, content_dir: Path) -> Path:
-    """Where the whoosh index of a content folder lives (``publish.py search`` keeps it up to date)."""
-    return cache_dir / f"search-{path_key(content_dir)}"
-
-
-def search_records_file(cache_dir: Path, content_dir: Path) -> Path:
-    """The search records of the last build of a content folder (JSON lines)."""
-    return cache_dir / f"search-{path_key(content_dir)}.records.jsonl"
