@@ -186,8 +186,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UserError(f"nothing to search for {args.content}/ yet: run `python publish.py build` first")
     if not index_is_current(records, index):
         # The build leaves the whoosh index to its first use: only what changed is indexed.
+        from disclosure.progress import Progress
+
         print("Updating the search index from the last build…", file=sys.stderr, flush=True)
-        stats = sync_index(records, index)
+        with Progress("documents indexed", 0) as progress:
+            stats = sync_index(records, index, progress)
         if stats is not None:
             print(f"  {stats.written} indexed, {stats.removed} removed, {stats.unchanged} unchanged.",
                   file=sys.stderr, flush=True)

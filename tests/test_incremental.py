@@ -150,3 +150,28 @@ def test_the_command_line_search_index_follows_the_builds(workspace: dict[str, P
     edited = publish("search", "座头鲸观测点", "--json")
     assert "1 indexed, 0 removed" in edited.stderr, edited.stderr
     assert [h["id"] for h in json.loads(edited.stdout)["hits"]] == ["demo-notice-2025-holiday-service"]
+
+
+def test_a_failed_build_leaves_the_command_lines_search_records_alone(workspace: dict[str, Path],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_pelican import generator
+    from disclosure_pelican.build import BuildError
+    from disclosure_search.index import search_files
+
+    build(workspace)
+    files = search_files(workspace["cache"], workspace["content"])
+    published = files.records.read_bytes()
+    assert b"demo-notice-2025-holiday-service" in published and not files.pending.exists()
+    notice = workspace["content"] / "notice" / "demo-notice-2025-holiday-service.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + "\n失败构建才有的一句。\n", encoding="utf-8")
+
+    def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(generator, "export_records", fail)  # after the search export has run
+    with pytest.raises(BuildError):
+        build(workspace)
+    assert files.records.read_bytes() == published and not files.pending.exists()
+    monkeypatch.undo()
+    build(workspace)
+    assert "失败构建才有的一句".encode() in files.records.read_bytes()

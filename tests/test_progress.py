@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from disclosure_pelican.progress import Progress
+from disclosure.progress import Progress
 
 
 class FakeTerminal(io.StringIO):

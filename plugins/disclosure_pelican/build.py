@@ -64,6 +64,11 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
+    search_records = None
+    if cache_dir is not None and state.search:
+        from disclosure_search.index import search_files
+
+        search_records = search_files(cache_dir, content)
     counter = _ErrorCounter()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)
@@ -90,8 +95,13 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
         _swap_in(staging, output)
         if reuse is not None:
             reuse.save()
+        if search_records is not None and search_records.pending.exists():
+            # the CLI searches what the published site shows, never a failed build's records
+            os.replace(search_records.pending, search_records.records)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if search_records is not None:
+            search_records.pending.unlink(missing_ok=True)
         raise
     finally:
         pelican_logger.removeHandler(counter)

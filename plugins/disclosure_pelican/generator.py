@@ -27,7 +27,7 @@ from disclosure.export import export_records, inert_json, to_csv, to_json
 from .feeds import atom_feed, feed_specs
 from .forked import Forked, can_fork
 from .incremental import PageReuse, global_digest
-from .progress import Progress
+from disclosure.progress import Progress
 from .tasks_csv import tasks_csv
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
@@ -162,7 +162,7 @@ def write_search(state: BuildState, output_path: Path) -> None:
     if state.cache_dir is not None:
         # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
         # build minutes (bench/). `publish.py search` indexes what changed when it is used.
-        save_records(records, search_files(state.cache_dir, state.content_dir).records)
+        save_records(records, search_files(state.cache_dir, state.content_dir).pending)  # published by build.py
 
 
 class SearchExport:

@@ -167,12 +167,15 @@ def _marker_matches(index_dir: Path) -> bool:
     return marker is not None and {k: marker.get(k) for k in _marker()} == _marker()
 
 
-def build_index(records: Iterable[SearchRecord], index_dir: Path) -> BuildStats:
+def build_index(records: Iterable[SearchRecord], index_dir: Path, progress: Any = None) -> BuildStats:
     """Create or update the index in ``index_dir`` so that it holds exactly ``records``.
 
     Only added or changed records (by content hash) are analysed; removed ones
     are deleted. The index is recreated from scratch when the folder holds no
     index or one built with another analysis/schema version.
+
+    ``progress``, if given, is told the number of records to write (its ``total``)
+    and ``advance()``-d after each (:class:`disclosure.progress.Progress`).
 
     Raises :class:`DuplicateRecordError` if two records share an id.
     """
@@ -211,10 +214,16 @@ def build_index(records: Iterable[SearchRecord], index_dir: Path) -> BuildStats:
     try:
         for doc_id in removed:
             writer.delete_by_term("id", doc_id)
+        if progress is not None:
+            progress.total = len(updated) + len(added)
         for doc_id in updated:
             writer.update_document(**_fields_of(wanted[doc_id], hashes[doc_id]))
+            if progress is not None:
+                progress.advance()
         for doc_id in added:
             writer.add_document(**_fields_of(wanted[doc_id], hashes[doc_id]))
+            if progress is not None:
+                progress.advance()
     except BaseException:
         writer.cancel()
         raise
@@ -231,6 +240,11 @@ class SearchFiles:
     """The records of the last build (JSON lines, :func:`save_records`)."""
     index: Path
     """The whoosh index made from them (:func:`sync_index`)."""
+
+    @property
+    def pending(self) -> Path:
+        """Where a build writes the records; they replace :attr:`records` once its output is published."""
+        return self.records.with_name(self.records.name + ".pending")
 
 
 def search_files(cache_dir: Path, content_dir: Path) -> SearchFiles:
@@ -267,7 +281,7 @@ def index_is_current(records_file: Path, index_dir: Path) -> bool:
     )
 
 
-def sync_index(records_file: Path, index_dir: Path) -> BuildStats | None:
+def sync_index(records_file: Path, index_dir: Path, progress: Any = None) -> BuildStats | None:
     """Bring the index in ``index_dir`` up to date with a file of :func:`save_records`.
 
     Returns ``None`` when nothing had to be done (the file is the one last
@@ -280,7 +294,7 @@ def sync_index(records_file: Path, index_dir: Path) -> BuildStats | None:
     stamp = _file_stamp(records_file)
     with open(records_file, encoding="utf-8") as handle:
         records = [SearchRecord.from_json(json.loads(line)) for line in handle if line.strip()]
-    stats = build_index(records, index_dir)
+    stats = build_index(records, index_dir, progress)
     (Path(index_dir) / MARKER_FILE).write_text(json.dumps({**_marker(), "records": stamp}, sort_keys=True),
                                               encoding="utf-8")
     return stats

@@ -203,8 +203,16 @@ def test_sync_index_follows_the_records_file(tmp_path: Path) -> None:
     records_file, ix = tmp_path / "records.jsonl", tmp_path / "ix"
     save_records(RECORDS, records_file)
     assert not index_is_current(records_file, ix)
-    first = sync_index(records_file, ix)
+    class Counting:
+        total, done = 0, 0
+
+        def advance(self) -> None:
+            self.done += 1
+
+    progress = Counting()
+    first = sync_index(records_file, ix, progress)
     assert first is not None and first.added == len(RECORDS) and index_is_current(records_file, ix)
+    assert progress.total == progress.done == len(RECORDS)
     assert sync_index(records_file, ix) is None  # the same file: nothing to do, no writer opened
     save_records(RECORDS[1:], records_file)
     again = sync_index(records_file, ix)
