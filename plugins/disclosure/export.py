@@ -7,14 +7,13 @@ public corpus is ever given to these functions.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date
 from typing import Any
 
 from .corpus import Corpus
 from .effectiveness import status_on, version_in_force
+from .spreadsheet import csv_text
 
 EXPORT_FIELDS = [
     "id", "type", "title", "title_en", "doc_number", "index_number", "issuer", "topic",
@@ -91,9 +90,4 @@ def _cell(value: Any) -> str:
 
 
 def to_csv(records: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_FIELDS)
-    for record in records:
-        writer.writerow([_cell(record[name]) for name in EXPORT_FIELDS])
-    return "\ufeff" + buffer.getvalue()
+    return csv_text([EXPORT_FIELDS, *([_cell(record[name]) for name in EXPORT_FIELDS] for record in records)])

@@ -7,8 +7,6 @@ and legal basis: never their titles, ids, numbers or hashes.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections import Counter
@@ -20,6 +18,7 @@ from .corpus import Corpus
 from .document import Disclosure, DocType
 from .effectiveness import status_on
 from .ledger_chain import LedgerFile, replay, write_atomic
+from .spreadsheet import csv_text
 
 COLUMNS = ("序号", "索引号", "标题", "发文字号", "发文机关", "类型", "成文日期", "发布日期", "公开方式", "有效性", "解读",
            "审查", "内容哈希", "链接")
@@ -182,12 +181,8 @@ def _cell(value: Any) -> str:
 
 def write_ledger_csv(rows: list[dict[str, Any]], path: Path) -> None:
     """The rows as CSV for Excel: UTF-8 with a BOM, CRLF line ends, fixed columns."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in COLUMNS])
-    write_atomic(Path(path), ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    text = csv_text([COLUMNS, *([_cell(row.get(column)) for column in COLUMNS] for row in rows)])
+    write_atomic(Path(path), text.encode("utf-8"))
 
 
 def write_ledger_json(view: dict[str, Any], path: Path) -> None:

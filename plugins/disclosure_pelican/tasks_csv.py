@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
+from disclosure.spreadsheet import csv_text
 from disclosure.task_status import TaskTable
 from disclosure.tasks import to_csv_rows
 
@@ -12,9 +10,7 @@ from disclosure.tasks import to_csv_rows
 def tasks_csv(table: TaskTable) -> str:
     rows = to_csv_rows(table.breakdown.tasks)
     header, body = rows[0], rows[1:]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*header, "落实情况", "说明", "佐证文件"])
+    lines = [[*header, "落实情况", "说明", "佐证文件"]]
     for (task, progress), row in zip(table.rows(), body):
-        writer.writerow([*row, progress.state.label_zh, progress.note, "、".join(progress.evidence)])
-    return "\ufeff" + buffer.getvalue()
+        lines.append([*row, progress.state.label_zh, progress.note, "、".join(progress.evidence)])
+    return csv_text(lines)

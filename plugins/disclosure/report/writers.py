@@ -17,12 +17,12 @@ half a file behind; they are only ever given a report that was built without pro
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from decimal import Decimal
 from pathlib import Path
+
+from ..spreadsheet import csv_text
 from typing import Any
 
 from .context import label_depth_of
@@ -54,13 +54,12 @@ def _block_lines(block: Block) -> list[list[str]]:
 
 def table_csv(table: Table) -> str:
     """The CSV text of one table (without the BOM)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    lines: list[list[str]] = []
     for index, block in enumerate(table.blocks):
         if index:
-            writer.writerow([])
-        writer.writerows(_block_lines(block))
-    return buffer.getvalue()
+            lines.append([])
+        lines.extend(_block_lines(block))
+    return csv_text(lines, bom=False)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
