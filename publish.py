@@ -178,7 +178,7 @@ def cmd_number(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from disclosure_search import cli_search
-    from disclosure_search.index import index_is_current, search_files, sync_index
+    from disclosure_search.index import SearchIndexError, index_is_current, search_files, sync_index
 
     files = search_files(_cache_dir(args), Path(args.content))
     records, index = files.records, files.index
@@ -190,7 +190,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
         print("Updating the search index from the last build…", file=sys.stderr, flush=True)
         with Progress("documents indexed", 0) as progress:
-            stats = sync_index(records, index, progress)
+            try:
+                stats = sync_index(records, index, progress)
+            except SearchIndexError as error:
+                raise UserError(str(error)) from error
         if stats is not None:
             print(f"  {stats.written} indexed, {stats.removed} removed, {stats.unchanged} unchanged.",
                   file=sys.stderr, flush=True)

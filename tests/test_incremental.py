@@ -150,6 +150,13 @@ def test_the_command_line_search_index_follows_the_builds(workspace: dict[str, P
     edited = publish("search", "座头鲸观测点", "--json")
     assert "1 indexed, 0 removed" in edited.stderr, edited.stderr
     assert [h["id"] for h in json.loads(edited.stdout)["hits"]] == ["demo-notice-2025-holiday-service"]
+    # a damaged records file is a message, not a traceback
+    from disclosure_search.index import search_files
+
+    records = search_files(workspace["settings"].parent / ".cache", workspace["content"]).records
+    records.write_text('{"id": "half a line', encoding="utf-8")
+    damaged = publish("search", "座头鲸观测点")
+    assert damaged.returncode == 1 and "damaged" in damaged.stderr and "Traceback" not in damaged.stderr, damaged.stderr
 
 
 def test_a_failed_build_leaves_the_command_lines_search_records_alone(workspace: dict[str, Path],

@@ -285,15 +285,20 @@ def sync_index(records_file: Path, index_dir: Path, progress: Any = None) -> Bui
     """Bring the index in ``index_dir`` up to date with a file of :func:`save_records`.
 
     Returns ``None`` when nothing had to be done (the file is the one last
-    indexed: same size, modification time and inode), else what :func:`build_index` did. The site build writes the
-    records; the command line calls this before searching, so the whoosh index
-    costs nothing to a build and is updated incrementally when it is used.
+    indexed: same size, modification time and inode), else what :func:`build_index`
+    did; raises :class:`SearchIndexError` when the file cannot be read back. The
+    site build writes the records; the command line calls this before searching,
+    so the whoosh index costs nothing to a build and is updated incrementally when
+    it is used.
     """
     if index_is_current(records_file, index_dir):
         return None
     stamp = _file_stamp(records_file)
-    with open(records_file, encoding="utf-8") as handle:
-        records = [SearchRecord.from_json(json.loads(line)) for line in handle if line.strip()]
+    try:
+        with open(records_file, encoding="utf-8") as handle:
+            records = [SearchRecord.from_json(json.loads(line)) for line in handle if line.strip()]
+    except (UnicodeDecodeError, ValueError, TypeError, AttributeError) as error:
+        raise SearchIndexError(f"{records_file}: damaged ({error}); build the site again") from error
     stats = build_index(records, index_dir, progress)
     (Path(index_dir) / MARKER_FILE).write_text(json.dumps({**_marker(), "records": stamp}, sort_keys=True),
                                               encoding="utf-8")
