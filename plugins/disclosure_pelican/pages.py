@@ -146,6 +146,26 @@ def unique_slugs(names: Iterable[str]) -> dict[str, str]:
     return slugs
 
 
+PAGE_LINK_WINDOW = 2
+"""Pages linked on each side of the current one (besides the first and the last)."""
+
+
+def page_links(names: list[str], current: int) -> list[tuple[int, str] | None]:
+    """The pagination links of page ``current`` (1-based): the first and last pages and
+    ``PAGE_LINK_WINDOW`` pages either side of the current one, ``None`` for each gap.
+
+    A list of 6,000 documents has 300 pages; linking all of them from each one would
+    put 300 links in every page's navigation (and 90,000 into the build).
+    """
+    shown = {1, len(names)} | set(range(current - PAGE_LINK_WINDOW, current + PAGE_LINK_WINDOW + 1))
+    links: list[tuple[int, str] | None] = []
+    for number in sorted(n for n in shown if 1 <= n <= len(names)):
+        if links and links[-1] is not None and number > links[-1][0] + 1:
+            links.append(None)
+        links.append((number, names[number - 1]))
+    return links
+
+
 def paged_names(base: str, count: int, per_page: int) -> list[str]:
     """File names of the pages of a list of ``count`` items under ``base`` (``types/x/``)."""
     pages = max(1, -(-count // per_page))
@@ -406,7 +426,7 @@ class SiteModel:
                 "listing": listing, "documents": chunk, "statuses": self.statuses, "total": len(documents),
                 "show_type": listing.kind != "type", "page_kind": f"list-{listing.kind}",
                 "pagination": {
-                    "page": number, "pages": len(names), "names": names,
+                    "page": number, "pages": len(names), "links": page_links(names, number),
                     "prev": names[number - 2] if number > 1 else None,
                     "next": names[number] if number < len(names) else None,
                 },

@@ -84,6 +84,19 @@ def test_lists_newest_first_and_paginated() -> None:
     assert [(d.published, d.id) for d in shown] == sorted(((d.published, d.id) for d in shown), reverse=True)
 
 
+def test_page_links_show_the_ends_and_a_window_around_the_current_page() -> None:
+    from disclosure_pelican.pages import page_links
+
+    names = paged_names("x/", 20 * 300, 20)
+    assert len(names) == 300
+    links = page_links(names, 150)
+    assert [link[0] if link else None for link in links] == [1, None, 148, 149, 150, 151, 152, None, 300]
+    assert links[4] == (150, "x/page/150/index.html")
+    assert [link[0] if link else None for link in page_links(names, 1)] == [1, 2, 3, None, 300]
+    assert [link[0] if link else None for link in page_links(names[:5], 3)] == [1, 2, 3, 4, 5]
+    assert [link[0] if link else None for link in page_links(names[:1], 1)] == [1]
+
+
 def test_paged_names_and_slugs() -> None:
     assert paged_names("x/", 0, 20) == ["x/index.html"]
     assert paged_names("x/", 41, 20) == ["x/index.html", "x/page/2/index.html", "x/page/3/index.html"]
