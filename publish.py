@@ -184,19 +184,19 @@ def cmd_search(args: argparse.Namespace) -> int:
     records, index = files.records, files.index
     if not records.exists():
         raise UserError(f"nothing to search for {args.content}/ yet: run `python publish.py build` first")
-    if not index_is_current(records, index):
-        # The build leaves the whoosh index to its first use: only what changed is indexed.
-        from disclosure.progress import Progress
+    # The build leaves the whoosh index to its first use: only what changed is indexed.
+    from disclosure.progress import Progress
 
+    if not index_is_current(records, index):
         print("Updating the search index from the last build…", file=sys.stderr, flush=True)
-        with Progress("documents indexed", 0) as progress:
-            try:
-                stats = sync_index(records, index, progress)
-            except SearchIndexError as error:
-                raise UserError(str(error)) from error
-        if stats is not None:
-            print(f"  {stats.written} indexed, {stats.removed} removed, {stats.unchanged} unchanged.",
-                  file=sys.stderr, flush=True)
+    with Progress("documents indexed", 0) as progress:
+        try:
+            stats = sync_index(records, index, progress)
+        except SearchIndexError as error:
+            raise UserError(str(error)) from error
+    if stats is not None:
+        print(f"  {stats.written} indexed, {stats.removed} removed, {stats.unchanged} unchanged.",
+              file=sys.stderr, flush=True)
     code, text = cli_search(index, " ".join(args.query), args.type, args.status, args.year, args.json,
                             issuer=args.issuer, in_force_only=args.in_force, sort=args.sort, limit=args.limit)
     print(text)

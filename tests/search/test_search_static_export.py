@@ -218,3 +218,24 @@ def test_sync_index_follows_the_records_file(tmp_path: Path) -> None:
     again = sync_index(records_file, ix)
     assert again is not None and (again.removed, again.written) == (1, 0)
     assert RECORDS[0].id not in {h.id for h in search(ix, RECORDS[0].title, limit=None)}
+
+
+def test_saved_ordinals_rank_exactly_like_computed_ones(tmp_path: Path) -> None:
+    from disclosure_search.index import ORDINALS_FILE, save_records, sync_index
+
+    records_file, ix = tmp_path / "records.jsonl", tmp_path / "ix"
+    save_records(RECORDS, records_file)
+    sync_index(records_file, ix)
+    assert (ix / ORDINALS_FILE).is_file()
+    queries = ("政务公开", "知识产权", "2022", "495号")
+    saved = [[(h.id, h.score) for h in search(ix, q, limit=None)] for q in queries]
+    saved += [[h.id for h in search(ix, "", type="keypoints", sort="date", limit=None)]]
+    (ix / ORDINALS_FILE).unlink()
+    computed = [[(h.id, h.score) for h in search(ix, q, limit=None)] for q in queries]
+    computed += [[h.id for h in search(ix, "", type="keypoints", sort="date", limit=None)]]
+    assert saved == computed and any(saved)
+    # a later write to the index drops them (a new generation could reuse the number)
+    sync_index(records_file, ix)
+    build_index(RECORDS[1:], ix)
+    assert not (ix / ORDINALS_FILE).exists()
+    assert [h.id for h in search(ix, RECORDS[0].title, limit=None)].count(RECORDS[0].id) == 0
