@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -181,7 +182,7 @@ def test_readme_field_table_is_generated_from_the_schema() -> None:
 
 def test_search_export_beside_the_pages_is_the_same_as_inline(tmp_path: Path, run_cli,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from disclosure_pelican import generator
+    from disclosure_pelican import forked, generator
 
     inline, beside = tmp_path / "inline", tmp_path / "beside"
     monkeypatch.setattr(generator, "CONCURRENT_SEARCH_MIN", 10**9)
@@ -190,15 +191,8 @@ def test_search_export_beside_the_pages_is_the_same_as_inline(tmp_path: Path, ru
     started = []
     monkeypatch.setattr(generator.SearchExport, "__init__", _recording(generator.SearchExport.__init__, started))
     assert run_cli("build", "--output", str(beside), "--as-of", "2026-11-22").exit_code == 0
-    assert started == [True] or not _can_fork_beside(), "the export ran in a child process"
+    assert started == [True] or not forked.can_fork(), "the export ran in a child process"
     assert tree_bytes(inline) == tree_bytes(beside)
-
-
-def _can_fork_beside() -> bool:
-    import multiprocessing
-    import os
-
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _recording(init, started: list):  # type: ignore[no-untyped-def]
@@ -228,3 +222,16 @@ def test_search_export_failing_beside_the_pages_fails_the_build(tmp_path: Path, 
     assert tree_bytes(output) == before
     assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
 
+
+
+def test_forked_work_reports_its_error_once_without_a_traceback() -> None:
+    code = (
+        "from disclosure_pelican.forked import Forked\n"
+        "def boom():\n    raise OSError('simulated')\n"
+        "try:\n    Forked(boom, 'demo').result()\nexcept RuntimeError as error:\n    print(error)\n"
+        "print(Forked(lambda: 41 + 1, 'demo').result())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    assert done.stdout.splitlines() == ["demo failed: OSError: simulated", "42"], done.stderr
+    assert "Traceback" not in done.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -68,7 +69,7 @@ def _child(work: Callable[[], Any], sender: Any) -> None:
     logging.getLogger("pelican").addHandler(collect)
     try:
         value = work()
-    except BaseException as error:  # reported by the parent, which fails the build
+    except BaseException as error:  # reported by the parent, which fails the build with it
         sender.send((False, f"{type(error).__name__}: {error}", collect.messages))
-        raise
+        sys.exit(1)  # without a second report (a traceback) from the child
     sender.send((True, value, collect.messages))
