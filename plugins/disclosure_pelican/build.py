@@ -24,8 +24,8 @@ class BuildError(Exception):
     """The build failed for a reason other than the content (theme, plugin, settings)."""
 
 
-class _ErrorCounter(logging.Handler):
-    """Pelican logs errors and carries on; we count them and fail the build."""
+class ErrorCounter(logging.Handler):
+    """Pelican logs errors and carries on; we collect them and fail the build (also in forked work)."""
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
@@ -69,7 +69,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
         from disclosure_search.index import search_files
 
         search_records = search_files(cache_dir, content)
-    counter = _ErrorCounter()
+    counter = ErrorCounter()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)
     try:

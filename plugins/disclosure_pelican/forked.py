@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from .build import ErrorCounter
+
 
 def can_fork() -> bool:
     """More than one core, and the ``fork`` start method (POSIX)."""
@@ -55,17 +57,8 @@ class Forked:
         self._process.join()
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def _child(work: Callable[[], Any], sender: Any) -> None:
-    collect = _Collect()
+    collect = ErrorCounter()
     logging.getLogger("pelican").addHandler(collect)
     try:
         value = work()
