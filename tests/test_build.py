@@ -182,14 +182,14 @@ def test_readme_field_table_is_generated_from_the_schema() -> None:
 
 def test_search_export_beside_the_pages_is_the_same_as_inline(tmp_path: Path, run_cli,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from disclosure_pelican import forked, generator
+    from disclosure_pelican import forked, search_export
 
     inline, beside = tmp_path / "inline", tmp_path / "beside"
-    monkeypatch.setattr(generator, "CONCURRENT_SEARCH_MIN", 10**9)
+    monkeypatch.setattr(search_export, "CONCURRENT_SEARCH_MIN", 10**9)
     assert run_cli("build", "--output", str(inline), "--as-of", "2026-11-22").exit_code == 0
-    monkeypatch.setattr(generator, "CONCURRENT_SEARCH_MIN", 0)
+    monkeypatch.setattr(search_export, "CONCURRENT_SEARCH_MIN", 0)
     started = []
-    monkeypatch.setattr(generator.SearchExport, "__init__", _recording(generator.SearchExport.__init__, started))
+    monkeypatch.setattr(search_export.SearchExport, "__init__", _recording(search_export.SearchExport.__init__, started))
     assert run_cli("build", "--output", str(beside), "--as-of", "2026-11-22").exit_code == 0
     assert started == [True] or not forked.can_fork(), "the export ran in a child process"
     assert tree_bytes(inline) == tree_bytes(beside)
@@ -204,7 +204,7 @@ def _recording(init, started: list):  # type: ignore[no-untyped-def]
 
 def test_search_export_failing_beside_the_pages_fails_the_build(tmp_path: Path, run_cli,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from disclosure_pelican import generator
+    from disclosure_pelican import search_export
     from disclosure_search import static_export
 
     output = tmp_path / "out"
@@ -214,7 +214,7 @@ def test_search_export_failing_beside_the_pages_fails_the_build(tmp_path: Path, 
     def explode(records, out_dir, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError("no space left on device (simulated)")
 
-    monkeypatch.setattr(generator, "CONCURRENT_SEARCH_MIN", 0)
+    monkeypatch.setattr(search_export, "CONCURRENT_SEARCH_MIN", 0)
     monkeypatch.setattr(static_export, "export_from_records", explode)
     result = run_cli("build", "--output", str(output), "--as-of", "2026-11-21")
     assert result.exit_code == 1

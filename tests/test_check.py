@@ -141,3 +141,26 @@ def test_check_cache_sees_every_change(run_cli, tmp_path: Path) -> None:
     assert cached.exit_code == fresh.exit_code == 1
     assert cached.stdout == fresh.stdout
     assert "a.md:8: effective: '2024-13-01' is not a valid date" in cached.stdout
+
+
+def test_check_cache_sees_a_task_breakdown_change(run_cli, tmp_path: Path) -> None:
+    """Key points bodies are not re-read by a cached check: their parsed tasks are cached
+    with the file, so an edit that breaks a task (or fixes it) must still be seen."""
+    import shutil
+
+    from support import CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    settings = tmp_path / "conf.py"
+    settings.write_text("ORGAN_CODE = 'SIPO-DEMO'\n")
+    args = ("check", "--content", str(content), "--settings", str(settings), "--as-of", "2026-11-22")
+    assert run_cli(*args).exit_code == 0
+    doc = content / "keypoints" / "sipo-2025-disclosure-keypoints.md"
+    good = doc.read_text(encoding="utf-8")
+    doc.write_text(good.replace("（办公室负责）\n\n## 二", "\n\n## 二"), encoding="utf-8")
+    broken = run_cli(*args)
+    assert broken.stdout == run_cli(*args, "--no-cache").stdout
+    assert "sipo-2025-disclosure-keypoints.md" in broken.stdout and "task 3" in broken.stdout
+    doc.write_text(good, encoding="utf-8")
+    assert "task 3" not in run_cli(*args).stdout

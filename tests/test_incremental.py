@@ -59,6 +59,28 @@ def test_rebuild_after_a_body_edit(workspace: dict[str, Path]) -> None:
     assert_same_as_full_build(workspace)
 
 
+def test_page_fingerprints_do_not_depend_on_the_process(workspace: dict[str, Path]) -> None:
+    """Fingerprints are compared across builds, so across processes: nothing in them may
+    depend on string hashing (set order) or on which objects happen to be shared."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    manifests = []
+    cache = workspace["settings"].parent / ".cache"  # the command line's: beside the settings
+    for seed in ("1", "2"):
+        shutil.rmtree(cache, ignore_errors=True)
+        subprocess.run([sys.executable, str(ROOT / "publish.py"), "build", "--content", str(workspace["content"]),
+                        "--output", str(workspace["out"]), "--settings", str(workspace["settings"]),
+                        "--as-of", AS_OF.isoformat()],
+                       check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        [manifest] = cache.glob("pages-*.json")
+        manifests.append(json.loads(manifest.read_text(encoding="utf-8")))
+    assert len(manifests[0]) > 100
+    assert manifests[0] == manifests[1]
+
+
 def test_title_edit_rerenders_the_pages_that_show_it(workspace: dict[str, Path]) -> None:
     build(workspace)
     target = workspace["content"] / "normative" / "gf-2016-55.md"

@@ -115,7 +115,7 @@ import json, sys, time
 sys.path.insert(0, {root!r}); sys.path.insert(0, {plugins!r})
 import publish
 import disclosure_search.static_export
-from disclosure_pelican import generator
+from disclosure_pelican import search_export
 timings = {{"write_search": 0.0, "export": 0.0, "calls": 0}}
 def timed(name, fn):
     def wrapper(*a, **k):
@@ -128,8 +128,8 @@ def timed(name, fn):
                 timings["calls"] += 1
     return wrapper
 disclosure_search.static_export.export_from_records = timed("export", disclosure_search.static_export.export_from_records)
-generator.write_search = timed("write_search", generator.write_search)
-generator.CONCURRENT_SEARCH_MIN = 10 ** 9  # run the export in this process, where it can be timed
+search_export.write_search = timed("write_search", search_export.write_search)
+search_export.CONCURRENT_SEARCH_MIN = 10 ** 9  # run the export in this process, where it can be timed
 t0 = time.perf_counter()
 code = publish.main(sys.argv[2:])
 timings["build"] = time.perf_counter() - t0

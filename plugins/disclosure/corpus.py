@@ -227,6 +227,7 @@ def _version_from(record: FileRecord, first: FileRecord) -> Version:
         review=values.get("review"),
         sha256=record.sha256,
         refs=record.refs,
+        tasks=record.tasks,
         doc_id=values["id"],
         meta={**values, "_key_lines": record.key_lines, "_first": first.values},
     )

@@ -116,6 +116,8 @@ class Version:
     doc_id: str = ""
     refs: Any = field(default=None, compare=False, repr=False)
     """References in the body (``files.BodyRefs``): links and cited numbers, with lines."""
+    tasks: Any = field(default=None, compare=False, repr=False)
+    """A key points version's numbered tasks (``tasks.TaskBreakdown``), parsed when its file was read."""
     meta: dict = field(default_factory=dict, compare=False, repr=False)
     """The file's parsed front matter (with ``_key_lines`` and ``_first``, version 1's values)."""
 

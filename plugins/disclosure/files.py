@@ -9,6 +9,7 @@ skips the YAML parse of those whose SHA-256 is unchanged.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -16,17 +17,20 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .citations import DOC_LINK_PATTERN, RawCitation, line_at, raw_citations
 from .frontmatter import read_front_matter, split_front_matter
 from .problems import Problem
 from .schema import validate_fields
+from .tasks import TaskBreakdown, parse_tasks
 
 VERSION_FILE = re.compile(r"^v(\d+)\.md$")
-BODY_RECORD_TYPES = frozenset({"annual_report", "keypoints"})
-"""Types whose body feeds records (report placeholders, task breakdowns): always read."""
-CACHE_FORMAT = 1
+BODY_RECORD_TYPES = frozenset({"annual_report"})
+"""Types whose body feeds records (report placeholders): always read.  Key points feed
+them too, but through their task breakdown, which is parsed once and cached with the file."""
+TASK_TYPES = frozenset({"keypoints"})
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -39,11 +43,14 @@ class BodyRefs:
     """``(line, candidate)`` of each document number written in the text."""
 
 
+NO_REFS = BodyRefs()
+
+
 def scan_body(body: str, body_line: int) -> BodyRefs:
     links = tuple((body_line + line_at(body, m.start()), m["id"], int(m["version"]) if m["version"] else None)
                   for m in DOC_LINK_PATTERN.finditer(body))
     cites = tuple((body_line + line_at(body, raw.start), raw) for raw in raw_citations(body))
-    return BodyRefs(links, cites)
+    return BodyRefs(links, cites) if links or cites else NO_REFS
 
 
 @dataclass
@@ -58,18 +65,45 @@ class FileRecord:
     """The Markdown body; empty when the file was taken from the cache without reading it."""
     body_line: int
     sha256: str
-    refs: BodyRefs = field(default_factory=BodyRefs)
+    refs: BodyRefs = field(default_factory=lambda: NO_REFS)
     folder_id: str | None = None
     """For a version file (``<id>/vN.md``), the id given by its folder."""
     folder_version: int | None = None
+    tasks: TaskBreakdown | None = None
+    """The numbered tasks of a key points document, parsed from its body."""
 
 
-@dataclass
-class _Entry:
+class _Stored(NamedTuple):
+    """A record as the cache keeps it: without its path (known when it is read) and body."""
+
+    values: dict[str, Any]
+    key_lines: dict[str, int]
+    body_line: int
+    sha256: str
+    refs: BodyRefs | None
+    folder_id: str | None
+    folder_version: int | None
+    tasks: TaskBreakdown | None
+
+
+class _Entry(NamedTuple):
+    """What the cache keeps of one file.  Tuples, dicts and strings rather than paths and
+    dataclasses: unpickling ten thousand of those took twice as long."""
+
     mtime_ns: int
     size: int
-    record: FileRecord | None
-    problems: list[Problem]
+    record: _Stored | None
+    problems: tuple[Problem, ...]
+
+
+def _stored(record: FileRecord) -> _Stored:
+    return _Stored(record.values, record.key_lines, record.body_line, record.sha256,
+                   record.refs if record.refs.links or record.refs.citations else None, record.folder_id, record.folder_version, record.tasks)
+
+
+def _restored(path: Path, display: str, stored: _Stored, body: str) -> FileRecord:
+    return FileRecord(path, display, stored.values, stored.key_lines, body, stored.body_line, stored.sha256,
+                      stored.refs or NO_REFS, stored.folder_id, stored.folder_version, stored.tasks)
 
 
 def path_key(path: Path) -> str:
@@ -94,6 +128,16 @@ class ParseCache:
         self.used: dict[str, _Entry] = {}
         if self.folder is None:
             return
+        collecting = gc.isenabled()
+        gc.disable()  # the loaded entries hold no cycles: collections during the load only cost time
+        try:
+            self._load()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _load(self) -> None:
+        assert self.folder is not None
         for shard in range(self.SHARDS):
             try:
                 with open(self.folder / f"{shard:02d}.pickle", "rb") as handle:
@@ -133,39 +177,28 @@ class ParseCache:
 
 def read_file(path: Path, display: str, cache: ParseCache | None = None, *, need_body: bool = True) -> tuple[FileRecord | None, list[Problem]]:
     """Read and validate one file on its own; never raises for bad content."""
-    stat = path.stat()
+    stat = os.stat(path)
     entry = cache.entries.get(display) if cache is not None else None
-    feeds_records = entry is not None and entry.record is not None and entry.record.values.get("type") in BODY_RECORD_TYPES
+    stored = entry.record if entry is not None else None
+    feeds_records = stored is not None and stored.values.get("type") in BODY_RECORD_TYPES
     if (entry is not None and not need_body and not feeds_records
             and entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size):
-        return _remember(cache, display, entry)
+        if cache is not None:
+            cache.used[display] = entry  # kept as it was: its cache shard is not rewritten
+        return (_restored(path, display, stored, "") if stored is not None else None), list(entry.problems)
     raw = path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
-    if entry is not None and entry.record is not None and entry.record.sha256 == sha:
+    if entry is not None and stored is not None and stored.sha256 == sha:
         parts = split_front_matter(raw.decode("utf-8"))
         if parts is not None:
             if cache is not None:
                 same_stat = entry.mtime_ns == stat.st_mtime_ns and entry.size == stat.st_size
-                cache.used[display] = entry if same_stat else _Entry(stat.st_mtime_ns, stat.st_size, entry.record,
-                                                                     entry.problems)
-            return _copy(entry.record, path, body=parts[1]), list(entry.problems)
+                cache.used[display] = entry if same_stat else entry._replace(mtime_ns=stat.st_mtime_ns, size=stat.st_size)
+            return _restored(path, display, stored, parts[1]), list(entry.problems)
     record, problems = _parse(path, display, raw, sha)
-    stored = _Entry(stat.st_mtime_ns, stat.st_size, _copy(record, path, body="") if record else None, problems)
     if cache is not None:
-        cache.used[display] = stored
+        cache.used[display] = _Entry(stat.st_mtime_ns, stat.st_size, _stored(record) if record else None, tuple(problems))
     return record, problems
-
-
-def _remember(cache: ParseCache | None, display: str, entry: _Entry) -> tuple[FileRecord | None, list[Problem]]:
-    """Keep a cached entry (bodies are never stored) as it was: its cache shard is not rewritten."""
-    if cache is not None:
-        cache.used[display] = entry
-    return entry.record, list(entry.problems)
-
-
-def _copy(record: FileRecord, path: Path, *, body: str) -> FileRecord:
-    return FileRecord(path, record.display, record.values, record.key_lines, body, record.body_line, record.sha256,
-                      record.refs, record.folder_id, record.folder_version)
 
 
 def _parse(path: Path, display: str, raw: bytes, sha: str) -> tuple[FileRecord | None, list[Problem]]:
@@ -179,6 +212,8 @@ def _parse(path: Path, display: str, raw: bytes, sha: str) -> tuple[FileRecord |
         return None, problems
     values, problems = validate_fields(fm, display)
     record = FileRecord(path, display, values, fm.key_lines, fm.body, fm.body_line, sha, scan_body(fm.body, fm.body_line))
+    if values.get("type") in TASK_TYPES:
+        record.tasks = parse_tasks(fm.body, first_line=fm.body_line)
     match = VERSION_FILE.match(path.name)
     if match:
         record.folder_id = path.parent.name

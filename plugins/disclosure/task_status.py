@@ -81,7 +81,7 @@ def task_table(doc: Document, public: Corpus) -> tuple[TaskTable, list[Problem]]
     """Parse the document's tasks and read its status file; every problem with its line."""
     version = doc.current
     display = version.path.as_posix()
-    breakdown = parse_tasks(version.body, first_line=version.body_line)
+    breakdown = version.tasks if version.tasks is not None else parse_tasks(version.body, first_line=version.body_line)
     problems = [Problem(display, p.line, "body", p.message, "each task ending with its responsible departments in parentheses")
                 for p in breakdown.problems]
     table = TaskTable(doc, breakdown)

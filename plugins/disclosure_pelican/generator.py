@@ -25,13 +25,13 @@ from disclosure.effectiveness import Status
 from disclosure.export import export_records, inert_json, to_csv, to_json
 
 from .feeds import atom_feed, feed_specs
-from .forked import Forked, can_fork
 from .incremental import PageReuse, global_digest
 from disclosure.progress import Progress
 from .tasks_csv import tasks_csv
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
 from .sitemap import sitemap_xml
+from .search_export import SearchExport
 from .state import BuildState
 
 
@@ -77,15 +77,16 @@ class DisclosureGenerator(Generator):
 
     def generate_output(self, writer) -> None:  # type: ignore[no-untyped-def]
         model = self.model
-        css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
-        previous = self.settings.get("DISCLOSURE_PREVIOUS_OUTPUT")
-        reuse = PageReuse(self.state.cache_dir, Path(previous) if previous else None, Path(self.output_path),
-                          global_digest(Path(self.theme), self.settings, labels_for(model.language), model.file_names,
-                                        self.state.as_of))
         # The search export needs only the public corpus: on a large site it runs in a
-        # forked process while this one writes the pages (page writing uses one core).
+        # forked process while this one makes and writes the pages.  Not earlier: beside
+        # the body rendering, which uses every core, it slowed the build down (measured).
         search = SearchExport(self.state, Path(self.output_path)) if self.state.search else None
         try:
+            css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
+            previous = self.settings.get("DISCLOSURE_PREVIOUS_OUTPUT")
+            reuse = PageReuse(self.state.cache_dir, Path(previous) if previous else None, Path(self.output_path),
+                              global_digest(Path(self.theme), self.settings, labels_for(model.language),
+                                            model.file_names, self.state.as_of))
             with Progress("pages", len(model.pages)) as progress:
                 self._write_pages(model.pages, writer, reuse, css, progress.advance)
             self.state.page_reuse = reuse  # saved by the build once the new output is in place
@@ -144,44 +145,3 @@ class DisclosureGenerator(Generator):
             folder.mkdir(parents=True, exist_ok=True)
             write_csv(report, folder)
             write_json(report, folder / f"annual-report-{year}.json")
-
-#: From this many public documents the search export runs beside the page writing.
-CONCURRENT_SEARCH_MIN = 300
-
-
-def write_search(state: BuildState, output_path: Path) -> None:
-    """The static search export under ``search/``, from the public corpus only, and the
-    records the command line's whoosh index is updated from (kept in the cache)."""
-    from disclosure_search.index import save_records, search_files
-    from disclosure_search.records import records_from_corpus
-    from disclosure_search.static_export import export_from_records
-
-    # Every public version; results are collapsed to one per document (scoring.collapse).
-    records = records_from_corpus(state.public, state.as_of)
-    export_from_records(records, output_path / "search")
-    if state.cache_dir is not None:
-        # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
-        # build minutes (bench/). `publish.py search` indexes what changed when it is used.
-        save_records(records, search_files(state.cache_dir, state.content_dir).pending)  # published by build.py
-
-
-class SearchExport:
-    """:func:`write_search`, in a forked process when the site is large and there are cores to
-    spare (started at once; :meth:`finish` waits for it), else in this process at :meth:`finish`.
-    The output is the same either way; a failure in the child fails the build with its message."""
-
-    def __init__(self, state: BuildState, output_path: Path) -> None:
-        self.state, self.output_path = state, output_path
-        self.child: Forked | None = None
-        if len(state.public.documents) >= CONCURRENT_SEARCH_MIN and can_fork():
-            self.child = Forked(lambda: write_search(state, output_path), "search export")
-
-    def cancel(self) -> None:
-        if self.child is not None:
-            self.child.cancel()
-
-    def finish(self) -> None:
-        if self.child is None:
-            write_search(self.state, self.output_path)
-        else:
-            self.child.result()

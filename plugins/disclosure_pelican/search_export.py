@@ -1,0 +1,55 @@
+"""The static search export, written beside the pages.
+
+It needs only the public corpus, so :func:`~.build.build_site` starts it as soon as the
+corpus is loaded: on a large site in a forked process that runs while the bodies are
+rendered and the pages written, on a small one (or one core) in this process at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .forked import Forked, can_fork
+from .state import BuildState
+
+#: From this many public documents the search export runs beside the page writing.
+CONCURRENT_SEARCH_MIN = 300
+
+
+def write_search(state: BuildState, output_path: Path, *, parallel: bool = True) -> None:
+    """The static search export under ``search/``, from the public corpus only, and the
+    records the command line's whoosh index is updated from (kept in the cache).
+    ``parallel``: tokenise on every core (False beside the page writing, which has one)."""
+    from disclosure_search.index import save_records, search_files
+    from disclosure_search.records import records_from_corpus
+    from disclosure_search.static_export import export_from_records
+
+    # Every public version; results are collapsed to one per document (scoring.collapse).
+    records = records_from_corpus(state.public, state.as_of)
+    export_from_records(records, output_path / "search", parallel=parallel)
+    if state.cache_dir is not None:
+        # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
+        # build minutes (bench/). `publish.py search` indexes what changed when it is used.
+        save_records(records, search_files(state.cache_dir, state.content_dir).pending)  # published by build.py
+
+
+class SearchExport:
+    """:func:`write_search`, in a forked process when the site is large and there are cores to
+    spare (started at once; :meth:`finish` waits for it), else in this process at :meth:`finish`.
+    The output is the same either way; a failure in the child fails the build with its message."""
+
+    def __init__(self, state: BuildState, output_path: Path) -> None:
+        self.state, self.output_path = state, output_path
+        self.child: Forked | None = None
+        if len(state.public.documents) >= CONCURRENT_SEARCH_MIN and can_fork():
+            self.child = Forked(lambda: write_search(state, output_path, parallel=True), "search export")
+
+    def cancel(self) -> None:
+        if self.child is not None:
+            self.child.cancel()
+
+    def finish(self) -> None:
+        if self.child is None:
+            write_search(self.state, self.output_path)
+        else:
+            self.child.result()
