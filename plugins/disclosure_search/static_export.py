@@ -146,11 +146,11 @@ def _invert_chunk(bounds: tuple[int, int]) -> tuple[_Inverted, dict[str, list[in
     return _invert(_CHUNK_RECORDS[bounds[0]:bounds[1]], bounds[0])
 
 
-def _invert_all(records: list[SearchRecord], parallel: bool = True) -> tuple[_Inverted, dict[str, list[int]]]:
+def _invert_all(records: list[SearchRecord]) -> tuple[_Inverted, dict[str, list[int]]]:
     """:func:`_invert` over all records, on every core for a large export (segmenting is
     most of the time); the chunks are merged in ordinal order, so the result is the same."""
     global _CHUNK_RECORDS
-    workers = min(os.cpu_count() or 1, 4) if parallel else 1
+    workers = min(os.cpu_count() or 1, 4)
     if workers < 2 or len(records) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
         return _invert(records, 0)
     step = -(-len(records) // (workers * 4))
@@ -176,13 +176,13 @@ def _invert_all(records: list[SearchRecord], parallel: bool = True) -> tuple[_In
     return inverted, lengths
 
 
-def _postings_from_records(records: list[SearchRecord], parallel: bool = True) -> dict[str, str]:
+def _postings_from_records(records: list[SearchRecord]) -> dict[str, str]:
     """Each term's posting list as JSON text (:func:`_posting_text`), computed from the records
     the index would hold (in ordinal order) instead of read back from whoosh: the index
     stores each field's tokens with their counts and the field's length, which is all the
     model uses. Terms are encoded one at a time and their inverted lists dropped as they
     go: a 10,000-document export would otherwise hold tens of millions of Python ints."""
-    inverted, lengths = _invert_all(records, parallel)
+    inverted, lengths = _invert_all(records)
     k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
     texts: dict[str, str] = {}
     for field in SEARCH_FIELDS:
@@ -271,12 +271,8 @@ def export_static(
 
 def export_from_records(
     records: Iterable[SearchRecord], out_dir: Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES, copy_client: bool = True,
-    parallel: bool = True,
 ) -> ExportStats:
     """Write the static search files for ``records`` into ``out_dir``, without a whoosh index.
-
-    ``parallel=False`` keeps the tokenising in this process (the caller already runs
-    beside other work); the files are the same either way.
 
     The files are those :func:`export_static` writes for an index holding exactly
     ``records`` (a test keeps them byte-identical): the index stores each field's
@@ -286,7 +282,7 @@ def export_from_records(
     listed = list(records)
     order, heads = record_order([(r.published, r.id, r.document, r.version) for r in listed])
     ordered = [listed[i] for i in order]
-    return _export([payload_of(r) for r in ordered], heads, _postings_from_records(ordered, parallel),
+    return _export([payload_of(r) for r in ordered], heads, _postings_from_records(ordered),
                    Path(out_dir), shard_bytes, copy_client)
 
 
