@@ -6,6 +6,7 @@ interrupted build leaves it as it was.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -59,6 +60,9 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     values = read_settings_file(settings_file)
     config = SiteConfig.from_settings(values)
     state = BuildState.load(content, as_of, config, cache_dir=cache_dir)  # ContentError: nothing written
+    # The corpus lives until the build ends: keep the cyclic collector from walking it
+    # again at every collection (and forked children from copying its pages to do so).
+    gc.freeze()
     state.search = bool(values.get("DISCLOSURE_SEARCH", True))
 
     output = output.resolve()
