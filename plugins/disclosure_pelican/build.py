@@ -60,9 +60,6 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     values = read_settings_file(settings_file)
     config = SiteConfig.from_settings(values)
     state = BuildState.load(content, as_of, config, cache_dir=cache_dir)  # ContentError: nothing written
-    # The corpus lives until the build ends: keep the cyclic collector from walking it
-    # again at every collection (and forked children from copying its pages to do so).
-    gc.freeze()
     state.search = bool(values.get("DISCLOSURE_SEARCH", True))
 
     output = output.resolve()
@@ -76,6 +73,9 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     counter = ErrorCounter()
     pelican_logger = logging.getLogger("pelican")
     pelican_logger.addHandler(counter)
+    # The corpus lives until the build ends: keep the cyclic collector from walking it
+    # again at every collection (and forked children from copying its pages to do so).
+    gc.freeze()
     try:
         from pelican import Pelican
 
@@ -109,6 +109,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
         raise
     finally:
         pelican_logger.removeHandler(counter)
+        gc.unfreeze()  # a caller that builds again (tests) gets its garbage collected as usual
     files = sum(len(names) for _, _, names in os.walk(output))
     return BuildResult(output, state, files)
 
