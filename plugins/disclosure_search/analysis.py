@@ -33,7 +33,6 @@ Latin words: English stop words (:data:`STOPWORDS`) are dropped and a plural
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -102,7 +101,7 @@ def _split(norm: str) -> tuple[list[str], list[tuple[str, bool]]]:
             last = found.end
         pieces.append(norm[last:])
         norm = "".join(pieces)
-    runs = [(m.group(0), m.group(1) is not None) for m in _RUN_RE.finditer(norm)]
+    runs = [(chinese or latin, bool(chinese)) for chinese, latin in _RUN_RE.findall(norm)]
     return doc_tokens, runs
 
 
@@ -139,22 +138,35 @@ def query_terms(query: str, table: dict[str, str] | None = None) -> QueryTerms:
 
 
 def document_tokens(text: str, *, whole_runs: bool = False) -> list[str]:
-    """Tokenise document text for the index (with repetitions: counts are term frequencies)."""
+    """Tokenise document text for the index (with repetitions: counts are term frequencies).
+
+    The order of the tokens carries no meaning (fields keep no positions).  Bigrams and
+    words are taken from the Chinese runs joined by newlines, in one call each: the
+    segmenter treats a newline as a boundary, so the words are those of each run on its
+    own (a property test compares with run-by-run segmentation), at a fifth less time.
+    """
     numbers, runs = _split(normalise(text))
     tokens: list[str] = list(numbers)
+    chinese_runs = []
     for run, chinese in runs:
         if chinese:
-            tokens.extend(run)
-            if len(run) > 1:
-                tokens.extend(map(operator.add, run, run[1:]))  # bigrams (~15% faster than slicing)
-                tokens.extend(word for word in segment(run) if len(word) > 1)
+            chinese_runs.append(run)
             if whole_runs and MIN_WHOLE_RUN <= len(run) <= MAX_WHOLE_RUN:
                 tokens.append(run)
         else:
             term = latin_term(run)
             if term is not None:
                 tokens.append(term)
+    if chinese_runs:
+        joined = "\n".join(chinese_runs)
+        tokens.extend(joined.replace("\n", ""))  # every character
+        tokens.extend(_BIGRAM_RE.findall(joined))
+        tokens.extend([word for word in segment(joined) if len(word) > 1 and "\n" not in word])
     return tokens
+
+
+# Every two adjacent characters of a run (overlapping), none across the newline between runs.
+_BIGRAM_RE = re.compile(r"(?=([^\n]{2}))")
 
 
 class DisclosureTokenizer(Tokenizer):  # type: ignore[misc]
