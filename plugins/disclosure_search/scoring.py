@@ -92,8 +92,8 @@ def term_contributions(field: str, postings: Sequence[int], k1_norms: list[float
     boost_idf = FIELD_BOOSTS[field] * math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
     ordinals = list(postings[0::2])
     floor, k1p1 = math.floor, K1 + 1.0
-    values = [
-        int(floor(boost_idf * tf * k1p1 / (tf + k1_norms[o]) * SCALE + 0.5))
+    values = [  # math.floor of a float is already an int
+        floor(boost_idf * tf * k1p1 / (tf + k1_norms[o]) * SCALE + 0.5)
         for o, tf in zip(ordinals, postings[1::2])
     ]
     return ordinals, values

@@ -34,12 +34,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import operator
 import os
 import shutil
 from array import array
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -208,8 +210,8 @@ def _postings_from_records(records: list[SearchRecord]) -> dict[str, str]:
 def _posting_text(ordinals: list[int], values: list[int] | None) -> str:
     """``[Δordinal, value, …]`` (or ``[Δordinal, …]`` without values) as compact JSON.
     Zero values are kept: the posting still counts towards a document's coverage."""
-    deltas = [b - a for a, b in zip([0, *ordinals], ordinals)]
-    flat = deltas if values is None else [x for pair in zip(deltas, values) for x in pair]
+    deltas = map(operator.sub, ordinals, [0, *ordinals])
+    flat = deltas if values is None else chain.from_iterable(zip(deltas, values))
     return "[" + ",".join(map(str, flat)) + "]"
 
 
