@@ -41,6 +41,22 @@ def _write_text(output_path: str, name: str, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="")
 
 
+class _Memo:
+    """``memo(key, macro, *args)`` in a template: ``macro(*args)``, rendered once per build
+    for each ``key``.  For parts of many pages whose output the key (with the build's
+    globals) decides: the header and footer (``_chrome.html``).  (Rows of document
+    tables were tried too: no faster, since a row is about as cheap as the call.)"""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple, Markup] = {}
+
+    def __call__(self, key: tuple, macro: Callable[..., Markup], *args: object) -> Markup:
+        done = self._done.get(key)
+        if done is None:
+            done = self._done[key] = macro(*args)
+        return done
+
+
 class DisclosureGenerator(Generator):
     """Loads (or receives) the checked corpus and writes every page of the site."""
 
@@ -71,6 +87,7 @@ class DisclosureGenerator(Generator):
             "status_label": model.status_label,
             "site_url": model.siteurl,
             "feed_names": model.feed_names(),
+            "memo": _Memo(),
         })
         self.env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, date) else ""
         self.env.filters["fmt"] = lambda pattern, **kwargs: pattern.format(**kwargs)
