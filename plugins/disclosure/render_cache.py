@@ -57,14 +57,19 @@ class BodyCache:
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._code = _code_fingerprint()
         self._html: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
         self._renderer: render.BodyRenderer | None = None
         self.hits = 0
         self.misses = 0
 
     def key(self, source: str) -> str:
-        cited = sorted({c.canonical for c in find_citations(source, self.numbers.keys())} & self.numbers.keys())
-        links = json.dumps([[n, self.numbers[n]] for n in cited], ensure_ascii=False)
-        return hashlib.sha256(f"{self._code}\0{links}\0{source}".encode()).hexdigest()
+        # Remembered: every page of a body asks again (a third of making the page model).
+        key = self._keys.get(source)
+        if key is None:
+            cited = sorted({c.canonical for c in find_citations(source, self.numbers.keys())} & self.numbers.keys())
+            links = json.dumps([[n, self.numbers[n]] for n in cited], ensure_ascii=False)
+            key = self._keys[source] = hashlib.sha256(f"{self._code}\0{links}\0{source}".encode()).hexdigest()
+        return key
 
     def render_all(self, sources: Iterable[str]) -> None:
         """Render every source not rendered yet: from the cache file, else in parallel."""
