@@ -103,7 +103,8 @@ def test_bad_settings_value_is_reported(run_cli, tmp_path: Path) -> None:
     assert result.stderr.strip() == "publish.py check: EXPIRY_WINDOW_DAYS: expected a whole number of days (0 or more), got 'six months'"
 
 
-def test_check_after_one_edit_rewrites_one_shard_of_the_cache(run_cli, tmp_path: Path) -> None:
+def _cached_check_of_a_content_copy(tmp_path: Path) -> tuple[Path, tuple[str, ...]]:
+    """A copy of the embedded content and the `check` arguments for it (caches beside the settings)."""
     import shutil
 
     from support import CONTENT
@@ -112,7 +113,11 @@ def test_check_after_one_edit_rewrites_one_shard_of_the_cache(run_cli, tmp_path:
     shutil.copytree(CONTENT, content)
     settings = tmp_path / "conf.py"
     settings.write_text("ORGAN_CODE = 'SIPO-DEMO'\n")
-    args = ("check", "--content", str(content), "--settings", str(settings), "--as-of", "2026-11-22")
+    return content, ("check", "--content", str(content), "--settings", str(settings), "--as-of", "2026-11-22")
+
+
+def test_check_after_one_edit_rewrites_one_shard_of_the_cache(run_cli, tmp_path: Path) -> None:
+    content, args = _cached_check_of_a_content_copy(tmp_path)
     assert run_cli(*args).exit_code == 0
     shards = {p: p.stat().st_mtime_ns for p in (tmp_path / ".cache").glob("check-*.d/*.pickle")}
     assert len(shards) > 10
@@ -146,15 +151,7 @@ def test_check_cache_sees_every_change(run_cli, tmp_path: Path) -> None:
 def test_check_cache_sees_a_task_breakdown_change(run_cli, tmp_path: Path) -> None:
     """Key points bodies are not re-read by a cached check: their parsed tasks are cached
     with the file, so an edit that breaks a task (or fixes it) must still be seen."""
-    import shutil
-
-    from support import CONTENT
-
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    settings = tmp_path / "conf.py"
-    settings.write_text("ORGAN_CODE = 'SIPO-DEMO'\n")
-    args = ("check", "--content", str(content), "--settings", str(settings), "--as-of", "2026-11-22")
+    content, args = _cached_check_of_a_content_copy(tmp_path)
     assert run_cli(*args).exit_code == 0
     doc = content / "keypoints" / "sipo-2025-disclosure-keypoints.md"
     good = doc.read_text(encoding="utf-8")
