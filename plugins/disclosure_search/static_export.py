@@ -37,13 +37,14 @@ import multiprocessing
 import operator
 import os
 import shutil
+import zlib
 from array import array
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from disclosure.export import inert_json
 
@@ -124,6 +125,13 @@ _Inverted = dict[str, dict[str, "array[int]"]]
 """Per field, per term: flat ``[ordinal, tf, ordinal, tf, …]`` in ordinal order."""
 
 
+def _workers(records: int) -> int:
+    """Processes for a large export's tokenising and scoring: every core (up to 4), or 1."""
+    if records < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, 4)
+
+
 def _invert(records: list[SearchRecord], start: int) -> tuple[_Inverted, dict[str, list[int]]]:
     """Tokenise ``records`` (ordinals from ``start``): inverted postings and field lengths."""
     inverted: _Inverted = {field: {} for field in SEARCH_FIELDS}
@@ -152,8 +160,8 @@ def _invert_all(records: list[SearchRecord]) -> tuple[_Inverted, dict[str, list[
     """:func:`_invert` over all records, on every core for a large export (segmenting is
     most of the time); the chunks are merged in ordinal order, so the result is the same."""
     global _CHUNK_RECORDS
-    workers = min(os.cpu_count() or 1, 4)
-    if workers < 2 or len(records) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+    workers = _workers(len(records))
+    if workers < 2:
         return _invert(records, 0)
     step = -(-len(records) // (workers * 4))
     bounds = [(i, min(i + step, len(records))) for i in range(0, len(records), step)]
@@ -182,28 +190,71 @@ def _postings_from_records(records: list[SearchRecord]) -> dict[str, str]:
     """Each term's posting list as JSON text (:func:`_posting_text`), computed from the records
     the index would hold (in ordinal order) instead of read back from whoosh: the index
     stores each field's tokens with their counts and the field's length, which is all the
-    model uses. Terms are encoded one at a time and their inverted lists dropped as they
-    go: a 10,000-document export would otherwise hold tens of millions of Python ints."""
+    model uses."""
     inverted, lengths = _invert_all(records)
     k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
+    workers = _workers(len(records))
+    if workers > 1:
+        return _texts_on_every_core(inverted, k1_norms, workers)
+    # Terms encoded one at a time and their inverted lists dropped as they go: a large
+    # export would otherwise hold tens of millions of Python ints.
     texts: dict[str, str] = {}
     for field in SEARCH_FIELDS:
         own = inverted[field]
         while own:
             term, postings = own.popitem()
-            parts = [term_contributions(field, postings, k1_norms[field])]
-            parts += [term_contributions(other, inverted[other].pop(term), k1_norms[other])
-                      for other in SEARCH_FIELDS if other != field and term in inverted[other]]
-            if len(parts) == 1:
-                ordinals, values = parts[0]
-            else:
-                summed: dict[int, int] = {}
-                for part_ordinals, part_values in parts:
-                    for ordinal, value in zip(part_ordinals, part_values):
-                        summed[ordinal] = summed.get(ordinal, 0) + value
-                ordinals = sorted(summed)
-                values = [summed[o] for o in ordinals]
-            texts[term] = _posting_text(ordinals, values)
+            texts[term] = _term_text([(field, postings)] + [
+                (other, inverted[other].pop(term)) for other in SEARCH_FIELDS if other != field and term in inverted[other]
+            ], k1_norms)
+    return texts
+
+
+def _term_text(found: list[tuple[str, Sequence[int]]], k1_norms: dict[str, list[float]]) -> str:
+    """The posting text of one term from its postings in each field that has it."""
+    parts = [term_contributions(field, postings, k1_norms[field]) for field, postings in found]
+    if len(parts) == 1:
+        ordinals, values = parts[0]
+    else:
+        summed: dict[int, int] = {}
+        for part_ordinals, part_values in parts:
+            for ordinal, value in zip(part_ordinals, part_values):
+                summed[ordinal] = summed.get(ordinal, 0) + value
+        ordinals = sorted(summed)
+        values = [summed[o] for o in ordinals]
+    return _posting_text(ordinals, values)
+
+
+_TEXT_JOB: tuple[_Inverted, dict[str, list[float]], int] | None = None
+
+
+def _texts_of_part(part: int) -> dict[str, str]:
+    """The posting texts of the terms whose CRC-32 falls in ``part`` (forked worker)."""
+    assert _TEXT_JOB is not None
+    inverted, k1_norms, parts = _TEXT_JOB
+    texts: dict[str, str] = {}
+    for index, field in enumerate(SEARCH_FIELDS):
+        earlier, later = SEARCH_FIELDS[:index], SEARCH_FIELDS[index + 1:]
+        for term, postings in inverted[field].items():
+            if zlib.crc32(term.encode("utf-8")) % parts != part or any(term in inverted[e] for e in earlier):
+                continue  # another part's term, or one done with the first field that has it
+            texts[term] = _term_text([(field, postings)] + [(other, inverted[other][term])
+                                                           for other in later if term in inverted[other]], k1_norms)
+    return texts
+
+
+def _texts_on_every_core(inverted: _Inverted, k1_norms: dict[str, list[float]], workers: int) -> dict[str, str]:
+    """:func:`_term_text` of every term, the terms split between forked workers (a rebuild
+    waits for this part of the export); the texts are the same as one process's."""
+    global _TEXT_JOB
+    parts = workers * 2
+    _TEXT_JOB = (inverted, k1_norms, parts)  # inherited by the forked workers
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            texts: dict[str, str] = {}
+            for part_texts in pool.map(_texts_of_part, range(parts)):
+                texts.update(part_texts)
+    finally:
+        _TEXT_JOB = None
     return texts
 
 
