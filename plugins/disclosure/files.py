@@ -97,8 +97,9 @@ class _Entry(NamedTuple):
 
 
 def _stored(record: FileRecord) -> _Stored:
-    return _Stored(record.values, record.key_lines, record.body_line, record.sha256,
-                   record.refs if record.refs.links or record.refs.citations else None, record.folder_id, record.folder_version, record.tasks)
+    refs = record.refs if record.refs.links or record.refs.citations else None
+    return _Stored(record.values, record.key_lines, record.body_line, record.sha256, refs,
+                   record.folder_id, record.folder_version, record.tasks)
 
 
 def _restored(path: Path, display: str, stored: _Stored, body: str) -> FileRecord:
