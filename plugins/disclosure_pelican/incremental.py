@@ -68,6 +68,10 @@ class _ContextPickler(pickle.Pickler):
 
     def __init__(self, file: io.BytesIO, fingerprinter: "Fingerprinter") -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        # The memo stays on (without it every reference to a class or to _token is written
+        # out again: slower).  Its back-references make the bytes depend on which objects a
+        # context shares; the same content gives the same sharing, cold or from the parse
+        # cache (a pickle round trip keeps it): tests compare fingerprints across builds.
         self.fast = False
         self.fingerprinter = fingerprinter
 
