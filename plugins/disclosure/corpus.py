@@ -170,14 +170,14 @@ def _assemble(records: list[FileRecord]) -> tuple[list[Document], list[Problem]]
                                         f"got {declared!r} in file v{record.folder_version}.md" if declared is not None else "missing in a version file",
                                         f"version: {record.folder_version}"))
                 continue
-            groups[f"folder:{record.path.parent}"].append(record)
+            groups["folder:" + record.display.rpartition("/")[0]].append(record)
         else:
             if record.values.get("version", 1) != 1:
                 problems.append(Problem(record.display, record.key_lines.get("version"), "version",
                                         f"version {record.values['version']} outside a version folder",
                                         "versions as <id>/v1.md, <id>/v2.md, …"))
                 continue
-            groups[f"file:{record.path}"].append(record)
+            groups["file:" + record.display].append(record)
     documents: list[Document] = []
     seen: dict[str, FileRecord] = {}
     for key in sorted(groups):
