@@ -44,7 +44,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from disclosure.export import inert_json
 
@@ -149,28 +149,39 @@ def _invert(records: list[SearchRecord], start: int) -> tuple[_Inverted, dict[st
     return inverted, lengths
 
 
-_CHUNK_RECORDS: list[SearchRecord] = []
+_SHARED: Any = None
+"""What the workers of :func:`_forked_map` read: inherited through fork, never pickled."""
 
 
-def _invert_chunk(bounds: tuple[int, int]) -> tuple[_Inverted, dict[str, list[int]]]:
-    return _invert(_CHUNK_RECORDS[bounds[0]:bounds[1]], bounds[0])
+def _forked_map(function: Callable[[Any, Any], Any], shared: Any, items: list[Any], workers: int) -> list[Any]:
+    """``[function(shared, item) for item in items]`` in ``workers`` forked processes that
+    inherit ``shared`` (the records, or the inverted index: too big to send)."""
+    global _SHARED
+    _SHARED = shared
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_call_with_shared, [function] * len(items), items))
+    finally:
+        _SHARED = None
+
+
+def _call_with_shared(function: Callable[[Any, Any], Any], item: Any) -> Any:
+    return function(_SHARED, item)
+
+
+def _invert_chunk(records: list[SearchRecord], bounds: tuple[int, int]) -> tuple[_Inverted, dict[str, list[int]]]:
+    return _invert(records[bounds[0]:bounds[1]], bounds[0])
 
 
 def _invert_all(records: list[SearchRecord]) -> tuple[_Inverted, dict[str, list[int]]]:
     """:func:`_invert` over all records, on every core for a large export (segmenting is
     most of the time); the chunks are merged in ordinal order, so the result is the same."""
-    global _CHUNK_RECORDS
     workers = _workers(len(records))
     if workers < 2:
         return _invert(records, 0)
     step = -(-len(records) // (workers * 4))
     bounds = [(i, min(i + step, len(records))) for i in range(0, len(records), step)]
-    _CHUNK_RECORDS = records  # inherited by the forked workers: nothing to pickle on the way in
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_invert_chunk, bounds))
-    finally:
-        _CHUNK_RECORDS = []
+    parts = _forked_map(_invert_chunk, records, bounds, workers)
     inverted: _Inverted = {field: {} for field in SEARCH_FIELDS}
     lengths: dict[str, list[int]] = {field: [] for field in SEARCH_FIELDS}
     for part_inverted, part_lengths in parts:
@@ -224,13 +235,9 @@ def _term_text(found: list[tuple[str, Sequence[int]]], k1_norms: dict[str, list[
     return _posting_text(ordinals, values)
 
 
-_TEXT_JOB: tuple[_Inverted, dict[str, list[float]], int] | None = None
-
-
-def _texts_of_part(part: int) -> dict[str, str]:
+def _texts_of_part(job: tuple[_Inverted, dict[str, list[float]], int], part: int) -> dict[str, str]:
     """The posting texts of the terms whose CRC-32 falls in ``part`` (forked worker)."""
-    assert _TEXT_JOB is not None
-    inverted, k1_norms, parts = _TEXT_JOB
+    inverted, k1_norms, parts = job
     texts: dict[str, str] = {}
     for index, field in enumerate(SEARCH_FIELDS):
         earlier, later = SEARCH_FIELDS[:index], SEARCH_FIELDS[index + 1:]
@@ -245,16 +252,10 @@ def _texts_of_part(part: int) -> dict[str, str]:
 def _texts_on_every_core(inverted: _Inverted, k1_norms: dict[str, list[float]], workers: int) -> dict[str, str]:
     """:func:`_term_text` of every term, the terms split between forked workers (a rebuild
     waits for this part of the export); the texts are the same as one process's."""
-    global _TEXT_JOB
     parts = workers * 2
-    _TEXT_JOB = (inverted, k1_norms, parts)  # inherited by the forked workers
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            texts: dict[str, str] = {}
-            for part_texts in pool.map(_texts_of_part, range(parts)):
-                texts.update(part_texts)
-    finally:
-        _TEXT_JOB = None
+    texts: dict[str, str] = {}
+    for part_texts in _forked_map(_texts_of_part, (inverted, k1_norms, parts), list(range(parts)), workers):
+        texts.update(part_texts)
     return texts
 
 
