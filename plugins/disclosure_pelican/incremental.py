@@ -20,7 +20,7 @@ import pickle
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from disclosure.document import Document, Version
 from disclosure.files import path_key
@@ -120,24 +120,26 @@ class Fingerprinter:
         return hashlib.sha256(buffer.getvalue()).hexdigest()
 
     def token(self, value: Document | Version) -> str:
-        cached = self._memo.get(id(value))
-        if cached is not None and cached[0] is value:
-            return cached[1]
-        fields = tuple((f.name, self.shared(getattr(value, f.name))) for f in dataclasses.fields(value)
-                       if f.name not in TEXT_FIELDS)
-        token = self.digest((type(value).__name__, fields))
-        self._memo[id(value)] = (value, token)
-        return token
+        """A document's or version's digest, by its metadata (not :data:`TEXT_FIELDS`)."""
+        return self._once(value, lambda: self.digest((type(value).__name__, tuple(
+            (f.name, self.shared(getattr(value, f.name))) for f in dataclasses.fields(value)
+            if f.name not in TEXT_FIELDS))))
 
     def shared(self, value: Any) -> Any:
         """A large container as the digest of its contents, computed once per object."""
         if not isinstance(value, (dict, list, tuple, set, frozenset)) or len(value) <= self.SHARED:
             return value
+        return _Shared(self._once(value, lambda: self.digest(
+            value if not isinstance(value, dict) else ("dict", tuple(value.items()))
+        )))
+
+    def _once(self, value: Any, compute: Callable[[], str]) -> str:
+        """``compute()`` for this very object, remembered for the build (the memo keeps the
+        object alive, so its id cannot be reused by another)."""
         cached = self._memo.get(id(value))
         if cached is None or cached[0] is not value:
-            cached = (value, self.digest(value if not isinstance(value, dict) else ("dict", tuple(value.items()))))
-            self._memo[id(value)] = cached
-        return _Shared(cached[1])
+            cached = self._memo[id(value)] = (value, compute())
+        return cached[1]
 
 
 @dataclasses.dataclass(frozen=True)
