@@ -126,6 +126,23 @@ def test_failure_midway_keeps_previous_output(tmp_path: Path, run_cli, monkeypat
     assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
 
 
+def test_settings_pelican_refuses_are_reported_without_a_traceback(tmp_path: Path, run_cli) -> None:
+    output = tmp_path / "out"
+    assert run_cli("build", "--output", str(output), "--as-of", "2026-11-22").exit_code == 0
+    before = tree_bytes(output)
+    settings = tmp_path / "conf" / "conf.py"
+    settings.parent.mkdir()
+    text = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    settings.write_text(text.replace('THEME = "themes/disclosure"', 'THEME = "themes/no-such-theme"'), encoding="utf-8")
+    result = run_cli("build", "--settings", str(settings), "--content", str(CONTENT), "--output", str(output),
+                     "--as-of", "2026-11-22")
+    assert result.exit_code == 1
+    assert "Could not find the theme themes/no-such-theme" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert tree_bytes(output) == before
+    assert sorted(p.name for p in output.parent.iterdir()) == ["conf", "out"]
+
+
 def test_canary_of_non_public_documents_reaches_no_output_byte(tmp_path: Path, run_cli) -> None:
     hidden = f"""---
 id: canary-hidden-{CANARY.lower()}

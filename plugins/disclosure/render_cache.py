@@ -3,7 +3,8 @@
 The cache key is the SHA-256 of the renderer's code and library versions, the
 Markdown source, and how the document numbers it cites resolve: a changed body, a
 newly resolvable citation or a changed renderer gives a new key, so nothing stale
-is ever served.  The cache is one SQLite file; entries unused by a build are pruned.
+is ever served.  The cache is one SQLite file (:class:`~.keyed_store.KeyedStore`);
+entries unused by a build are pruned.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable
@@ -21,6 +21,7 @@ import nh3
 
 from . import citations, render
 from .citations import find_citations
+from .keyed_store import KeyedStore
 
 PARALLEL_THRESHOLD = 400
 """Below this many bodies, starting worker processes costs more than it saves."""
@@ -54,6 +55,7 @@ class BodyCache:
         self.numbers = numbers
         """Canonical document number → document id, for citation links."""
         self.cache_file = cache_file
+        self._store_file = KeyedStore(cache_file, "bodies", "html")
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._code = _code_fingerprint()
         self._html: dict[str, str] = {}
@@ -80,7 +82,7 @@ class BodyCache:
                 pending[key] = source
         if not pending:
             return
-        stored = self._load(list(pending))
+        stored = self._store_file.load(list(pending))
         self.hits += len(stored)
         self._html.update(stored)
         missing = [(key, source) for key, source in pending.items() if key not in stored]
@@ -97,7 +99,7 @@ class BodyCache:
             rendered = [self._local().render(text) for text in texts]
         fresh = {key: html for (key, _), html in zip(missing, rendered)}
         self._html.update(fresh)
-        self._store(fresh)
+        self._store_file.store(fresh)
 
     def html(self, source: str) -> str:
         """The sanitized HTML of ``source`` (rendered now if ``render_all`` did not see it)."""
@@ -111,57 +113,6 @@ class BodyCache:
             self._renderer = render.BodyRenderer(self.numbers.get, frozenset(self.numbers))
         return self._renderer
 
-    # --- the cache file ---------------------------------------------------------
-    def _connect(self) -> sqlite3.Connection | None:
-        if self.cache_file is None:
-            return None
-        try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.cache_file)
-            connection.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
-            return connection
-        except (OSError, sqlite3.Error):
-            return None  # a cache is an optimisation: without it we render
-
-    def _load(self, keys: list[str]) -> dict[str, str]:
-        connection = self._connect()
-        if connection is None:
-            return {}
-        found: dict[str, str] = {}
-        try:
-            for start in range(0, len(keys), 500):
-                batch = keys[start:start + 500]
-                marks = ",".join("?" * len(batch))
-                found.update(connection.execute(f"SELECT key, html FROM bodies WHERE key IN ({marks})", batch).fetchall())
-        except sqlite3.Error:
-            return {}
-        finally:
-            connection.close()
-        return found
-
-    def _store(self, fresh: dict[str, str]) -> None:
-        connection = self._connect()
-        if connection is None:
-            return
-        try:
-            with connection:
-                connection.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?)", fresh.items())
-        except sqlite3.Error:
-            pass
-        finally:
-            connection.close()
-
     def prune(self) -> None:
         """Forget cached bodies this build did not use, so the file does not grow forever."""
-        connection = self._connect()
-        if connection is None:
-            return
-        try:
-            with connection:
-                connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-                connection.executemany("INSERT INTO used VALUES (?)", ((k,) for k in self._html))
-                connection.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM used)")
-        except sqlite3.Error:
-            pass
-        finally:
-            connection.close()
+        self._store_file.keep_only(self._html)

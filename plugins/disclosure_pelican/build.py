@@ -79,10 +79,13 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     try:
         from pelican import Pelican
 
-        settings = read_settings(settings_file, {
-            "PATH": str(content), "OUTPUT_PATH": str(staging), "DISCLOSURE_STATE": state,
-            "DISCLOSURE_PREVIOUS_OUTPUT": str(output) if cache_dir is not None else None,
-        })
+        try:
+            settings = read_settings(settings_file, {
+                "PATH": str(content), "OUTPUT_PATH": str(staging), "DISCLOSURE_STATE": state,
+                "DISCLOSURE_PREVIOUS_OUTPUT": str(output) if cache_dir is not None else None,
+            })
+        except ValueError as error:  # Pelican's own checks of the settings (a theme not found, …)
+            raise BuildError(f"{settings_file}: {error}") from error
         try:
             Pelican(settings).run()
         except (ContentError, BuildError):

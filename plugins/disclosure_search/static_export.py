@@ -33,27 +33,25 @@ folder's previous ``t/``, ``d/``, ``meta.json``, ``norm.json`` and
 from __future__ import annotations
 
 import json
-import multiprocessing
 import operator
-import os
 import shutil
 import zlib
-from array import array
-from collections import Counter, defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from disclosure.export import inert_json
 
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
-from .index import SEARCH_FIELDS, field_tokens, open_index, payload_of
+from .index import SEARCH_FIELDS, open_index, payload_of
 from .records import SearchRecord
 from .scoring import field_k1_norms, field_stats, record_order, term_contributions, term_scores
 from .script import REGIONAL_TERMS, is_cjk, t2s_table
 from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
+from .inversion import Inverted, forked_map, invert_records, workers_for
+from .token_cache import TokenCache
 
 FORMAT = 2
 DEFAULT_SHARD_BYTES = 4 * 1024
@@ -118,93 +116,14 @@ def _term_scores(searcher: Any, ordinal_of: dict[int, int]) -> dict[str, dict[in
     return scores
 
 
-#: From this many records, the export tokenises them in several processes.
-PARALLEL_MIN = 400
-
-_Inverted = dict[str, dict[str, "array[int]"]]
-"""Per field, per term: flat ``[ordinal, tf, ordinal, tf, …]`` in ordinal order."""
-
-
-def _workers(records: int) -> int:
-    """Processes for a large export's tokenising and scoring: every core (up to 4), or 1."""
-    if records < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(os.cpu_count() or 1, 4)
-
-
-def _invert(records: list[SearchRecord], start: int) -> tuple[_Inverted, dict[str, list[int]]]:
-    """Tokenise ``records`` (ordinals from ``start``): inverted postings and field lengths."""
-    inverted: _Inverted = {field: {} for field in SEARCH_FIELDS}
-    lengths: dict[str, list[int]] = {field: [] for field in SEARCH_FIELDS}
-    for ordinal, record in enumerate(records, start):
-        for field, tokens in field_tokens(record).items():
-            lengths[field].append(len(tokens))
-            postings = inverted[field]
-            for term, tf in Counter(tokens).items():
-                found = postings.get(term)
-                if found is None:
-                    postings[term] = found = array("i")
-                found.append(ordinal)
-                found.append(tf)
-    return inverted, lengths
-
-
-_SHARED: Any = None
-"""What the workers of :func:`_forked_map` read: inherited through fork, never pickled."""
-
-
-def _forked_map(function: Callable[[Any, Any], Any], shared: Any, items: list[Any], workers: int) -> list[Any]:
-    """``[function(shared, item) for item in items]`` in ``workers`` forked processes that
-    inherit ``shared`` (the records, or the inverted index: too big to send)."""
-    global _SHARED
-    _SHARED = shared
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_call_with_shared, [function] * len(items), items))
-    finally:
-        _SHARED = None
-
-
-def _call_with_shared(function: Callable[[Any, Any], Any], item: Any) -> Any:
-    return function(_SHARED, item)
-
-
-def _invert_chunk(records: list[SearchRecord], bounds: tuple[int, int]) -> tuple[_Inverted, dict[str, list[int]]]:
-    return _invert(records[bounds[0]:bounds[1]], bounds[0])
-
-
-def _invert_all(records: list[SearchRecord]) -> tuple[_Inverted, dict[str, list[int]]]:
-    """:func:`_invert` over all records, on every core for a large export (segmenting is
-    most of the time); the chunks are merged in ordinal order, so the result is the same."""
-    workers = _workers(len(records))
-    if workers < 2:
-        return _invert(records, 0)
-    step = -(-len(records) // (workers * 4))
-    bounds = [(i, min(i + step, len(records))) for i in range(0, len(records), step)]
-    parts = _forked_map(_invert_chunk, records, bounds, workers)
-    inverted: _Inverted = {field: {} for field in SEARCH_FIELDS}
-    lengths: dict[str, list[int]] = {field: [] for field in SEARCH_FIELDS}
-    for part_inverted, part_lengths in parts:
-        for field in SEARCH_FIELDS:
-            lengths[field].extend(part_lengths[field])
-            merged = inverted[field]
-            for term, postings in part_inverted[field].items():
-                found = merged.get(term)
-                if found is None:
-                    merged[term] = postings
-                else:
-                    found.extend(postings)
-    return inverted, lengths
-
-
-def _postings_from_records(records: list[SearchRecord]) -> dict[str, str]:
+def _postings_from_records(records: list[SearchRecord], cache: TokenCache | None = None) -> dict[str, str]:
     """Each term's posting list as JSON text (:func:`_posting_text`), computed from the records
     the index would hold (in ordinal order) instead of read back from whoosh: the index
     stores each field's tokens with their counts and the field's length, which is all the
     model uses."""
-    inverted, lengths = _invert_all(records)
+    inverted, lengths = invert_records(records, cache)
     k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
-    workers = _workers(len(records))
+    workers = workers_for(len(records))
     if workers > 1:
         return _texts_on_every_core(inverted, k1_norms, workers)
     # Terms encoded one at a time and their inverted lists dropped as they go: a large
@@ -235,7 +154,7 @@ def _term_text(found: list[tuple[str, Sequence[int]]], k1_norms: dict[str, list[
     return _posting_text(ordinals, values)
 
 
-def _texts_of_part(job: tuple[_Inverted, dict[str, list[float]], int], part: int) -> dict[str, str]:
+def _texts_of_part(job: tuple[Inverted, dict[str, list[float]], int], part: int) -> dict[str, str]:
     """The posting texts of the terms whose CRC-32 falls in ``part`` (forked worker)."""
     inverted, k1_norms, parts = job
     texts: dict[str, str] = {}
@@ -249,12 +168,12 @@ def _texts_of_part(job: tuple[_Inverted, dict[str, list[float]], int], part: int
     return texts
 
 
-def _texts_on_every_core(inverted: _Inverted, k1_norms: dict[str, list[float]], workers: int) -> dict[str, str]:
+def _texts_on_every_core(inverted: Inverted, k1_norms: dict[str, list[float]], workers: int) -> dict[str, str]:
     """:func:`_term_text` of every term, the terms split between forked workers (a rebuild
     waits for this part of the export); the texts are the same as one process's."""
     parts = workers * 2
     texts: dict[str, str] = {}
-    for part_texts in _forked_map(_texts_of_part, (inverted, k1_norms, parts), list(range(parts)), workers):
+    for part_texts in forked_map(_texts_of_part, (inverted, k1_norms, parts), list(range(parts)), workers):
         texts.update(part_texts)
     return texts
 
@@ -325,18 +244,20 @@ def export_static(
 
 def export_from_records(
     records: Iterable[SearchRecord], out_dir: Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES, copy_client: bool = True,
+    token_cache: TokenCache | None = None,
 ) -> ExportStats:
     """Write the static search files for ``records`` into ``out_dir``, without a whoosh index.
 
     The files are those :func:`export_static` writes for an index holding exactly
     ``records`` (a test keeps them byte-identical): the index stores each field's
     tokens with their counts and the field's length, which is all the scoring
-    model uses, so the scores are computed here from the same tokens.
+    model uses, so the scores are computed here from the same tokens.  With a
+    ``token_cache``, records tokenised by an earlier export are not tokenised again.
     """
     listed = list(records)
     order, heads = record_order([(r.published, r.id, r.document, r.version) for r in listed])
     ordered = [listed[i] for i in order]
-    return _export([payload_of(r) for r in ordered], heads, _postings_from_records(ordered),
+    return _export([payload_of(r) for r in ordered], heads, _postings_from_records(ordered, token_cache),
                    Path(out_dir), shard_bytes, copy_client)
 
 

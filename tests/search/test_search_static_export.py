@@ -185,15 +185,15 @@ def test_export_from_records_equals_export_from_the_index(tmp_path: Path, record
 def test_export_on_every_core_equals_the_export_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A large export tokenises and scores in forked workers; the files must be those one
     process writes (the test lowers the threshold so that 120 records count as large)."""
-    from disclosure_search import static_export
+    from disclosure_search import inversion
 
     records = synthetic_records(120)
-    monkeypatch.setattr(static_export, "PARALLEL_MIN", 10**9)
+    monkeypatch.setattr(inversion, "PARALLEL_MIN", 10**9)
     export_from_records(records, tmp_path / "one")
-    monkeypatch.setattr(static_export, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(static_export.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(inversion, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(inversion.os, "cpu_count", lambda: 2)
     export_from_records(records, tmp_path / "every")
-    assert static_export._workers(len(records)) == 2
+    assert inversion.workers_for(len(records)) == 2
     assert read_tree(tmp_path / "one") == read_tree(tmp_path / "every")
 
 

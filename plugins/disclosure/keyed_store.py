@@ -1,0 +1,81 @@
+"""A cache file of values by content key, kept across builds (one SQLite table).
+
+Used for what is expensive to compute and determined by its inputs: rendered bodies
+(:mod:`.render_cache`), the search export's token counts
+(:mod:`disclosure_search.token_cache`).  Keys are digests of everything the value
+depends on, so an entry is never stale, only unused; :meth:`KeyedStore.keep_only`
+drops those.  A cache is an optimisation: when the file cannot be read or written,
+every method behaves as for an empty cache and the caller computes the values.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+
+class KeyedStore:
+    """``key → value`` in the table ``table`` of the SQLite file ``path`` (``None``: no file)."""
+
+    BATCH = 500
+    """Keys per ``SELECT … IN (…)`` (SQLite limits the number of parameters)."""
+
+    def __init__(self, path: Path | None, table: str, value_column: str = "value") -> None:
+        self.path, self.table, self.value_column = path, table, value_column
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.path)
+            connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT PRIMARY KEY, {self.value_column} NOT NULL)")
+            return connection
+        except (OSError, sqlite3.Error):
+            return None
+
+    def load(self, keys: list[str]) -> dict:
+        """The stored values of those ``keys`` that have one."""
+        connection = self._connect()
+        if connection is None:
+            return {}
+        found: dict = {}
+        try:
+            for start in range(0, len(keys), self.BATCH):
+                batch = keys[start:start + self.BATCH]
+                marks = ",".join("?" * len(batch))
+                found.update(connection.execute(
+                    f"SELECT key, {self.value_column} FROM {self.table} WHERE key IN ({marks})", batch).fetchall())
+        except sqlite3.Error:
+            return {}
+        finally:
+            connection.close()
+        return found
+
+    def store(self, values: dict) -> None:
+        """Add (or replace) ``key → value`` entries, in one transaction."""
+        if not values:
+            return
+        self._run(lambda c: c.executemany(f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?)", values.items()))
+
+    def keep_only(self, keys: Iterable[str]) -> None:
+        """Forget the entries whose key is not in ``keys``, so the file does not grow forever."""
+        def prune(connection: sqlite3.Connection) -> None:
+            connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+            connection.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in keys))
+            connection.execute(f"DELETE FROM {self.table} WHERE key NOT IN (SELECT key FROM used)")
+        self._run(prune)
+
+    def _run(self, change) -> None:  # type: ignore[no-untyped-def]
+        connection = self._connect()
+        if connection is None:
+            return
+        try:
+            with connection:
+                change(connection)
+        except sqlite3.Error:
+            pass
+        finally:
+            connection.close()

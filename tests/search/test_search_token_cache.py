@@ -1,0 +1,141 @@
+"""The static export's token cache and kept inverted index: the files are the same as an
+export without them, records are tokenised only when their searched text is new, and
+the cache follows the tokeniser's code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from disclosure_search import analysis, inversion, token_cache
+from disclosure_search.static_export import export_from_records
+from disclosure_search.token_cache import TokenCache, decode_counts, encode_counts, record_counts
+
+from search_fixtures import changed, synthetic_records
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def same_as_without_cache(records, tmp_path: Path, cache: TokenCache, name: str) -> bool:  # type: ignore[no-untyped-def]
+    export_from_records(records, tmp_path / f"{name}-cached", token_cache=cache)
+    export_from_records(records, tmp_path / f"{name}-plain")
+    return read_tree(tmp_path / f"{name}-cached") == read_tree(tmp_path / f"{name}-plain")
+
+
+@pytest.fixture
+def tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the records tokenised from here on (cache misses)."""
+    seen: list[str] = []
+    real = inversion.record_counts
+
+    def counting(record):  # type: ignore[no-untyped-def]
+        seen.append(record.id)
+        return real(record)
+
+    monkeypatch.setattr(inversion, "record_counts", counting)
+    return seen
+
+
+def test_counts_survive_encoding() -> None:
+    record = synthetic_records(1)[0]
+    counts = record_counts(record)
+    decoded = decode_counts(encode_counts(counts))
+    assert decoded == {field: dict(found) for field, found in counts.items()}
+    assert [list(found) for found in decoded.values()] == [list(found) for found in counts.values()]  # same order
+
+
+def test_an_edit_is_patched_into_the_kept_index_with_the_same_files(tmp_path: Path, tokenised: list[str]) -> None:
+    records = synthetic_records(120)
+    cache = TokenCache(tmp_path / "cache" / "tokens")
+    assert same_as_without_cache(records, tmp_path, cache, "cold")
+    assert cache.load_postings() is not None
+
+    tokenised.clear()
+    # a body edit, a title edit that removes words, a record whose text is emptied
+    records[5] = changed(records[5], text=records[5].text + "新增的段落讨论专利审查与数据安全。")
+    records[17] = changed(records[17], title="改")
+    records[30] = changed(records[30], text="")
+    records[31] = changed(records[31], status="repealed", in_force=False)  # not a token change
+    export_from_records(records, tmp_path / "edited-cached", token_cache=cache)
+    # the cached export tokenised the three edited records only (the plain one tokenises all)
+    assert sorted(tokenised) == sorted({records[5].id, records[17].id, records[30].id})
+    export_from_records(records, tmp_path / "edited-plain")
+    assert read_tree(tmp_path / "edited-cached") == read_tree(tmp_path / "edited-plain")
+
+
+def test_the_patch_is_not_used_when_records_move(tmp_path: Path, tokenised: list[str]) -> None:
+    records = synthetic_records(60)
+    cache = TokenCache(tmp_path / "tokens")
+    export_from_records(records, tmp_path / "first", token_cache=cache)
+    tokenised.clear()
+    # one record more (all ordinals after it move), one fewer: inverted again from the cached counts
+    more = [*records[:10], *synthetic_records(61, seed=99)[60:], *records[11:]]
+    export_from_records(more, tmp_path / "moved-cached", token_cache=cache)
+    assert tokenised == ["syn-00060"]  # the new record only
+    export_from_records(more, tmp_path / "moved-plain")
+    assert read_tree(tmp_path / "moved-cached") == read_tree(tmp_path / "moved-plain")
+
+
+def test_many_changes_are_inverted_again_and_give_the_same_files(tmp_path: Path) -> None:
+    records = synthetic_records(64)
+    cache = TokenCache(tmp_path / "tokens")
+    export_from_records(records, tmp_path / "first", token_cache=cache)
+    edited = [changed(r, text=r.text + "修订") if i % 3 == 0 else r for i, r in enumerate(records)]
+    assert same_as_without_cache(edited, tmp_path, cache, "many")
+
+
+def test_a_cache_on_every_core_gives_the_same_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inversion, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(inversion.os, "cpu_count", lambda: 2)
+    records = synthetic_records(80)
+    cache = TokenCache(tmp_path / "tokens")
+    assert same_as_without_cache(records, tmp_path, cache, "cold")
+    cache.postings_file.unlink()  # from the cached counts, in the workers
+    records[3] = changed(records[3], title="新的标题")
+    assert same_as_without_cache(records, tmp_path, cache, "warm")
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path, tokenised: list[str]) -> None:
+    records = synthetic_records(40)
+    cache = TokenCache(tmp_path / "tokens")
+    export_from_records(records, tmp_path / "first", token_cache=cache)
+    cache.postings_file.write_bytes(b"not a pickle")
+    cache.store.path.write_bytes(b"not a database either")
+    tokenised.clear()
+    assert same_as_without_cache(records, tmp_path, cache, "damaged")
+    assert len(tokenised) == 2 * len(records)  # both exports tokenised everything
+
+
+def test_a_kept_index_that_does_not_match_its_counts_is_not_patched(tmp_path: Path) -> None:
+    records = synthetic_records(40)
+    cache = TokenCache(tmp_path / "tokens")
+    export_from_records(records, tmp_path / "first", token_cache=cache)
+    kept = cache.load_postings()
+    assert kept is not None
+    kept.inverted["text"].clear()  # the index lost its postings; the counts say they are there
+    cache.save_postings(kept)
+    records[0] = changed(records[0], text="完全不同的正文")
+    assert same_as_without_cache(records, tmp_path, cache, "mismatch")
+
+
+def test_keys_follow_the_searched_text_and_the_tokeniser_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    record = synthetic_records(1)[0]
+    key = TokenCache(tmp_path / "tokens").key(record)
+    assert TokenCache(tmp_path / "tokens").key(changed(record, status="repealed", url="/x/")) == key
+    for field, value in (("title", "别的"), ("text", record.text + "。"), ("issuers", ("甲", "乙")),
+                         ("keywords", ("专利",)), ("doc_number", "另号"), ("topic", "t"), ("title_en", "e")):
+        assert TokenCache(tmp_path / "tokens").key(changed(record, **{field: value})) != key, field
+    # a change in the analysis code (here: one byte more in a copy of the module) changes every key
+    copy = tmp_path / "analysis.py"
+    shutil.copyfile(analysis.__file__, copy)
+    copy.write_bytes(copy.read_bytes() + b"\n")
+    monkeypatch.setattr(analysis, "__file__", str(copy))
+    with_new_code = TokenCache(tmp_path / "tokens").key(record)
+    assert with_new_code != key
+    # and so does another version of the segmenter
+    monkeypatch.setattr(token_cache.metadata, "version", lambda name: "0.0-another")
+    assert TokenCache(tmp_path / "tokens").key(record) not in (key, with_new_code)
