@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -141,6 +142,22 @@ def test_settings_pelican_refuses_are_reported_without_a_traceback(tmp_path: Pat
     assert "Traceback" not in result.stderr + result.stdout
     assert tree_bytes(output) == before
     assert sorted(p.name for p in output.parent.iterdir()) == ["conf", "out"]
+
+
+def test_the_replaced_site_is_deleted_after_the_build_returns(tmp_path: Path, run_cli) -> None:
+    output = tmp_path / "out"
+    assert run_cli("build", "--output", str(output), "--as-of", "2026-11-22").exit_code == 0
+    stale = tmp_path / ".out-retired-left-by-an-interrupted-build"
+    (stale / "out").mkdir(parents=True)
+    (stale / "out" / "index.html").write_text("old", encoding="utf-8")
+    assert run_cli("build", "--output", str(output), "--as-of", "2026-11-21").exit_code == 0
+    assert (output / "index.html").is_file()
+    # deleted by a detached process: wait for it (a bound on waiting, not on its speed)
+    for _ in range(600):
+        if sorted(p.name for p in tmp_path.iterdir()) == ["out"]:
+            break
+        time.sleep(0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_canary_of_non_public_documents_reaches_no_output_byte(tmp_path: Path, run_cli) -> None:

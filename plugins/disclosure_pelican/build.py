@@ -10,6 +10,8 @@ import gc
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -118,16 +120,32 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
 
 
 def _swap_in(staging: Path, output: Path) -> None:
-    """Replace ``output`` by ``staging`` with renames, so readers never see a half site."""
+    """Replace ``output`` by ``staging`` with renames, so readers never see a half site.
+
+    The replaced site is deleted by a detached process: on a 10,000-document site that
+    is 36,000 files and 4 s the build would otherwise wait for (measured).  Its folder
+    has a name of its own, so a build started meanwhile neither waits for it nor meets
+    it; folders left by an interrupted deletion are taken along by the next build."""
     os.chmod(staging, 0o755)
-    if output.exists():
-        retired = output.with_name(f".{output.name}-previous")
-        shutil.rmtree(retired, ignore_errors=True)
-        os.replace(output, retired)
+    if not output.exists():
         os.replace(staging, output)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.replace(staging, output)
+        return
+    leftovers = sorted(output.parent.glob(f".{output.name}-retired-*"))
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}-retired-", dir=output.parent))
+    os.replace(output, retired / output.name)
+    os.replace(staging, output)
+    _delete_in_background([retired, *leftovers])
+
+
+def _delete_in_background(folders: list[Path]) -> None:
+    """``shutil.rmtree`` of ``folders`` in a detached process (here, if one cannot be started)."""
+    script = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)\n"
+    try:
+        subprocess.Popen([sys.executable, "-c", script, *map(str, folders)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 __all__ = ["BuildError", "BuildResult", "ContentError", "build_site"]
