@@ -107,14 +107,30 @@ def _invert(tokens: _Tokens, bounds: tuple[int, int]) -> tuple[Inverted, Lengths
     return inverted, lengths, fresh
 
 
-def invert_records(records: list[SearchRecord], cache: TokenCache | None) -> tuple[Inverted, Lengths]:
+@dataclass
+class Inversion:
+    """What :func:`invert_records` made, and what the previous export it patched had."""
+
+    inverted: Inverted
+    lengths: Lengths
+    keys: list[str] | None
+    """The records' token cache keys (without a cache: ``None``)."""
+    previous: Postings | None = None
+    """The previous export's kept index, when it was patched into this one."""
+    touched: frozenset[str] = frozenset()
+    """With :attr:`previous`: the terms whose postings may differ from its (the terms of the
+    changed records, before and after)."""
+
+
+def invert_records(records: list[SearchRecord], cache: TokenCache | None) -> Inversion:
     """The inverted index and field lengths of ``records`` (in ordinal order).
 
     Without a cache, or when many records changed, every record is inverted, on every
     core for a large export (segmenting is most of the time); the chunks are merged in
     ordinal order, so the result is the same.  With ``cache``, records tokenised before
     are not tokenised again, the previous index is patched when it can be, and the
-    cache is left holding this export's counts and index only."""
+    cache is left holding this export's counts only (the caller keeps the index:
+    :meth:`~.token_cache.TokenCache.save_postings`)."""
     keys = [cache.key(record) for record in records] if cache is not None else None
     if cache is not None and keys is not None:
         patched = _patch(cache, records, keys)
@@ -142,11 +158,10 @@ def invert_records(records: list[SearchRecord], cache: TokenCache | None) -> tup
     if cache is not None and keys is not None:
         cache.store.store(fresh)
         cache.store.keep_only(keys)
-        cache.save_postings(Postings([r.id for r in records], keys, inverted, lengths))
-    return inverted, lengths
+    return Inversion(inverted, lengths, keys)
 
 
-def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> tuple[Inverted, Lengths] | None:
+def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> Inversion | None:
     """The previous export's inverted index with the records whose key changed taken out
     and put back; ``None`` when it cannot be used (none kept, other records or another
     order, too many changes, an old record's counts missing)."""
@@ -161,10 +176,13 @@ def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> t
         return None
     tokens, fresh = _Tokens(records, keys, stored), {}
     inverted, lengths = previous.inverted, previous.lengths
+    touched: set[str] = set()
     try:
         for ordinal in changed:
             old, new = decode_counts(stored[previous.keys[ordinal]]), tokens.counts(ordinal, fresh)
             for field in SEARCH_FIELDS:
+                touched.update(old[field])
+                touched.update(new[field])
                 postings = inverted[field]
                 for term in old[field]:
                     _remove(postings, term, ordinal)
@@ -176,8 +194,7 @@ def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> t
     if changed:
         cache.store.store(fresh)
         cache.store.keep_only(keys)
-        cache.save_postings(Postings(previous.ids, keys, inverted, lengths))
-    return inverted, lengths
+    return Inversion(inverted, lengths, keys, previous, frozenset(touched))
 
 
 def _remove(postings: dict[str, "array[int]"], term: str, ordinal: int) -> None:

@@ -7,7 +7,7 @@ and in the browser (``static/search.js``), so it is built from integers:
    is BM25 with a per-field boost, quantised to an integer
    (:func:`contribution`): ``round(1000 · boost_f · idf_f(t) · tf·(k1+1) /
    (tf + k1·(1 − b_f + b_f·len/avglen)))``. Statistics are per field, from
-   the whoosh index.
+   the whoosh index; ``avglen`` is rounded to 1/16 token (:func:`mean_length`).
 2. The *term score* of ``t`` in ``d`` is the sum over fields. Both the
    search and the export get the per-field integers from :func:`term_scores`
    (whoosh postings and statistics of live documents); the export writes the
@@ -71,10 +71,25 @@ def contribution(field: str, tf: float, length: float, avg_length: float, df: in
     return int(math.floor(value * SCALE + 0.5))
 
 
+#: Mean field lengths are rounded to this fraction of a token (:func:`mean_length`).
+MEAN_LENGTH_STEP = 16
+
+
+def mean_length(total: int, count: int) -> float:
+    """A field's mean length in tokens over ``count`` documents, rounded to 1/16 of a token.
+
+    Rounded so that an edit almost never changes it: every score depends on it, and the
+    export then recomputes only the posting lists of the terms an edit touched (one
+    document's edit moves the mean body length of a 10,000-document site by about a
+    thousandth of a token).  BM25 does not need more precision than that.  A binary
+    fraction, rounded half to even: the same double everywhere."""
+    return round(total / count * MEAN_LENGTH_STEP) / MEAN_LENGTH_STEP if count else 0.0
+
+
 def field_k1_norms(field: str, lengths: Sequence[int]) -> list[float]:
     """``K1 · norm`` of every document for ``field`` (``lengths`` per ordinal, all documents):
     the per-document part of :func:`contribution`, computed once per field."""
-    average = sum(lengths) / len(lengths) if lengths else 0.0
+    average = mean_length(sum(lengths), len(lengths))
     b = FIELD_B.get(field, DEFAULT_B)
     return [K1 * (1.0 - b + b * ((length or 1) / average if average > 0 else 1.0)) for length in lengths]
 
@@ -198,7 +213,7 @@ def field_stats(searcher: Any) -> FieldStats:
         for docnum in live:
             kept[docnum] = column[docnum]
         lengths[field] = kept
-        averages[field] = sum(kept) / len(live) if live else 0.0
+        averages[field] = mean_length(sum(kept), len(live))
     return FieldStats(len(live), lengths, averages)
 
 

@@ -32,9 +32,11 @@ folder's previous ``t/``, ``d/``, ``meta.json``, ``norm.json`` and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import operator
 import shutil
+import sys
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -44,14 +46,15 @@ from typing import Any, Iterable, Sequence
 
 from disclosure.export import inert_json
 
+from . import scoring
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
 from .index import SEARCH_FIELDS, open_index, payload_of
+from .inversion import Inverted, forked_map, invert_records, workers_for
 from .records import SearchRecord
-from .scoring import field_k1_norms, field_stats, record_order, term_contributions, term_scores
+from .scoring import field_k1_norms, field_stats, mean_length, record_order, term_contributions, term_scores
 from .script import REGIONAL_TERMS, is_cjk, t2s_table
 from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
-from .inversion import Inverted, forked_map, invert_records, workers_for
-from .token_cache import TokenCache
+from .token_cache import Postings, TokenCache
 
 FORMAT = 2
 DEFAULT_SHARD_BYTES = 4 * 1024
@@ -120,23 +123,30 @@ def _postings_from_records(records: list[SearchRecord], cache: TokenCache | None
     """Each term's posting list as JSON text (:func:`_posting_text`), computed from the records
     the index would hold (in ordinal order) instead of read back from whoosh: the index
     stores each field's tokens with their counts and the field's length, which is all the
-    model uses."""
-    inverted, lengths = invert_records(records, cache)
+    model uses.  With a ``cache`` whose kept index was patched (one edit), only the texts
+    of the terms the edit touched are computed again, when the scale is unchanged."""
+    inversion = invert_records(records, cache)
+    inverted, lengths = inversion.inverted, inversion.lengths
     k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
-    workers = workers_for(len(records))
-    if workers > 1:
-        return _texts_on_every_core(inverted, k1_norms, workers)
-    # Terms encoded one at a time and their inverted lists dropped as they go: a large
-    # export would otherwise hold tens of millions of Python ints.
-    texts: dict[str, str] = {}
-    for field in SEARCH_FIELDS:
-        own = inverted[field]
-        while own:
-            term, postings = own.popitem()
-            texts[term] = _term_text([(field, postings)] + [
-                (other, inverted[other].pop(term)) for other in SEARCH_FIELDS if other != field and term in inverted[other]
-            ], k1_norms)
+    scale = (_scoring_digest(), len(records),
+             tuple(mean_length(sum(lengths[field]), len(records)) for field in SEARCH_FIELDS))
+    previous, workers = inversion.previous, workers_for(len(records))
+    if previous is not None and previous.scale == scale:
+        texts = {term: text for term, text in previous.texts.items() if term not in inversion.touched}
+        texts.update(_texts(inverted, k1_norms, workers, inversion.touched))
+    else:
+        texts = _texts(inverted, k1_norms, workers)
+    if cache is not None and inversion.keys is not None:
+        cache.save_postings(Postings([r.id for r in records], inversion.keys, inverted, lengths, texts, scale))
     return texts
+
+
+def _scoring_digest() -> str:
+    """The code that decides posting texts from postings (kept texts are reused only with it)."""
+    digest = hashlib.sha256()
+    for module in (scoring, sys.modules[__name__]):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
 
 
 def _term_text(found: list[tuple[str, Sequence[int]]], k1_norms: dict[str, list[float]]) -> str:
@@ -154,26 +164,31 @@ def _term_text(found: list[tuple[str, Sequence[int]]], k1_norms: dict[str, list[
     return _posting_text(ordinals, values)
 
 
-def _texts_of_part(job: tuple[Inverted, dict[str, list[float]], int], part: int) -> dict[str, str]:
-    """The posting texts of the terms whose CRC-32 falls in ``part`` (forked worker)."""
-    inverted, k1_norms, parts = job
+def _texts_of_part(job: tuple[Inverted, dict[str, list[float]], int, frozenset[str] | None], part: int) -> dict[str, str]:
+    """The posting texts of the terms (of ``only``, if given) whose CRC-32 falls in ``part``."""
+    inverted, k1_norms, parts, only = job
     texts: dict[str, str] = {}
     for index, field in enumerate(SEARCH_FIELDS):
         earlier, later = SEARCH_FIELDS[:index], SEARCH_FIELDS[index + 1:]
         for term, postings in inverted[field].items():
-            if zlib.crc32(term.encode("utf-8")) % parts != part or any(term in inverted[e] for e in earlier):
-                continue  # another part's term, or one done with the first field that has it
+            if (only is not None and term not in only) or zlib.crc32(term.encode("utf-8")) % parts != part \
+                    or any(term in inverted[e] for e in earlier):
+                continue  # not asked for, another part's term, or done with the first field that has it
             texts[term] = _term_text([(field, postings)] + [(other, inverted[other][term])
                                                            for other in later if term in inverted[other]], k1_norms)
     return texts
 
 
-def _texts_on_every_core(inverted: Inverted, k1_norms: dict[str, list[float]], workers: int) -> dict[str, str]:
-    """:func:`_term_text` of every term, the terms split between forked workers (a rebuild
-    waits for this part of the export); the texts are the same as one process's."""
+def _texts(inverted: Inverted, k1_norms: dict[str, list[float]], workers: int,
+           only: frozenset[str] | None = None) -> dict[str, str]:
+    """:func:`_term_text` of every term (or of those in ``only``), the terms split between
+    ``workers`` forked processes when there are several (a rebuild waits for this part of
+    the export); the texts are the same as one process's."""
+    if workers < 2:
+        return _texts_of_part((inverted, k1_norms, 1, only), 0)
     parts = workers * 2
     texts: dict[str, str] = {}
-    for part_texts in forked_map(_texts_of_part, (inverted, k1_norms, parts), list(range(parts)), workers):
+    for part_texts in forked_map(_texts_of_part, (inverted, k1_norms, parts, only), list(range(parts)), workers):
         texts.update(part_texts)
     return texts
 

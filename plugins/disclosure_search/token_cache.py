@@ -28,6 +28,9 @@ from disclosure.keyed_store import KeyedStore
 from . import analysis, docnumber, index, script, segmentation
 from .records import SearchRecord
 
+POSTINGS_FORMAT = 2
+"""Version of the kept index's file: another version's file is ignored."""
+
 Counts = dict[str, dict[str, int]]
 """Per searched field: term → number of occurrences (in order of first occurrence)."""
 
@@ -73,12 +76,17 @@ def decode_counts(blob: bytes) -> Counts:
 @dataclass
 class Postings:
     """The inverted index an export made (:mod:`.inversion`), kept for the next one: for
-    the records ``ids`` in ordinal order, whose token cache keys were ``keys``."""
+    the records ``ids`` in ordinal order, whose token cache keys were ``keys``; with the
+    posting texts it wrote, valid for exports of the same ``scale`` (what every score
+    depends on besides the postings: the scoring code, the number of records and the
+    mean field lengths)."""
 
     ids: list[str]
     keys: list[str]
     inverted: dict[str, dict[str, "array[int]"]]
     lengths: dict[str, list[int]]
+    texts: dict[str, str]
+    scale: tuple
 
 
 class TokenCache:
@@ -96,7 +104,9 @@ class TokenCache:
                 found = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
             return None
-        return found if isinstance(found, Postings) else None
+        if not (isinstance(found, tuple) and len(found) == 2 and found[0] == POSTINGS_FORMAT):
+            return None  # written by another version of this code
+        return found[1] if isinstance(found[1], Postings) else None
 
     def save_postings(self, postings: Postings) -> None:
         """Keep ``postings`` for the next export (the file is replaced atomically)."""
@@ -104,7 +114,7 @@ class TokenCache:
         try:
             self.postings_file.parent.mkdir(parents=True, exist_ok=True)
             with open(scratch, "wb") as handle:
-                pickle.dump(postings, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((POSTINGS_FORMAT, postings), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(scratch, self.postings_file)
         except OSError:  # the previous file, if any, still describes its own records
             scratch.unlink(missing_ok=True)

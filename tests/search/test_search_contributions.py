@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from disclosure_search.scoring import FIELD_BOOSTS, contribution, field_k1_norms, term_contributions
+from disclosure_search.scoring import FIELD_BOOSTS, contribution, field_k1_norms, mean_length, term_contributions
 
 
 @settings(max_examples=300, deadline=None)
@@ -19,7 +19,7 @@ def test_term_contributions_equal_contribution(field: str, lengths: list[int], d
     tfs = [data.draw(st.integers(min_value=1, max_value=300)) for _ in ordinals]
     flat = [x for pair in zip(ordinals, tfs) for x in pair]
     got_ordinals, values = term_contributions(field, flat, field_k1_norms(field, lengths))
-    average = sum(lengths) / len(lengths)
+    average = mean_length(sum(lengths), len(lengths))
     expected = [contribution(field, float(tf), lengths[o] or 1, average, len(ordinals), len(lengths))
                 for o, tf in zip(ordinals, tfs)]
     assert got_ordinals == ordinals and values == expected

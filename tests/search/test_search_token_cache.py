@@ -67,6 +67,28 @@ def test_an_edit_is_patched_into_the_kept_index_with_the_same_files(tmp_path: Pa
     assert read_tree(tmp_path / "edited-cached") == read_tree(tmp_path / "edited-plain")
 
 
+def test_texts_of_untouched_terms_are_kept_when_the_scale_is_the_same(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_search import static_export
+
+    records = synthetic_records(120)
+    records[7] = changed(records[7], title="zzqx")
+    cache = TokenCache(tmp_path / "tokens")
+    export_from_records(records, tmp_path / "first", token_cache=cache)
+    kept = cache.load_postings()
+    assert kept is not None
+    computed: list[int] = []
+    real = static_export._term_text
+    monkeypatch.setattr(static_export, "_term_text", lambda *args: computed.append(1) or real(*args))
+    # two records exchange their bodies: the mean lengths, hence every other term's scores, stay
+    records[5], records[6] = changed(records[5], text=records[6].text), changed(records[6], text=records[5].text)
+    records[7] = changed(records[7], title="wwpy")  # a term goes, another comes, the length stays
+    export_from_records(records, tmp_path / "swapped-cached", token_cache=cache)
+    assert 0 < len(computed) < len(kept.texts) / 2
+    export_from_records(records, tmp_path / "swapped-plain")
+    assert read_tree(tmp_path / "swapped-cached") == read_tree(tmp_path / "swapped-plain")
+
+
 def test_the_patch_is_not_used_when_records_move(tmp_path: Path, tokenised: list[str]) -> None:
     records = synthetic_records(60)
     cache = TokenCache(tmp_path / "tokens")
@@ -139,3 +161,35 @@ def test_keys_follow_the_searched_text_and_the_tokeniser_code(tmp_path: Path, mo
     # and so does another version of the segmenter
     monkeypatch.setattr(token_cache.metadata, "version", lambda name: "0.0-another")
     assert TokenCache(tmp_path / "tokens").key(record) not in (key, with_new_code)
+
+
+def test_kept_texts_follow_the_scoring_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_search import scoring, static_export
+
+    records = synthetic_records(60)
+    cache = TokenCache(tmp_path / "tokens")
+    export_from_records(records, tmp_path / "first", token_cache=cache)
+    kept = cache.load_postings()
+    assert kept is not None
+    copy = tmp_path / "scoring.py"
+    shutil.copyfile(scoring.__file__, copy)
+    copy.write_bytes(copy.read_bytes() + b"\n")
+    monkeypatch.setattr(scoring, "__file__", str(copy))
+    computed: list[int] = []
+    real = static_export._term_text
+    monkeypatch.setattr(static_export, "_term_text", lambda *args: computed.append(1) or real(*args))
+    records[5], records[6] = changed(records[5], text=records[6].text), changed(records[6], text=records[5].text)
+    export_from_records(records, tmp_path / "second", token_cache=cache)
+    assert len(computed) == len(kept.texts)  # every text computed again
+
+
+def test_a_kept_index_of_another_format_is_ignored(tmp_path: Path) -> None:
+    import pickle
+
+    records = synthetic_records(20)
+    cache = TokenCache(tmp_path / "tokens")
+    export_from_records(records, tmp_path / "first", token_cache=cache)
+    kept = cache.load_postings()
+    assert kept is not None
+    cache.postings_file.write_bytes(pickle.dumps((token_cache.POSTINGS_FORMAT - 1, kept)))
+    assert cache.load_postings() is None
