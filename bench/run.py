@@ -77,10 +77,11 @@ def python() -> str:
 
 def clear_build_cache() -> None:
     """Forget what `publish.py build` keeps between builds (ROOT/.cache: bodies, parsed front
-    matter, page fingerprints)."""
+    matter, page fingerprints, the search export's token counts and index)."""
     cache = ROOT / ".cache"
-    for path in [cache / "bodies.sqlite", *cache.glob("pages-*.json"), *cache.glob("parse-*")]:
-        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    for pattern in ("bodies*.sqlite", "pages-*.json", "parse-*", "search-tokens-*"):
+        for path in cache.glob(pattern):
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def measure(cmd: list[str], log: Path) -> Run:

