@@ -83,11 +83,15 @@ def test_page_fingerprints_do_not_depend_on_the_process(workspace: dict[str, Pat
 
 def test_title_edit_rerenders_the_pages_that_show_it(workspace: dict[str, Path]) -> None:
     build(workspace)
+    # a document of the same type that does not show the edited one: its page is linked, not rendered
+    unrelated = workspace["out"] / "documents" / "demo-2019-fast-resolution-pilot" / "index.html"
+    before = unrelated.stat().st_ino
     target = workspace["content"] / "normative" / "gf-2016-55.md"
     target.write_text(target.read_text(encoding="utf-8").replace("title: ", "title: 【改】", 1), encoding="utf-8")
     build(workspace)
     interpretation = (workspace["out"] / "documents" / "interp-gf-2016-55" / "index.html").read_text(encoding="utf-8")
     assert "【改】" in interpretation, "a related document's page shows the new title"
+    assert unrelated.stat().st_ino == before
     assert_same_as_full_build(workspace)
 
 

@@ -105,8 +105,10 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Listing:
-    """A list of documents with its own pages: one type, year, issuer, topic or status."""
+class ListingHead:
+    """A listing without its documents: what a page that links to it, or shows one of its
+    pages, needs.  Such a page then depends on the documents it shows, not on every
+    document of the listing (its fingerprint would change with any of their titles)."""
 
     kind: str
     """``type``, ``year``, ``issuer``, ``topic`` or ``status``."""
@@ -114,7 +116,6 @@ class Listing:
     """The type or status code, the year, or the issuer's or topic's name."""
     slug: str
     label: str
-    documents: tuple[Document, ...]
 
     @property
     def url(self) -> str:
@@ -123,6 +124,17 @@ class Listing:
     @property
     def feed(self) -> str | None:
         return f"feeds/{self.key}.atom.xml" if self.kind == "type" else None
+
+
+@dataclass(frozen=True)
+class Listing(ListingHead):
+    """A list of documents with its own pages: one type, year, issuer, topic or status."""
+
+    documents: tuple[Document, ...]
+
+    @property
+    def head(self) -> ListingHead:
+        return ListingHead(self.kind, self.key, self.slug, self.label)
 
 
 def newest_first(documents: Iterable[Document]) -> list[Document]:
@@ -426,7 +438,7 @@ class SiteModel:
         for number, name in enumerate(names, start=1):
             chunk = documents[(number - 1) * self.per_page: number * self.per_page]
             yield Page(name, "doc_list", {
-                "listing": listing, "documents": chunk, "statuses": self.statuses, "total": len(documents),
+                "listing": listing.head, "documents": chunk, "statuses": self.statuses_of(chunk), "total": len(documents),
                 "show_type": listing.kind != "type", "page_kind": f"list-{listing.kind}",
                 "pagination": {
                     "page": number, "pages": len(names), "links": page_links(names, number),
@@ -448,6 +460,11 @@ class SiteModel:
             "result_of": [d for d in [public.get(doc.result_of)] if d] if doc.result_of else [],
         }
 
+    def statuses_of(self, documents: Iterable[Document]) -> dict[str, Effectiveness]:
+        """The statuses of the documents a page shows (rather than all of them: a page's
+        fingerprint then changes only when one of its own documents changes status)."""
+        return {d.id: self.statuses[d.id] for d in documents}
+
     def comment_state(self, doc: Document) -> str | None:
         """``pending``, ``open`` or ``closed`` for a document with a comment period."""
         period = doc.comment_period
@@ -466,6 +483,7 @@ class SiteModel:
             acting = self.public.get(status.by)
         pending = [v for v in doc.versions if v.number > version.number and v.takes_effect > self.as_of]
         body = self.body_html(version, page.root)
+        related = self.relations(doc)
         page.context.update({
             "doc": doc,
             "version": version,
@@ -476,12 +494,12 @@ class SiteModel:
             "acting": acting,
             "pending": pending[0] if pending and version.number == in_force.number else None,
             "version_statuses": {v.number: version_status_on(self.public, doc, v, self.as_of) for v in doc.versions},
-            "related": self.relations(doc),
-            "statuses": self.statuses,
+            "related": related,
+            "statuses": self.statuses_of(d for shown in related.values() for d in shown),
             "body_html": body,
             "toc": table_of_contents(body),
             "comment_state": self.comment_state(doc),
-            "type_listing": self.listing("type", doc.type.value),
+            "type_listing": self.listing("type", doc.type.value).head,
             "show_status": doc.type.is_register_type or status.status is not Status.EFFECTIVE or doc.expires is not None,
             "canonical_url": f"documents/{doc.id}/index.html",
             "page_kind": "document",
@@ -498,7 +516,7 @@ class SiteModel:
             "changed": any(op != "=" for op, _ in ops),
             "doc_status": self.statuses[doc.id],
             "version_statuses": {v.number: version_status_on(self.public, doc, v, self.as_of) for v in (old, new)},
-            "type_listing": self.listing("type", doc.type.value),
+            "type_listing": self.listing("type", doc.type.value).head,
             "page_kind": "compare",
         })
         return page
