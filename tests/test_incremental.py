@@ -59,6 +59,56 @@ def test_rebuild_after_a_body_edit(workspace: dict[str, Path]) -> None:
     assert_same_as_full_build(workspace)
 
 
+@pytest.fixture
+def forked_reuse(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Rebuilds of the small content fingerprint and link half of their pages in a forked
+    process, as large sites do; lists the helpers started."""
+    from disclosure_pelican import forked, generator
+
+    started: list[str] = []
+
+    class Recorded(forked.Forked):
+        def __init__(self, work, what: str) -> None:  # type: ignore[no-untyped-def]
+            started.append(what)
+            super().__init__(work, what)
+
+    monkeypatch.setattr(generator, "PARALLEL_REUSE_MIN", 0)
+    monkeypatch.setattr(generator, "can_fork", lambda: True)
+    monkeypatch.setattr(generator, "Forked", Recorded)
+    return started
+
+
+def test_half_the_pages_reused_in_a_forked_process(workspace: dict[str, Path], forked_reuse: list[str]) -> None:
+    build(workspace)
+    assert forked_reuse == [], "a cold build renders every page in this process"
+    target = workspace["content"] / "normative" / "gf-2016-55.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("title: ", "title: 【改】", 1), encoding="utf-8")
+    edited = build(workspace)
+    assert forked_reuse == ["page reuse"]
+    reuse = edited.state.page_reuse
+    assert 0 < reuse.rendered < 20 and reuse.reused > 100, (reuse.rendered, reuse.reused)
+    assert len(reuse.new) == reuse.rendered + reuse.reused
+    again = build(workspace)
+    assert again.state.page_reuse.rendered == 0, "the forked half's fingerprints were kept too"
+    assert_same_as_full_build(workspace)
+
+
+def test_a_failure_in_the_forked_half_fails_the_build(workspace: dict[str, Path], forked_reuse: list[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_pelican.build import BuildError
+
+    build(workspace)
+    before = tree(workspace["out"])
+
+    def explode(self, pages):  # type: ignore[no-untyped-def]
+        raise OSError("no space left on device (simulated)")
+
+    monkeypatch.setattr(incremental.PageReuse, "reuse_all", explode)
+    with pytest.raises(BuildError, match="page reuse failed: OSError: no space left on device"):
+        build(workspace)
+    assert tree(workspace["out"]) == before
+
+
 def test_page_fingerprints_do_not_depend_on_the_process(workspace: dict[str, Path]) -> None:
     """Fingerprints are compared across builds, so across processes: nothing in them may
     depend on string hashing (set order) or on which objects happen to be shared."""

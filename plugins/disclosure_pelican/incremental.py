@@ -20,7 +20,7 @@ import pickle
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from disclosure.document import Document, Version
 from disclosure.files import path_key
@@ -173,6 +173,14 @@ class _Shared:
     digest: str
 
 
+class ReuseResult(NamedTuple):
+    keys: dict[str, str]
+    """The fingerprint of each page looked at."""
+    to_render: list[str]
+    """The pages that could not be reused."""
+    reused: int
+
+
 class PageReuse:
     """Decides, page by page, whether the previous output's file can be reused."""
 
@@ -195,6 +203,26 @@ class PageReuse:
 
     def key(self, name: str, context: dict[str, Any]) -> str:
         return hashlib.sha256(f"{self.global_key}\0{name}\0{self.fingerprinter.digest(context)}".encode()).hexdigest()
+
+    @property
+    def has_previous(self) -> bool:
+        """Whether there is a previous output with fingerprints to reuse pages from."""
+        return self.previous is not None and bool(self.old)
+
+    def reuse_all(self, pages: Iterable[tuple[str, dict[str, Any]]]) -> ReuseResult:
+        """:meth:`try_reuse` for each ``(name, context)``, for another process's part of the
+        pages (:meth:`merge` takes the result back)."""
+        keys_before, reused_before = dict(self.new), self.reused
+        to_render = [name for name, context in pages if not self.try_reuse(name, context)]
+        return ReuseResult({k: v for k, v in self.new.items() if keys_before.get(k) != v}, to_render,
+                           self.reused - reused_before)
+
+    def merge(self, result: ReuseResult) -> set[str]:
+        """Take in another process's :meth:`reuse_all`; the names of the pages it left to render."""
+        self.new.update(result.keys)
+        self.reused += result.reused
+        self.rendered += len(result.to_render)
+        return set(result.to_render)
 
     def try_reuse(self, name: str, context: dict[str, Any]) -> bool:
         """Link the previous file into the new output when nothing it depends on changed."""
