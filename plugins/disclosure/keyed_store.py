@@ -29,7 +29,8 @@ class KeyedStore:
             return None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path)
+            # several processes may write at once (the export's workers): wait for the lock
+            connection = sqlite3.connect(self.path, timeout=120)
             connection.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT PRIMARY KEY, {self.value_column} NOT NULL)")
             return connection
