@@ -11,7 +11,7 @@ import pytest
 
 from disclosure_search import analysis, inversion, token_cache
 from disclosure_search.static_export import export_from_records
-from disclosure_search.token_cache import TokenCache, decode_counts, encode_counts, record_counts
+from disclosure_search.token_cache import Postings, TokenCache, decode_counts, encode_counts, record_counts
 
 from search_fixtures import changed, synthetic_records
 
@@ -24,6 +24,26 @@ def same_as_without_cache(records, tmp_path: Path, cache: TokenCache, name: str)
     export_from_records(records, tmp_path / f"{name}-cached", token_cache=cache)
     export_from_records(records, tmp_path / f"{name}-plain")
     return read_tree(tmp_path / f"{name}-cached") == read_tree(tmp_path / f"{name}-plain")
+
+
+def exported_once(records, tmp_path: Path) -> tuple[TokenCache, Postings]:  # type: ignore[no-untyped-def]
+    """A token cache after one export of ``records``, and the index it kept."""
+    cache = TokenCache(tmp_path / "tokens")
+    export_from_records(records, tmp_path / "first", token_cache=cache)
+    kept = cache.load_postings()
+    assert kept is not None
+    return cache, kept
+
+
+@pytest.fixture
+def computed_texts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per posting text computed from here on."""
+    from disclosure_search import static_export
+
+    computed: list[int] = []
+    real = static_export._term_text
+    monkeypatch.setattr(static_export, "_term_text", lambda *args: computed.append(1) or real(*args))
+    return computed
 
 
 @pytest.fixture
@@ -67,32 +87,23 @@ def test_an_edit_is_patched_into_the_kept_index_with_the_same_files(tmp_path: Pa
     assert read_tree(tmp_path / "edited-cached") == read_tree(tmp_path / "edited-plain")
 
 
-def test_texts_of_untouched_terms_are_kept_when_the_scale_is_the_same(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from disclosure_search import static_export
-
+def test_texts_of_untouched_terms_are_kept_when_the_scale_is_the_same(tmp_path: Path, computed_texts: list[int]) -> None:
     records = synthetic_records(120)
     records[7] = changed(records[7], title="zzqx")
-    cache = TokenCache(tmp_path / "tokens")
-    export_from_records(records, tmp_path / "first", token_cache=cache)
-    kept = cache.load_postings()
-    assert kept is not None
-    computed: list[int] = []
-    real = static_export._term_text
-    monkeypatch.setattr(static_export, "_term_text", lambda *args: computed.append(1) or real(*args))
+    cache, kept = exported_once(records, tmp_path)
+    computed_texts.clear()
     # two records exchange their bodies: the mean lengths, hence every other term's scores, stay
     records[5], records[6] = changed(records[5], text=records[6].text), changed(records[6], text=records[5].text)
     records[7] = changed(records[7], title="wwpy")  # a term goes, another comes, the length stays
     export_from_records(records, tmp_path / "swapped-cached", token_cache=cache)
-    assert 0 < len(computed) < len(kept.texts) / 2
+    assert 0 < len(computed_texts) < len(kept.texts) / 2
     export_from_records(records, tmp_path / "swapped-plain")
     assert read_tree(tmp_path / "swapped-cached") == read_tree(tmp_path / "swapped-plain")
 
 
 def test_the_patch_is_not_used_when_records_move(tmp_path: Path, tokenised: list[str]) -> None:
     records = synthetic_records(60)
-    cache = TokenCache(tmp_path / "tokens")
-    export_from_records(records, tmp_path / "first", token_cache=cache)
+    cache, _ = exported_once(records, tmp_path)
     tokenised.clear()
     # one record more (all ordinals after it move), one fewer: inverted again from the cached counts
     more = [*records[:10], *synthetic_records(61, seed=99)[60:], *records[11:]]
@@ -104,8 +115,7 @@ def test_the_patch_is_not_used_when_records_move(tmp_path: Path, tokenised: list
 
 def test_many_changes_are_inverted_again_and_give_the_same_files(tmp_path: Path) -> None:
     records = synthetic_records(64)
-    cache = TokenCache(tmp_path / "tokens")
-    export_from_records(records, tmp_path / "first", token_cache=cache)
+    cache, _ = exported_once(records, tmp_path)
     edited = [changed(r, text=r.text + "修订") if i % 3 == 0 else r for i, r in enumerate(records)]
     assert same_as_without_cache(edited, tmp_path, cache, "many")
 
@@ -123,8 +133,7 @@ def test_a_cache_on_every_core_gives_the_same_files(tmp_path: Path, monkeypatch:
 
 def test_a_damaged_cache_is_ignored(tmp_path: Path, tokenised: list[str]) -> None:
     records = synthetic_records(40)
-    cache = TokenCache(tmp_path / "tokens")
-    export_from_records(records, tmp_path / "first", token_cache=cache)
+    cache, _ = exported_once(records, tmp_path)
     cache.postings_file.write_bytes(b"not a pickle")
     cache.store.path.write_bytes(b"not a database either")
     tokenised.clear()
@@ -134,10 +143,7 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, tokenised: list[str]) -> Non
 
 def test_a_kept_index_that_does_not_match_its_counts_is_not_patched(tmp_path: Path) -> None:
     records = synthetic_records(40)
-    cache = TokenCache(tmp_path / "tokens")
-    export_from_records(records, tmp_path / "first", token_cache=cache)
-    kept = cache.load_postings()
-    assert kept is not None
+    cache, kept = exported_once(records, tmp_path)
     kept.inverted["text"].clear()  # the index lost its postings; the counts say they are there
     cache.save_postings(kept)
     records[0] = changed(records[0], text="完全不同的正文")
@@ -163,33 +169,25 @@ def test_keys_follow_the_searched_text_and_the_tokeniser_code(tmp_path: Path, mo
     assert TokenCache(tmp_path / "tokens").key(record) not in (key, with_new_code)
 
 
-def test_kept_texts_follow_the_scoring_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from disclosure_search import scoring, static_export
+def test_kept_texts_follow_the_scoring_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            computed_texts: list[int]) -> None:
+    from disclosure_search import scoring
 
     records = synthetic_records(60)
-    cache = TokenCache(tmp_path / "tokens")
-    export_from_records(records, tmp_path / "first", token_cache=cache)
-    kept = cache.load_postings()
-    assert kept is not None
+    cache, kept = exported_once(records, tmp_path)
     copy = tmp_path / "scoring.py"
     shutil.copyfile(scoring.__file__, copy)
     copy.write_bytes(copy.read_bytes() + b"\n")
     monkeypatch.setattr(scoring, "__file__", str(copy))
-    computed: list[int] = []
-    real = static_export._term_text
-    monkeypatch.setattr(static_export, "_term_text", lambda *args: computed.append(1) or real(*args))
+    computed_texts.clear()
     records[5], records[6] = changed(records[5], text=records[6].text), changed(records[6], text=records[5].text)
     export_from_records(records, tmp_path / "second", token_cache=cache)
-    assert len(computed) == len(kept.texts)  # every text computed again
+    assert len(computed_texts) == len(kept.texts)  # every text computed again
 
 
 def test_a_kept_index_of_another_format_is_ignored(tmp_path: Path) -> None:
     import pickle
 
-    records = synthetic_records(20)
-    cache = TokenCache(tmp_path / "tokens")
-    export_from_records(records, tmp_path / "first", token_cache=cache)
-    kept = cache.load_postings()
-    assert kept is not None
+    cache, kept = exported_once(synthetic_records(20), tmp_path)
     cache.postings_file.write_bytes(pickle.dumps((token_cache.POSTINGS_FORMAT - 1, kept)))
     assert cache.load_postings() is None
