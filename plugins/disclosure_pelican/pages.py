@@ -216,6 +216,7 @@ class SiteModel:
         # Every public body is rendered once, up front (in parallel when there are many).
         self.bodies.render_all(self._source(v) for doc in self.public for v in doc.versions)
         self.statuses: dict[str, Effectiveness] = {doc.id: status_on(self.public, doc, self.as_of) for doc in self.public}
+        self._version_statuses: dict[tuple[str, int], Effectiveness] = {}
         self.listings: dict[str, list[Listing]] = self._listings()
         self._pages: list[Page] | None = None
         self._file_names: frozenset[str] | None = None
@@ -460,6 +461,15 @@ class SiteModel:
             "result_of": [d for d in [public.get(doc.result_of)] if d] if doc.result_of else [],
         }
 
+    def version_status(self, doc: Document, version: Version) -> Effectiveness:
+        """:func:`version_status_on` for the build date, computed once per version (every page
+        of a document shows the status of each of its versions)."""
+        key = (doc.id, version.number)
+        found = self._version_statuses.get(key)
+        if found is None:
+            found = self._version_statuses[key] = version_status_on(self.public, doc, version, self.as_of)
+        return found
+
     def statuses_of(self, documents: Iterable[Document]) -> dict[str, Effectiveness]:
         """The statuses of the documents a page shows (rather than all of them: a page's
         fingerprint then changes only when one of its own documents changes status)."""
@@ -477,7 +487,7 @@ class SiteModel:
     def document_page(self, doc: Document, version: Version, name: str, *, canonical: bool = False) -> Page:
         page = Page(name, "document", lastmod=version.published)
         in_force = version_in_force(doc, self.as_of)
-        status = version_status_on(self.public, doc, version, self.as_of)
+        status = self.version_status(doc, version)
         acting = None
         if status.by and status.status is Status.REPEALED:
             acting = self.public.get(status.by)
@@ -493,7 +503,7 @@ class SiteModel:
             "in_force": in_force,
             "acting": acting,
             "pending": pending[0] if pending and version.number == in_force.number else None,
-            "version_statuses": {v.number: version_status_on(self.public, doc, v, self.as_of) for v in doc.versions},
+            "version_statuses": {v.number: self.version_status(doc, v) for v in doc.versions},
             "related": related,
             "statuses": self.statuses_of(d for shown in related.values() for d in shown),
             "body_html": body,
@@ -515,7 +525,7 @@ class SiteModel:
             "diff_html": Markup(diff_html(ops, inserted_label=self.labels["inserted"], deleted_label=self.labels["deleted"])),
             "changed": any(op != "=" for op, _ in ops),
             "doc_status": self.statuses[doc.id],
-            "version_statuses": {v.number: version_status_on(self.public, doc, v, self.as_of) for v in (old, new)},
+            "version_statuses": {v.number: self.version_status(doc, v) for v in (old, new)},
             "type_listing": self.listing("type", doc.type.value).head,
             "page_kind": "compare",
         })
