@@ -39,16 +39,18 @@ _TOKENISER_MODULES = (analysis, docnumber, index, script, segmentation)
 
 def tokeniser_digest() -> str:
     """What the tokens of a text depend on besides the text: our analysis code (whose
-    modules are hashed whole, so any change there counts), the segmenter and the
-    Unicode version of Python's tables."""
+    modules are hashed whole, so any change there counts), the segmenter, the
+    Traditional→Simplified tables and the Unicode version of Python's tables."""
     digest = hashlib.sha256()
     for module in _TOKENISER_MODULES:
         digest.update(Path(module.__file__ or "").read_bytes())
-    try:
-        segmenter = metadata.version("rjieba")
-    except metadata.PackageNotFoundError:  # pragma: no cover - installed with the requirements
-        segmenter = "?"
-    digest.update(f"\0rjieba={segmenter}\0unicode={unicodedata.unidata_version}".encode())
+    for package in ("rjieba", "OpenCC"):
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:  # pragma: no cover - installed with the requirements
+            version = "?"
+        digest.update(f"\0{package}={version}".encode())
+    digest.update(f"\0unicode={unicodedata.unidata_version}".encode())
     return digest.hexdigest()
 
 
