@@ -80,8 +80,8 @@ def mean_length(total: int, count: int) -> float:
 
     Rounded so that an edit almost never changes it: every score depends on it, and the
     export then recomputes only the posting lists of the terms an edit touched (one
-    document's edit moves the mean body length of a 10,000-document site by about a
-    thousandth of a token).  BM25 does not need more precision than that.  A binary
+    sentence added to one body moves the mean body length of a 10,000-document site by
+    a few thousandths of a token).  BM25 does not need more precision than that.  A binary
     fraction, rounded half to even: the same double everywhere."""
     return round(total / count * MEAN_LENGTH_STEP) / MEAN_LENGTH_STEP if count else 0.0
 
