@@ -10,9 +10,29 @@ every method behaves as for an empty cache and the caller computes the values.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from importlib import metadata
 from pathlib import Path
+from types import ModuleType
 from typing import Iterable
+
+
+def code_digest(modules: Iterable[ModuleType], packages: Iterable[str] = (), extra: str = "") -> str:
+    """A digest of what cached values were computed with: the source of ``modules`` (whole
+    files, so any change counts), the installed versions of ``packages``, and ``extra``.
+    Part of every cache key, so that new code never meets an old value."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module.__file__ or "").read_bytes())
+    for package in packages:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:  # pragma: no cover - installed with the requirements
+            version = "?"
+        digest.update(f"\0{package}={version}".encode())
+    digest.update(f"\0{extra}".encode())
+    return digest.hexdigest()
 
 
 class KeyedStore:

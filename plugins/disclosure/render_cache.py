@@ -16,23 +16,16 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
-import markdown
-import nh3
-
 from . import citations, render
 from .citations import find_citations
-from .keyed_store import KeyedStore
+from .keyed_store import KeyedStore, code_digest
 
 PARALLEL_THRESHOLD = 400
 """Below this many bodies, starting worker processes costs more than it saves."""
 
 
 def _code_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for module in (render, citations):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    digest.update(f"markdown={markdown.__version__};nh3={getattr(nh3, '__version__', '?')}".encode())
-    return digest.hexdigest()
+    return code_digest((render, citations), ("Markdown", "nh3"))
 
 
 _worker: render.BodyRenderer | None = None
@@ -54,8 +47,7 @@ class BodyCache:
     def __init__(self, numbers: dict[str, str], cache_file: Path | None = None, workers: int | None = None) -> None:
         self.numbers = numbers
         """Canonical document number → document id, for citation links."""
-        self.cache_file = cache_file
-        self._store_file = KeyedStore(cache_file, "bodies", "html")
+        self._stored = KeyedStore(cache_file, "bodies", "html")
         self.workers = workers if workers is not None else (os.cpu_count() or 1)
         self._code = _code_fingerprint()
         self._html: dict[str, str] = {}
@@ -82,7 +74,7 @@ class BodyCache:
                 pending[key] = source
         if not pending:
             return
-        stored = self._store_file.load(list(pending))
+        stored = self._stored.load(list(pending))
         self.hits += len(stored)
         self._html.update(stored)
         missing = [(key, source) for key, source in pending.items() if key not in stored]
@@ -99,7 +91,7 @@ class BodyCache:
             rendered = [self._local().render(text) for text in texts]
         fresh = {key: html for (key, _), html in zip(missing, rendered)}
         self._html.update(fresh)
-        self._store_file.store(fresh)
+        self._stored.store(fresh)
 
     def html(self, source: str) -> str:
         """The sanitized HTML of ``source`` (rendered now if ``render_all`` did not see it)."""
@@ -115,4 +107,4 @@ class BodyCache:
 
     def prune(self) -> None:
         """Forget cached bodies this build did not use, so the file does not grow forever."""
-        self._store_file.keep_only(self._html)
+        self._stored.keep_only(self._html)

@@ -149,6 +149,9 @@ class DisclosureGenerator(Generator):
             extra = {"inline_css": Markup(css)} if page.root_override is not None else {}
             return {"root": page.root, "page_name": page.name, **page.context, **extra}
 
+        def fingerprinted(page, local: dict) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
+            return page.name, {"template": page.template, **local}  # what the page's fingerprint covers
+
         def render(page, local: dict) -> None:  # type: ignore[no-untyped-def]
             writer.write_file(page.name, self.get_template(page.template), self.context, relative_urls=True, **local)
 
@@ -156,13 +159,12 @@ class DisclosureGenerator(Generator):
         if reuse.has_previous and len(pages) >= PARALLEL_REUSE_MIN and can_fork():
             half = len(pages) // 2
             mine, theirs = pages[:half], pages[half:]
-            helper = Forked(lambda: reuse.reuse_all((p.name, {"template": p.template, **context_of(p)}) for p in theirs),
-                            "page reuse")
+            helper = Forked(lambda: reuse.reuse_all(fingerprinted(p, context_of(p)) for p in theirs), "page reuse")
         try:
             for page in mine:
                 advance()
                 local = context_of(page)
-                if not reuse.try_reuse(page.name, {"template": page.template, **local}):
+                if not reuse.try_reuse(*fingerprinted(page, local)):
                     render(page, local)
             if helper is not None:
                 to_render = reuse.merge(helper.result())

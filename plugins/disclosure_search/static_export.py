@@ -32,7 +32,6 @@ folder's previous ``t/``, ``d/``, ``meta.json``, ``norm.json`` and
 
 from __future__ import annotations
 
-import hashlib
 import json
 import operator
 import shutil
@@ -45,6 +44,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from disclosure.export import inert_json
+from disclosure.keyed_store import code_digest
 
 from . import scoring
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
@@ -143,10 +143,7 @@ def _postings_from_records(records: list[SearchRecord], cache: TokenCache | None
 
 def _scoring_digest() -> str:
     """The code that decides posting texts from postings (kept texts are reused only with it)."""
-    digest = hashlib.sha256()
-    for module in (scoring, sys.modules[__name__]):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    return digest.hexdigest()
+    return code_digest((scoring, sys.modules[__name__]))
 
 
 def _term_text(found: list[tuple[str, Sequence[int]]], k1_norms: dict[str, list[float]]) -> str:

@@ -20,10 +20,9 @@ import unicodedata
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from disclosure.keyed_store import KeyedStore
+from disclosure.keyed_store import KeyedStore, code_digest
 
 from . import analysis, docnumber, index, script, segmentation
 from .records import SearchRecord
@@ -38,20 +37,9 @@ _TOKENISER_MODULES = (analysis, docnumber, index, script, segmentation)
 
 
 def tokeniser_digest() -> str:
-    """What the tokens of a text depend on besides the text: our analysis code (whose
-    modules are hashed whole, so any change there counts), the segmenter, the
-    Traditional→Simplified tables and the Unicode version of Python's tables."""
-    digest = hashlib.sha256()
-    for module in _TOKENISER_MODULES:
-        digest.update(Path(module.__file__ or "").read_bytes())
-    for package in ("rjieba", "OpenCC"):
-        try:
-            version = metadata.version(package)
-        except metadata.PackageNotFoundError:  # pragma: no cover - installed with the requirements
-            version = "?"
-        digest.update(f"\0{package}={version}".encode())
-    digest.update(f"\0unicode={unicodedata.unidata_version}".encode())
-    return digest.hexdigest()
+    """What the tokens of a text depend on besides the text: our analysis code, the
+    segmenter, the Traditional→Simplified tables and the Unicode version of Python's tables."""
+    return code_digest(_TOKENISER_MODULES, ("rjieba", "OpenCC"), f"unicode={unicodedata.unidata_version}")
 
 
 def record_counts(record: SearchRecord) -> Counts:

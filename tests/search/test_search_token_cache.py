@@ -5,6 +5,7 @@ the cache follows the tokeniser's code."""
 from __future__ import annotations
 
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -165,10 +166,10 @@ def test_keys_follow_the_searched_text_and_the_tokeniser_code(tmp_path: Path, mo
     with_new_code = TokenCache(tmp_path / "tokens").key(record)
     assert with_new_code != key
     # and so does another version of the segmenter or of the Traditional→Simplified tables
-    real_version = token_cache.metadata.version
+    real_version = metadata.version
     seen = {key, with_new_code}
     for package in ("rjieba", "OpenCC"):
-        monkeypatch.setattr(token_cache.metadata, "version",
+        monkeypatch.setattr(metadata, "version",
                             lambda name, changed=package: "0.0-another" if name == changed else real_version(name))
         other = TokenCache(tmp_path / "tokens").key(record)
         assert other not in seen, package
