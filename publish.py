@@ -19,8 +19,6 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from disclosure.config import ConfigurationError, SiteConfig, read_settings_file, resolve_as_of  # noqa: E402
 from disclosure.corpus import load_corpus  # noqa: E402
 from disclosure.document import DocType  # noqa: E402
-from disclosure.files import path_key  # noqa: E402
-from disclosure.editing import EditError, record_repeal, revise, scaffold, write_index_number  # noqa: E402
 from disclosure.problems import Severity, has_errors, problems_to_json, sorted_problems  # noqa: E402
 
 
@@ -63,17 +61,13 @@ def _summary(problems) -> str:  # type: ignore[no-untyped-def]
 def cmd_check(args: argparse.Namespace) -> int:
     import gc
 
-    from disclosure.records import load_records
+    from disclosure.check import check_content
 
     # A check is short and keeps what it allocates until it ends: the cyclic collector
     # would only walk the same objects again and again (a third of a 10,000-document check).
     gc.disable()
-    as_of = _as_of(args)
-    cache = None if args.no_cache else _cache_dir(args) / f"check-{path_key(Path(args.content))}.pickle"
-    result = load_corpus(Path(args.content), _config(args), as_of=as_of, cache_file=cache, need_bodies=False)
-    problems = list(result.problems)
-    if not has_errors(problems):  # the registers and the ledger are checked against valid content only
-        problems += load_records(Path(args.content), result.corpus, result.corpus.public(as_of), as_of)[1]
+    result = check_content(Path(args.content), _config(args), _as_of(args), None if args.no_cache else _cache_dir(args))
+    problems = result.problems
     shown = [p for p in problems if args.verbose or p.severity is not Severity.INFO]
     _print_problems(shown, args.format)
     if args.format == "text":
@@ -121,6 +115,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from disclosure.editing import EditError, scaffold
+
     doc_type = DocType(args.type)
     doc_id = args.id or f"{doc_type.value.replace('_', '-')}-{_as_of(args).isoformat()}"
     path = Path(args.content) / doc_type.value / f"{doc_id}.md"
@@ -147,6 +143,8 @@ def _document(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped
 
 
 def cmd_revise(args: argparse.Namespace) -> int:
+    from disclosure.editing import EditError, revise
+
     doc = _document(args, args.id)
     try:
         path = revise(doc, _as_of(args))
@@ -157,6 +155,8 @@ def cmd_revise(args: argparse.Namespace) -> int:
 
 
 def cmd_repeal(args: argparse.Namespace) -> int:
+    from disclosure.editing import EditError, record_repeal
+
     _document(args, args.id)
     repealing = _document(args, args.by)
     try:
@@ -168,6 +168,8 @@ def cmd_repeal(args: argparse.Namespace) -> int:
 
 
 def cmd_number(args: argparse.Namespace) -> int:
+    from disclosure.editing import write_index_number
+
     result = load_corpus(Path(args.content), _config(args))
     if has_errors(result.problems):
         _print_problems([p for p in result.problems if p.severity is Severity.ERROR])

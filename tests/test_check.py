@@ -116,7 +116,7 @@ def _cached_check_of_a_content_copy(tmp_path: Path) -> tuple[Path, tuple[str, ..
     return content, ("check", "--content", str(content), "--settings", str(settings), "--as-of", "2026-11-22")
 
 
-def test_check_after_one_edit_rewrites_one_shard_of_the_cache(run_cli, tmp_path: Path) -> None:
+def test_check_after_one_edit_rewrites_little_of_the_cache(run_cli, tmp_path: Path) -> None:
     content, args = _cached_check_of_a_content_copy(tmp_path)
     assert run_cli(*args).exit_code == 0
     shards = {p: p.stat().st_mtime_ns for p in (tmp_path / ".cache").glob("check-*.d/*.pickle")}
@@ -125,6 +125,9 @@ def test_check_after_one_edit_rewrites_one_shard_of_the_cache(run_cli, tmp_path:
     assert all(p.stat().st_mtime_ns == mtime for p, mtime in shards.items()), "nothing changed: nothing written"
     notice = content / "notice" / "demo-notice-2025-holiday-service.md"
     notice.write_text(notice.read_text(encoding="utf-8") + "\n增补一句。\n", encoding="utf-8")
+    assert run_cli(*args).exit_code == 0
+    assert all(p.stat().st_mtime_ns == mtime for p, mtime in shards.items()), "a body edit: the remembered check answers"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("title: 关于", "title: 有关", 1), encoding="utf-8")
     assert run_cli(*args).exit_code == 0
     assert len([p for p, mtime in shards.items() if p.stat().st_mtime_ns != mtime]) == 1
 

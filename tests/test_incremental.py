@@ -169,7 +169,7 @@ def test_code_change_invalidates_pages_and_bodies(workspace: dict[str, Path], mo
     from disclosure import render_cache
 
     build(workspace)
-    monkeypatch.setattr(incremental, "_code_digest", lambda: "another version of the code")
+    monkeypatch.setattr(incremental, "source_digest", lambda packages: "another version of the code")
     monkeypatch.setattr(render_cache, "_code_fingerprint", lambda: "another renderer")
     result = build(workspace)
     assert result.state.page_reuse.reused == 0

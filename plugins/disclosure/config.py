@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any, Mapping
 
 
@@ -84,3 +85,8 @@ def resolve_as_of(value: str | None, environ: Mapping[str, str] = os.environ) ->
         except (ValueError, OverflowError):
             raise ValueError(f"SOURCE_DATE_EPOCH: expected seconds since 1970, got {epoch!r}") from None
     return datetime.now(tz=timezone.utc).date()
+
+
+def default_ledger_path(content_dir: "os.PathLike[str] | str") -> Path:
+    """The ledger belongs to its content: ``<content>/../ledger/ledger.jsonl``."""
+    return Path(content_dir).parent / "ledger" / "ledger.jsonl"

@@ -97,34 +97,51 @@ class LoadResult:
     corpus: Corpus
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    own_problems: int = 0
+    """How many of ``problems``, the first ones, are files' own (found reading each file alone)."""
 
 
 def discover(content_dir: Path) -> list[Path]:
     """Markdown files that are documents, in a stable order (by their path under ``content_dir``)."""
+    return [Path(path) for path in discover_files(content_dir)]
+
+
+def discover_files(content_dir: Path, others: list[str] | None = None) -> list[str]:
+    """:func:`discover` as operating-system paths (strings: quicker to compare than paths).
+
+    ``others``, when given, receives every other file that documents' checks may read:
+    those under the data folders and beside documents (task status files), not hidden ones.
+    """
     found: list[tuple[str, str]] = []
     for folder, subfolders, names in os.walk(content_dir):
         relative = os.path.relpath(folder, content_dir)
         parts = [] if relative == "." else relative.split(os.sep)
-        # hidden and underscored folders, and the top-level data folders, are not documents
-        subfolders[:] = [d for d in subfolders
-                         if not d.startswith((".", "_")) and (parts or d not in SKIPPED_TOP_LEVEL)]
+        in_data = bool(parts) and parts[0] in SKIPPED_TOP_LEVEL
+        # hidden and underscored folders are not content, the top-level data folders hold no documents
+        subfolders[:] = sorted(d for d in subfolders
+                               if not d.startswith((".", "_")) and (parts or d not in SKIPPED_TOP_LEVEL or others is not None))
         for name in names:
-            if (not name.endswith(".md") or name.startswith((".", "_")) or name.lower() == "readme.md"
+            if (in_data or not name.endswith(".md") or name.startswith((".", "_")) or name.lower() == "readme.md"
                     or (not parts and name in SKIPPED_TOP_LEVEL)):
+                if others is not None and not name.startswith("."):
+                    others.append(os.path.join(folder, name))
                 continue
             found.append(("/".join([*parts, name]), os.path.join(folder, name)))
-    return [Path(path) for _, path in sorted(found)]
+    if others is not None:
+        others.sort()
+    return [path for _, path in sorted(found)]
 
 
 def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: date | None = None,
-                cache_file: Path | None = None, need_bodies: bool = True) -> LoadResult:
+                cache: ParseCache | None = None, need_bodies: bool = True, paths: list[Path] | None = None) -> LoadResult:
     """Read every document under ``content_dir`` and check it.
 
     ``as_of`` is the date for checks that depend on it (an explicit ``status`` is
     compared with the status computed for that date); without it those checks are
     skipped.  Documents with errors in their own file are left out of the corpus.
-    ``cache_file`` keeps per-file results between runs; with ``need_bodies=False``
+    ``cache`` keeps per-file results between runs (saved here); with ``need_bodies=False``
     (``check``) unchanged files are not even read, and their bodies are left empty.
+    ``paths`` are the files :func:`discover` found, when the caller already has them.
     """
     config = config or SiteConfig()
     problems: list[Problem] = []
@@ -132,8 +149,7 @@ def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: d
         return LoadResult(Corpus([]), [Problem(str(content_dir), None, None, "content folder not found", "a folder of Markdown documents")])
     records: list[FileRecord] = []
     broken_ids: set[str] = set()
-    paths = discover(content_dir)
-    cache = ParseCache(cache_file) if cache_file is not None else None
+    paths = discover(content_dir) if paths is None else paths
     for path in paths:
         record, file_problems = read_file(path, path.as_posix(), cache, need_body=need_bodies)
         problems += file_problems
@@ -141,6 +157,7 @@ def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: d
             records.append(record)
         elif record is not None and isinstance(record.values.get("id"), str):
             broken_ids.add(record.values["id"])
+    own_problems = len(problems)
     documents, group_problems = _assemble(records)
     problems += group_problems
     documents, number_problems = _assign_index_numbers(documents, config)
@@ -149,7 +166,7 @@ def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: d
     problems += check_corpus(corpus, as_of=as_of, broken_ids=frozenset(broken_ids))
     if cache is not None:
         cache.save()
-    return LoadResult(corpus, problems, len(paths))
+    return LoadResult(corpus, problems, len(paths), own_problems)
 
 
 def _assemble(records: list[FileRecord]) -> tuple[list[Document], list[Problem]]:

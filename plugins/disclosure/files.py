@@ -17,11 +17,11 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 from .citations import DOC_LINK_PATTERN, RawCitation, line_at, raw_citations
 from .frontmatter import read_front_matter, split_front_matter
-from .problems import Problem
+from .problems import Problem, Severity
 from .schema import validate_fields
 from .tasks import TaskBreakdown, parse_tasks
 
@@ -30,7 +30,7 @@ BODY_RECORD_TYPES = frozenset({"annual_report"})
 """Types whose body feeds records (report placeholders): always read.  Key points feed
 them too, but through their task breakdown, which is parsed once and cached with the file."""
 TASK_TYPES = frozenset({"keypoints"})
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,31 @@ class FileRecord:
     folder_version: int | None = None
     tasks: TaskBreakdown | None = None
     """The numbered tasks of a key points document, parsed from its body."""
+    signature: str = ""
+    """Digest of what checks across documents read from this file (:func:`cross_signature`)."""
+
+
+def cross_signature(record: FileRecord) -> str:
+    """A digest of everything checks across documents and the records read from a file.
+
+    That is the front matter with its key lines, where the body starts, the version
+    folder, the targets of the body's links and the numbers it cites, the task breakdown,
+    and the whole body of a type whose body feeds the records (annual reports).  Not the
+    rest of the text, its SHA-256, nor the lines of links and citations: those reach only
+    problems in the file itself (:mod:`disclosure.check` carries their lines along).
+    Two files with the same signature are the same to every rule across documents.
+    """
+    feeds_records = record.values.get("type") in BODY_RECORD_TYPES
+    parts = (record.values, record.key_lines, record.body_line, record.folder_id, record.folder_version,
+             [(target, version) for _, target, version in record.refs.links],
+             [(raw.code, raw.tail, raw.text) for _, raw in record.refs.citations],
+             record.tasks, record.body if feeds_records else None)
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def ref_lines(refs: BodyRefs) -> tuple[int, ...]:
+    """The file lines of a body's links, then of its citations, in order."""
+    return tuple(line for line, _, _ in refs.links) + tuple(line for line, _ in refs.citations)
 
 
 class _Stored(NamedTuple):
@@ -84,6 +109,7 @@ class _Stored(NamedTuple):
     folder_id: str | None
     folder_version: int | None
     tasks: TaskBreakdown | None
+    signature: str
 
 
 class _Entry(NamedTuple):
@@ -96,15 +122,33 @@ class _Entry(NamedTuple):
     problems: tuple[Problem, ...]
 
 
+class FileState(NamedTuple):
+    """What the pre-commit check remembers of one file (see :mod:`disclosure.check`)."""
+
+    mtime_ns: int
+    size: int
+    signature: str | None
+    """Its :func:`cross_signature`; None when it has errors (it is then left out of the corpus)."""
+    problems: tuple[Problem, ...]
+    ref_lines: tuple[int, ...]
+
+
+def file_state(mtime_ns: int, size: int, record: FileRecord | _Stored | None, problems: Iterable[Problem]) -> FileState:
+    problems = tuple(problems)
+    usable = record is not None and not any(p.severity is Severity.ERROR for p in problems)
+    return FileState(mtime_ns, size, record.signature if usable else None, problems,
+                     ref_lines(record.refs or NO_REFS) if record is not None else ())
+
+
 def _stored(record: FileRecord) -> _Stored:
     refs = record.refs if record.refs.links or record.refs.citations else None
     return _Stored(record.values, record.key_lines, record.body_line, record.sha256, refs,
-                   record.folder_id, record.folder_version, record.tasks)
+                   record.folder_id, record.folder_version, record.tasks, record.signature)
 
 
 def _restored(path: Path, display: str, stored: _Stored, body: str) -> FileRecord:
     return FileRecord(path, display, stored.values, stored.key_lines, body, stored.body_line, stored.sha256,
-                      stored.refs or NO_REFS, stored.folder_id, stored.folder_version, stored.tasks)
+                      stored.refs or NO_REFS, stored.folder_id, stored.folder_version, stored.tasks, stored.signature)
 
 
 def path_key(path: Path) -> str:
@@ -149,6 +193,11 @@ class ParseCache:
                 continue
             except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError):
                 continue  # a damaged or old shard is just a cold part of the cache
+
+    def states(self) -> dict[str, FileState]:
+        """Every file read through this cache since it was loaded, as a check remembers it."""
+        return {display: file_state(entry.mtime_ns, entry.size, entry.record, entry.problems)
+                for display, entry in self.used.items()}
 
     @classmethod
     def shard_of(cls, display: str) -> int:
@@ -219,4 +268,5 @@ def _parse(path: Path, display: str, raw: bytes, sha: str) -> tuple[FileRecord |
     if match:
         record.folder_id = path.parent.name
         record.folder_version = int(match.group(1))
+    record.signature = cross_signature(record)
     return record, problems

@@ -35,6 +35,18 @@ def code_digest(modules: Iterable[ModuleType], packages: Iterable[str] = (), ext
     return digest.hexdigest()
 
 
+def source_digest(packages: Iterable[str]) -> str:
+    """A digest of every Python file of the plugin ``packages`` (names and contents): for
+    results that any module of them may change (page fingerprints, a whole check)."""
+    digest = hashlib.sha256()
+    plugins = Path(__file__).resolve().parent.parent
+    for package in packages:
+        for path in sorted((plugins / package).rglob("*.py")):
+            digest.update(path.relative_to(plugins).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 class KeyedStore:
     """``key → value`` in the table ``table`` of the SQLite file ``path`` (``None``: no file)."""
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .config import SiteConfig
+from .config import SiteConfig, default_ledger_path
 from .corpus import Corpus
 from .document import DocType
 from .ledger_chain import read_ledger
@@ -23,11 +23,6 @@ from .report import AnnualReport, ReportProblem, collect_annual_report, fill_nar
 from .task_status import TaskTable, task_table
 
 PLACEHOLDER_MARK = "{{"
-
-
-def default_ledger_path(content_dir: Path) -> Path:
-    """The ledger belongs to its content: ``<content>/../ledger/ledger.jsonl``."""
-    return Path(content_dir).parent / "ledger" / "ledger.jsonl"
 
 
 @dataclass

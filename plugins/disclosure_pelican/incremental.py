@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 from disclosure.document import Document, Version
 from disclosure.files import path_key
+from disclosure.keyed_store import source_digest
 
 PACKAGES = ("disclosure", "disclosure_pelican")
 TEXT_FIELDS = frozenset({"body", "sha256", "meta", "key_lines", "path", "body_line", "tasks"})
@@ -31,20 +32,10 @@ TEXT_FIELDS = frozenset({"body", "sha256", "meta", "key_lines", "path", "body_li
 task breakdowns reach pages through their own context entry)."""
 
 
-def _code_digest() -> str:
-    digest = hashlib.sha256()
-    plugins = Path(__file__).resolve().parent.parent
-    for package in PACKAGES:
-        for path in sorted((plugins / package).rglob("*.py")):
-            digest.update(path.relative_to(plugins).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def global_digest(theme: Path, settings: dict[str, Any], labels: dict[str, str], file_names: Iterable[str],
                   as_of: date) -> str:
     """What every page depends on besides its own context."""
-    digest = hashlib.sha256(_code_digest().encode())
+    digest = hashlib.sha256(source_digest(PACKAGES).encode())
     for path in sorted(Path(theme).rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(theme).as_posix().encode())

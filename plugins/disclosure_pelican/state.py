@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from disclosure.config import SiteConfig
 from disclosure.corpus import Corpus, load_corpus
-from disclosure.files import path_key
+from disclosure.files import ParseCache, path_key
 from disclosure.problems import Problem, Severity
 from disclosure.records import Records, load_records
 
@@ -47,8 +47,8 @@ class BuildState:
     def load(cls, content_dir: Path, as_of: date, config: SiteConfig, ledger_path: Path | None = None,
              cache_dir: Path | None = None) -> "BuildState":
         """Load and check the content and its records; raise ContentError when any error is found."""
-        cache_file = cache_dir / f"parse-{path_key(content_dir)}.pickle" if cache_dir is not None else None
-        result = load_corpus(content_dir, config, as_of=as_of, cache_file=cache_file)
+        cache = ParseCache(cache_dir / f"parse-{path_key(content_dir)}.pickle") if cache_dir is not None else None
+        result = load_corpus(content_dir, config, as_of=as_of, cache=cache)
         if any(p.severity is Severity.ERROR for p in result.problems):
             raise ContentError(result.problems)
         public = result.corpus.public(as_of)

@@ -1,0 +1,177 @@
+"""``publish.py check``: every problem in the content, and the last check remembered.
+
+The check runs before every commit (``install-hook``), so it must be quick after one
+edit.  On a 10,000-document site, loading the corpus and applying every rule across
+documents again (unique numbers, references, cycles, citations, statuses, the ledger
+and the registers) takes over a second even with the parse cache.  Yet most edits
+change only a body's prose, which no rule across documents reads.
+
+So each whole check leaves a :class:`Snapshot`: each file's size and modification
+time, its :func:`~disclosure.files.cross_signature` (a digest of all that the rules
+across documents read from it), its own problems and the lines of its body's
+references, and the problems found across documents.  When the next check finds the
+same files and every changed one is still free of errors with the same signature, the
+rules across documents would find what they found before: only the changed files are
+read, and problems at the lines of their references follow the references.  Anything
+else (a file added, removed, broken or with another signature; other settings, date,
+code, ledger or registers) runs the whole check.  Tests compare both ways on every kind
+of edit.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+from .config import SiteConfig, default_ledger_path
+from .corpus import discover_files, load_corpus
+from .files import FileState, ParseCache, file_state, path_key, read_file, ref_lines
+from .keyed_store import code_digest, source_digest
+from .problems import Problem, has_errors
+
+SNAPSHOT_FORMAT = 1
+
+
+class Snapshot(NamedTuple):
+    key: str
+    """Digest of the check's inputs other than the documents (:func:`inputs_key`)."""
+    files: dict[str, FileState]
+    """Every document file by its path, in the order :func:`~disclosure.corpus.discover_files` gives them."""
+    across: tuple[Problem, ...]
+    """Problems found across documents and in the records, in the order they were found."""
+
+
+@dataclass
+class CheckResult:
+    problems: list[Problem]
+    """Every problem, in the order a whole check finds them."""
+    files: int
+    """How many document files were checked."""
+    changed: int | None = None
+    """How many files changed since the remembered check; None when the whole check ran."""
+
+
+def check_content(content_dir: Path, config: SiteConfig, as_of: date, cache_dir: Path | None = None) -> CheckResult:
+    """Check every document under ``content_dir`` and the records that go with them.
+
+    ``cache_dir`` keeps the parse cache and the snapshot between runs (None: read everything).
+    """
+    content_dir = Path(content_dir)
+    if cache_dir is None or not content_dir.is_dir():
+        return _whole_check(content_dir, config, as_of, None, None)[0]
+    name = f"check-{path_key(content_dir)}"
+    snapshot_path = Path(cache_dir) / f"{name}.snapshot"
+    others: list[str] = []
+    paths = discover_files(content_dir, others)
+    key = inputs_key(content_dir, others, config, as_of)
+    previous = _load(snapshot_path, key)
+    if previous is not None:
+        outcome = _from_snapshot(previous, paths)
+        if outcome is not None:
+            result, snapshot = outcome
+            if result.changed:
+                _save(snapshot_path, snapshot)
+            return result
+    result, snapshot = _whole_check(content_dir, config, as_of, ParseCache(Path(cache_dir) / f"{name}.pickle"), paths)
+    if snapshot is not None:
+        _save(snapshot_path, snapshot._replace(key=key))
+    return result
+
+
+def inputs_key(content_dir: Path, others: list[str], config: SiteConfig, as_of: date) -> str:
+    """What a check depends on besides the document files: the code that checks (this
+    package's source, the YAML parsers, Python), the settings, the date, the ledger and
+    the ``others`` files under the content folder (the registers the annual reports are
+    computed from, task status files, anything else: a change to any of them is rare)."""
+    inputs = [f"format={SNAPSHOT_FORMAT}", source_digest(("disclosure",)), sys.version, repr(config), as_of.isoformat(),
+              f"ledger {_stat_text(default_ledger_path(content_dir))}"]
+    inputs += [f"{path} {_stat_text(Path(path))}" for path in others]
+    return code_digest((), ("ruamel.yaml", "PyYAML"), "\n".join(inputs))
+
+
+def _stat_text(path: Path) -> str:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return "absent"
+    return f"{stat.st_mtime_ns} {stat.st_size}"
+
+
+def _whole_check(content_dir: Path, config: SiteConfig, as_of: date, cache: ParseCache | None,
+                 paths: list[str] | None) -> tuple[CheckResult, Snapshot | None]:
+    from .records import load_records  # the ledger and report modules: only when the whole check runs
+
+    result = load_corpus(content_dir, config, as_of=as_of, cache=cache, need_bodies=False,
+                         paths=None if paths is None else [Path(path) for path in paths])
+    problems = list(result.problems)
+    if not has_errors(problems):  # the registers and the ledger are checked against valid content only
+        problems += load_records(content_dir, result.corpus, result.corpus.public(as_of), as_of, config=config)[1]
+    if cache is None or paths is None:
+        return CheckResult(problems, result.files), None
+    states = cache.states()
+    files = {path: states[Path(path).as_posix()] for path in paths}
+    return CheckResult(problems, result.files), Snapshot("", files, tuple(problems[result.own_problems:]))
+
+
+def _from_snapshot(snapshot: Snapshot, paths: list[str]) -> tuple[CheckResult, Snapshot] | None:
+    """The check's result from the snapshot and the changed files, or None when the
+    whole check must run."""
+    if paths != list(snapshot.files):
+        return None
+    files = dict(snapshot.files)
+    moved: dict[str, dict[int, int]] = {}  # display path of each changed file: its references' old line -> new line
+    for path in paths:
+        before = files[path]
+        stat = os.stat(path)  # before reading: an edit made meanwhile shows as a change next time
+        if stat.st_mtime_ns == before.mtime_ns and stat.st_size == before.size:
+            continue
+        display = Path(path).as_posix()  # as problems name the file
+        record, problems = read_file(Path(path), display)
+        now = file_state(stat.st_mtime_ns, stat.st_size, record, problems)
+        if now.signature is None or now.signature != before.signature:
+            return None
+        lines: dict[int, int] = {}
+        for old, new in zip(before.ref_lines, now.ref_lines):
+            if lines.setdefault(old, new) != new:
+                return None  # references that shared a line no longer do: their problems cannot be told apart
+        moved[display] = lines
+        files[path] = now
+    across = []
+    for problem in snapshot.across:
+        lines = moved.get(problem.path)
+        if lines is not None and problem.field == "body" and problem.line is not None:
+            if problem.line not in lines:
+                return None
+            problem = replace(problem, line=lines[problem.line])
+        across.append(problem)
+    problems = [problem for state in files.values() for problem in state.problems] + across
+    return CheckResult(problems, len(paths), len(moved)), Snapshot(snapshot.key, files, tuple(across))
+
+
+def _load(path: Path, key: str) -> Snapshot | None:
+    try:
+        with open(path, "rb") as handle:
+            stored = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError, ImportError):
+        return None  # damaged or written by other code: the whole check runs and replaces it
+    if not isinstance(stored, Snapshot) or stored.key != key:
+        return None
+    return stored
+
+
+def _save(path: Path, snapshot: Snapshot) -> None:
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a check without a cache is still a check

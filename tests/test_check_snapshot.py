@@ -1,0 +1,187 @@
+"""The remembered check (disclosure.check): after any edit, the problems it reports are
+exactly those of a whole check without a cache, in the same order; it answers from the
+snapshot only when no rule across documents can see the edit."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from disclosure import check
+from disclosure.check import CheckResult, check_content
+from disclosure.config import SiteConfig
+
+from support import CONTENT, ROOT
+
+AS_OF = date(2026, 11, 22)
+CONFIG = SiteConfig(organ_code="SIPO-DEMO")
+
+REFS_DOC = """---
+id: demo-refs
+type: notice
+title: 引用测试（演示）
+issuer: 测试机关
+published: 2024-03-01
+disclosure: proactive
+review:
+  by: 审查员
+  date: 2024-02-25
+  result: passed
+---
+
+第一段，没有引用。
+
+见[不存在的文件](doc:no-such-document)。
+
+依据国知发管字〔2099〕1号办理。
+
+[甲](doc:missing-one)与[乙](doc:missing-two)同在一行。
+
+末段。
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> dict[str, Path]:
+    """A copy of the embedded content and its ledger, plus a document whose body has
+    problems at the lines of its references (unknown links, a cited number the corpus lacks)."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    shutil.copytree(ROOT / "ledger", tmp_path / "ledger")
+    (content / "notice" / "demo-refs.md").write_text(REFS_DOC, encoding="utf-8")
+    return {"content": content, "cache": tmp_path / ".cache"}
+
+
+def remembered(site: dict[str, Path], config: SiteConfig = CONFIG, as_of: date = AS_OF) -> CheckResult:
+    """A check with the cache, asserted equal to a whole check without one."""
+    result = check_content(site["content"], config, as_of, site["cache"])
+    whole = check_content(site["content"], config, as_of, None)
+    assert result.problems == whole.problems
+    assert result.files == whole.files
+    return result
+
+
+def edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    """Rewrite ``path`` with ``change(text)``; its modification time surely moves."""
+    before = path.stat().st_mtime_ns
+    text = path.read_text(encoding="utf-8")
+    changed = change(text)
+    assert changed != text, "the edit must change the file"
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+def lines_of(result: CheckResult, name: str) -> list[tuple[int | None, str]]:
+    return [(p.line, p.message) for p in result.problems if p.path.endswith(name)]
+
+
+def test_a_body_edit_is_answered_from_the_snapshot(site: dict[str, Path]) -> None:
+    assert remembered(site).changed is None  # the first check is whole
+    assert remembered(site).changed == 0
+    edit(site["content"] / "notice" / "demo-notice-2025-holiday-service.md", lambda t: t + "\n增补一句。\n")
+    assert remembered(site).changed == 1
+
+
+def test_problems_at_reference_lines_follow_the_edit(site: dict[str, Path]) -> None:
+    doc = site["content"] / "notice" / "demo-refs.md"
+    before = remembered(site)
+    edit(doc, lambda t: t.replace("第一段，没有引用。", "第一段，没有引用。\n\n新增的两行。"))
+    after = remembered(site)
+    assert after.changed == 1
+    moved = [(line + 2 if line is not None and line > 14 else line, message) for line, message in lines_of(before, "demo-refs.md")]
+    assert lines_of(after, "demo-refs.md") == moved
+    assert any("no-such-document" in message for _, message in moved), "the document has problems at its links"
+
+
+@pytest.mark.parametrize("name, path, change", [
+    ("title", "notice/demo-refs.md", lambda t: t.replace("title: 引用测试", "title: 引用测验")),
+    ("a front-matter line added", "notice/demo-refs.md", lambda t: t.replace("type: notice", "type: notice\ntopic: 测试")),
+    ("a link's target", "notice/demo-refs.md", lambda t: t.replace("doc:no-such-document", "doc:sipo-2017-42")),
+    ("a cited number", "notice/demo-refs.md", lambda t: t.replace("〔2099〕1号", "〔2099〕2号")),
+    ("a reference added", "notice/demo-refs.md", lambda t: t + "\n又见[另一件](doc:missing-three)。\n"),
+    ("references sharing a line split", "notice/demo-refs.md", lambda t: t.replace("与[乙]", "\n\n与[乙]")),
+    ("disclosure", "notice/demo-refs.md", lambda t: t.replace("disclosure: proactive", "disclosure: on_request")),
+    ("a relation", "notice/demo-refs.md", lambda t: t.replace("disclosure: proactive", "interprets: [nothing-here]\ndisclosure: proactive")),
+    ("broken YAML", "notice/demo-refs.md", lambda t: t.replace("title: 引用测试", "title: [引用测试")),
+    ("an annual report's narrative", "annual_report/sipo-annual-report-2025.md", lambda t: t + "\n补充说明。\n"),
+    ("a key points task", "keypoints/sipo-2025-disclosure-keypoints.md", lambda t: t.replace("（办公室负责）\n\n## 二", "\n\n## 二")),
+])
+def test_edits_other_documents_can_see_run_the_whole_check(site: dict[str, Path], name: str, path: str, change) -> None:  # type: ignore[no-untyped-def]
+    remembered(site)
+    edit(site["content"] / path, change)
+    assert remembered(site).changed is None, name
+    assert remembered(site).changed == 0, "and the next check answers from the new snapshot"
+
+
+def test_a_broken_file_that_is_fixed_runs_the_whole_check(site: dict[str, Path]) -> None:
+    doc = site["content"] / "notice" / "demo-refs.md"
+    remembered(site)
+    edit(doc, lambda t: t.replace("published: 2024-03-01", "published: 2024-02-30"))
+    assert remembered(site).changed is None
+    edit(doc, lambda t: t.replace("published: 2024-02-30", "published: 2024-03-01"))
+    assert remembered(site).changed is None
+
+
+def test_files_added_or_removed_run_the_whole_check(site: dict[str, Path]) -> None:
+    remembered(site)
+    added = site["content"] / "notice" / "demo-refs-copy.md"
+    added.write_text(REFS_DOC.replace("id: demo-refs", "id: demo-refs-copy"), encoding="utf-8")
+    assert remembered(site).changed is None
+    added.unlink()
+    assert remembered(site).changed is None
+
+
+@pytest.mark.parametrize("path", ["../ledger/ledger.jsonl", "data/annual/2025/figures.yml",
+                                  "keypoints/sipo-2025-disclosure-keypoints.tasks.yml"])
+def test_a_changed_record_file_runs_the_whole_check(site: dict[str, Path], path: str) -> None:
+    remembered(site)
+    target = site["content"] / path
+    assert target.is_file()
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert remembered(site).changed is None
+
+
+def test_other_settings_dates_and_code_run_the_whole_check(site: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    remembered(site)
+    assert remembered(site, as_of=date(2026, 11, 23)).changed is None
+    assert remembered(site, config=SiteConfig(organ_code="OTHER")).changed is None
+    remembered(site)
+    monkeypatch.setattr(check, "source_digest", lambda packages: "another version of the checks")
+    assert remembered(site).changed is None
+
+
+def test_a_damaged_snapshot_is_a_whole_check(site: dict[str, Path]) -> None:
+    remembered(site)
+    (snapshot,) = site["cache"].glob("check-*.snapshot")
+    snapshot.write_bytes(b"not a snapshot")
+    assert remembered(site).changed is None
+    assert remembered(site).changed == 0
+
+
+def test_random_body_edits_match_the_whole_check(site: dict[str, Path]) -> None:
+    """Lines put into or taken out of bodies anywhere, over every document: whichever way
+    the check answers, its problems are those of a whole check."""
+    rng = random.Random(20261123)
+    documents = sorted(site["content"].rglob("*.md"))
+    documents = [d for d in documents if "data" not in d.relative_to(site["content"]).parts and d.name != "README.md"]
+    remembered(site)
+    answered = 0
+    for step in range(40):
+        doc = rng.choice(documents)
+        text = doc.read_text(encoding="utf-8")
+        head, _, body = text.partition("\n---\n")
+        lines = body.split("\n")
+        at = rng.randrange(len(lines) + 1)
+        if rng.random() < 0.3 and len(lines) > 3 and lines[min(at, len(lines) - 1)].strip() == "":
+            del lines[min(at, len(lines) - 1)]
+        else:
+            lines[at:at] = ["", f"随机插入的第{step}段。"]
+        edit(doc, lambda _: head + "\n---\n" + "\n".join(lines))
+        answered += remembered(site).changed is not None
+    assert answered > 10, "most body edits are answered from the snapshot"
