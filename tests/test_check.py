@@ -164,3 +164,31 @@ def test_check_cache_sees_a_task_breakdown_change(run_cli, tmp_path: Path) -> No
     assert "sipo-2025-disclosure-keypoints.md" in broken.stdout and "task 3" in broken.stdout
     doc.write_text(good, encoding="utf-8")
     assert "task 3" not in run_cli(*args).stdout
+
+
+def test_files_parsed_in_forked_processes_load_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first load parses on every core when the cache knows few files: same corpus, same
+    problems (a broken file among them), same cache entries as parsing in this process."""
+    import shutil
+
+    from disclosure import files
+    from disclosure.files import ParseCache
+    from support import CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    shutil.copytree(CORPORA / "broken_yaml", content / "notice" / "broken", ignore=shutil.ignore_patterns("expected.txt"))
+
+    def load(name: str, parallel_from: int):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(files, "PARALLEL_PARSE_MIN", parallel_from)
+        cache = ParseCache(tmp_path / f"{name}.pickle")
+        result = load_corpus(content, as_of=AS_OF, cache=cache)
+        return result, cache.states()
+
+    forked, forked_states = load("forked", 1)
+    here, here_states = load("here", 10**9)
+    assert list(forked.corpus) == list(here.corpus)
+    assert forked.problems == here.problems and any(p.path.endswith("broken/a.md") for p in here.problems)
+    assert forked_states == here_states
+    again, _ = load("forked", 1)  # from the cache the forked load filled
+    assert again.problems == here.problems

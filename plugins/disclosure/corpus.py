@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from .citations import resolve_citation
 from .config import SiteConfig
 from .document import Disclosure, DocType, Document, Version
-from .files import FileRecord, ParseCache, read_file, scan_body
+from .files import FileRecord, ParseCache, read_files, scan_body
 from .problems import Problem, Severity
 
 SKIPPED_TOP_LEVEL = {"data"}
@@ -150,8 +150,7 @@ def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: d
     records: list[FileRecord] = []
     broken_ids: set[str] = set()
     paths = discover(content_dir) if paths is None else paths
-    for path in paths:
-        record, file_problems = read_file(path, path.as_posix(), cache, need_body=need_bodies)
+    for record, file_problems in read_files([(path, path.as_posix()) for path in paths], cache, need_body=need_bodies):
         problems += file_problems
         if record is not None and not any(p.severity is Severity.ERROR for p in file_problems):
             records.append(record)
