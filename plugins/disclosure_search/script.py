@@ -92,19 +92,16 @@ def _char_norm(char: str, table: dict[str, str]) -> str:
     return "".join(table.get(c, c) for c in folded)
 
 
-# Per-character normalisation cache for str.translate: code point -> normalised string.
-_TRANSLATION: dict[int, str] = {}
-_KNOWN: set[str] = set()
+class _Translation(dict):  # type: ignore[type-arg]
+    """Code point -> normalised string, for ``str.translate``: each character is normalised
+    the first time a text has it (``__missing__``), then looked up in C."""
+
+    def __missing__(self, code: int) -> str:
+        normalised = self[code] = _char_norm(chr(code), t2s_table())
+        return normalised
 
 
-def _learn(text: str) -> None:
-    """Add the characters of ``text`` not seen yet to the translation cache."""
-    new = set(text).difference(_KNOWN)
-    if new:
-        table = t2s_table()
-        for char in new:
-            _TRANSLATION[ord(char)] = _char_norm(char, table)
-        _KNOWN.update(new)
+_TRANSLATION = _Translation()
 
 
 # Alternatives longest first: at each position the regex takes the longest key,
@@ -119,7 +116,6 @@ def normalise_with_offsets(text: str, table: dict[str, str] | None = None) -> No
     the exported subset, which yields the same tokens for every indexed term.
     """
     if table is None:
-        _learn(text)
         folded = [_TRANSLATION[ord(char)] for char in text]
     else:
         folded = [_char_norm(char, table) for char in text]
@@ -177,7 +173,6 @@ def normalise(text: str) -> str:
     >>> normalise("智慧財產權")
     '知识产权'
     """
-    _learn(text)
     folded = text.translate(_TRANSLATION)
     if not any(key in folded for key in REGIONAL_TERMS):
         return folded
