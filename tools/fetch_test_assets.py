@@ -1,7 +1,7 @@
 """Fetch what the browser tests need besides Python packages: axe-core's script.
 
 axe-core comes from the npm registry with `npm pack` (no install scripts run),
-pinned below, and is unpacked into .cache/axe/.  Without npm the accessibility
+pinned below, and is unpacked into .test-assets/axe/.  Without npm the accessibility
 tests skip with a reason (and fail when CI=true).
 """
 
@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 AXE_VERSION = "4.10.2"
-TARGET = Path(__file__).resolve().parent.parent / ".cache" / "axe" / "axe.min.js"
+TARGET = Path(__file__).resolve().parent.parent / ".test-assets" / "axe" / "axe.min.js"
 
 
 def main() -> int:

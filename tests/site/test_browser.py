@@ -1,10 +1,10 @@
 """Browser tests in headless Chromium: the built embedded site as people use it.
 
 Needs /usr/bin/chromium and /usr/bin/chromedriver; the accessibility checks also need
-axe-core's ``axe.min.js`` (env ``AXE_JS``, else ``.cache/axe/axe.min.js`` or
-``.cache/axe/node_modules/axe-core/axe.min.js``).  Install it with
+axe-core's ``axe.min.js`` (env ``AXE_JS``, else ``.test-assets/axe/axe.min.js`` or
+``.test-assets/axe/node_modules/axe-core/axe.min.js``).  Install it with
 
-    npm install --no-save --no-package-lock --prefix .cache/axe axe-core@4.10.2
+    npm install --no-save --no-package-lock --prefix .test-assets/axe axe-core@4.10.2
 
 Without them the tests are skipped with the reason, except when ``CI=true``: then they fail.
 """
@@ -30,7 +30,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
 CHROME_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
-AXE_CANDIDATES = [ROOT / ".cache" / "axe" / "axe.min.js", ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"]
+AXE_CANDIDATES = [ROOT / ".test-assets" / "axe" / "axe.min.js", ROOT / ".test-assets" / "axe" / "node_modules" / "axe-core" / "axe.min.js"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 # One page of every template.
@@ -108,7 +108,7 @@ def axe_source() -> str:
         if path.is_file():
             return path.read_text(encoding="utf-8")
     unavailable(f"axe-core not found at {', '.join(map(str, candidates))}: run "
-                "`npm install --no-save --no-package-lock --prefix .cache/axe axe-core@4.10.2` or set AXE_JS")
+                "`npm install --no-save --no-package-lock --prefix .test-assets/axe axe-core@4.10.2` or set AXE_JS")
     return ""
 
 
