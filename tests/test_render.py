@@ -1,0 +1,87 @@
+"""Bodies render with a quicker inline step (disclosure.render._QuickInlineProcessor):
+the HTML must be exactly what Markdown's own inline processor gives."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from disclosure import render
+from disclosure.frontmatter import split_front_matter
+
+from support import CONTENT, CORPORA, ROOT, SEEDS
+
+EDGE_CASES = [
+    "普通的一段文字，没有任何标记。",
+    "含`代码`与\\*转义\\*的文字。",
+    "[链接](https://example.org/) 与 ![图](x.png) 和 [引用][1]\n\n[1]: https://example.org/ref",
+    "自动链接 <https://www.cnipa.gov.cn/> 与邮件 <info@example.org>。",
+    "硬换行在此  \n下一行。",
+    "实体 &amp; &#21326; &copy; 与单独的 & 符号。",
+    "**加粗**、*强调*、__下划线加粗__、_下划线强调_、a_b_c 与 * 孤星 *。",
+    "<span>行内 HTML</span> 与 <!-- 注释 --> 之后。",
+    "<div>\n块级 HTML\n</div>\n\n其后的段落。",
+    "| 表头 | 说明 |\n| --- | --- |\n| *甲* | 依据国知发管字〔2017〕42号 |\n| 乙 | 普通 |",
+    "1. 第一项\n2. 第二项，含 `code`\n   - 子项 _强调_\n\n> 引用段落，含 [链接](doc:gf-2016-55)。",
+    "## 第一章 总则\n\n第一条 为了规范……\n\n### 第二节\n\n```\n代码块 *不处理*\n```",
+    "行尾一个空格 \n行尾两个空格  \n行尾制表\t\n结束",
+]
+
+
+def _slow_renderer() -> render.BodyRenderer:
+    """A renderer with Markdown's own inline processor put back."""
+    renderer = render.BodyRenderer()
+    md = renderer._md  # noqa: SLF001 - the renderer's Markdown instance
+    md.treeprocessors.register(markdown.treeprocessors.InlineProcessor(md), "inline", 20)
+    return renderer
+
+
+QUICK, SLOW = render.BodyRenderer(), _slow_renderer()
+
+
+def _bodies(folder: Path) -> list[str]:
+    bodies = []
+    for path in sorted(folder.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        parts = split_front_matter(text)
+        bodies.append(parts[1] if parts is not None else text)
+    return bodies
+
+
+def test_the_quick_inline_step_is_used() -> None:
+    """With Markdown's default inline patterns (a new version with other patterns turns it
+    off, and this test says so: check that the trigger characters still cover them)."""
+    assert type(QUICK._md.treeprocessors["inline"]) is render._QuickInlineProcessor  # noqa: SLF001
+    assert type(SLOW._md.treeprocessors["inline"]) is markdown.treeprocessors.InlineProcessor  # noqa: SLF001
+
+
+def test_quick_inline_renders_every_body_as_markdown_does(tmp_path: Path) -> None:
+    bodies = EDGE_CASES + _bodies(CONTENT) + _bodies(CORPORA)
+    if SEEDS.is_dir():  # real State Council and SIPO texts, when the shared folder is beside the project
+        bodies += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import generate_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    generate_corpus.generate(150, 7, tmp_path / "corpus")
+    bodies += _bodies(tmp_path / "corpus")
+    assert len(bodies) > 200
+    for body in bodies:
+        assert QUICK.render(body) == SLOW.render(body), body[:200]
+
+
+MARKUP = st.sampled_from(["`", "\\", "[", "]", "(", ")", "<", ">", "&", "*", "_", "!", "  \n", "\n", "\n\n", " ", "#",
+                          "-", "|", ":", "doc:a", "https://x.org", "@", ";", "#1", "amp"])
+TEXT = st.sampled_from(["知识产权", "专利", "。", "，", "国知发管字〔2017〕42号", "a", "b1"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(MARKUP, TEXT), max_size=40))
+def test_quick_inline_matches_markdown_on_any_mix_of_markup(pieces: list[str]) -> None:
+    body = "".join(pieces)
+    assert QUICK.render(body) == SLOW.render(body)
