@@ -76,11 +76,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    status = _build(args, use_cache=not args.no_cache)
+    if status == 0:
+        print(f"Preview: python publish.py serve --output {args.output}  (then open http://127.0.0.1:8000/)")
+    return status
+
+
+def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
+    """Build and say what happened (or what is wrong); the exit status."""
     from disclosure_pelican.build import BuildError, ContentError, build_site
 
     as_of = _as_of(args)
     try:
-        cache = None if args.no_cache else _cache_dir(args)
+        cache = _cache_dir(args) if use_cache else None
         result = build_site(Path(args.content), Path(args.output), as_of, Path(args.settings), cache)
     except ContentError as error:
         _print_problems([p for p in error.problems if p.severity is not Severity.INFO])
@@ -92,25 +100,48 @@ def cmd_build(args: argparse.Namespace) -> int:
     public = len(result.state.public)
     reuse = result.state.page_reuse
     reused = f"; {reuse.reused} unchanged page(s) reused" if reuse is not None and reuse.reused else ""
-    print(f"Built {public} public document(s) as of {as_of} into {args.output}/ ({result.files} files{reused}).")
-    print(f"Preview: python publish.py serve --output {args.output}  (then open http://127.0.0.1:8000/)")
+    print(f"Built {public} public document(s) as of {as_of} into {args.output}/ ({result.files} files{reused}).", flush=True)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import functools
     import http.server
+    import threading
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *values: object) -> None:  # noqa: A002 - the base class's name
+            pass  # no line per request: the watcher's messages stay readable
 
     output = Path(args.output)
-    if not (output / "index.html").exists():
+    if args.watch:
+        _build(args, use_cache=True)  # problems are printed; the previous site (if any) is served meanwhile
+    elif not (output / "index.html").exists():
         raise UserError(f"{output}/index.html not found: run `python publish.py build` first")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
+    handler = functools.partial(QuietHandler if args.watch else http.server.SimpleHTTPRequestHandler, directory=str(output))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)")
+        print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", flush=True)
+        if not args.watch:
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+            return 0
+        from disclosure_pelican.watch import Watcher, build_sources
+
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        print(f"Watching {args.content}/, its ledger, {args.settings} and the theme: each change is built.", flush=True)
+
+        def rebuild() -> None:
+            print("Change seen: building…", flush=True)
+            _build(args, use_cache=True)
+
+        watcher = Watcher(lambda: build_sources(Path(args.content), Path(args.settings)), rebuild, args.interval)
         try:
-            server.serve_forever()
+            watcher.run(threading.Event())
         except KeyboardInterrupt:
             pass
+        server.shutdown()
     return 0
 
 
@@ -280,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", parents=[common], help="preview the built site on http://127.0.0.1:8000/")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--watch", action="store_true", help="build first, then build again whenever a source file changes")
+    serve.add_argument("--interval", type=float, default=1.0, help="seconds between looks for changes (with --watch)")
     serve.set_defaults(func=cmd_serve)
 
     new = sub.add_parser("new", parents=[common], help="scaffold a document of TYPE")
