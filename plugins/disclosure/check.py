@@ -106,16 +106,16 @@ def _whole_check(content_dir: Path, config: SiteConfig, as_of: date, cache: Pars
                  paths: list[str] | None) -> tuple[CheckResult, Snapshot | None]:
     from .records import load_records  # the ledger and report modules: only when the whole check runs
 
-    result = load_corpus(content_dir, config, as_of=as_of, cache=cache, need_bodies=False,
-                         paths=None if paths is None else [Path(path) for path in paths])
+    files = None if paths is None else [Path(path) for path in paths]
+    result = load_corpus(content_dir, config, as_of=as_of, cache=cache, need_bodies=False, paths=files)
     problems = list(result.problems)
     if not has_errors(problems):  # the registers and the ledger are checked against valid content only
         problems += load_records(content_dir, result.corpus, result.corpus.public(as_of), as_of, config=config)[1]
-    if cache is None or paths is None:
+    if cache is None or paths is None or files is None:
         return CheckResult(problems, result.files), None
     states = cache.states()
-    files = {path: states[Path(path).as_posix()] for path in paths}
-    return CheckResult(problems, result.files), Snapshot("", files, tuple(problems[result.own_problems:]))
+    remembered = {path: states[file.as_posix()] for path, file in zip(paths, files)}
+    return CheckResult(problems, result.files), Snapshot("", remembered, tuple(problems[result.own_problems:]))
 
 
 def _from_snapshot(snapshot: Snapshot, paths: list[str]) -> tuple[CheckResult, Snapshot] | None:

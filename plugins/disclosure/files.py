@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import pickle
 import re
 import zlib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -265,6 +263,9 @@ def read_files(files: list[tuple[Path, str]], cache: ParseCache | None = None, *
     unknown = [i for i, (_, display) in enumerate(files) if cache is None or display not in cache.entries]
     workers = min(os.cpu_count() or 1, 4)
     parsed: dict[int, tuple[FileRecord | None, list[Problem]]] = {}
+    if workers > 1 and len(unknown) >= PARALLEL_PARSE_MIN:
+        import multiprocessing  # here: the pre-commit check, which parses one file, starts quicker without it
+        from concurrent.futures import ProcessPoolExecutor
     if workers > 1 and len(unknown) >= PARALLEL_PARSE_MIN and "fork" in multiprocessing.get_all_start_methods():
         chunks = [[files[i] for i in unknown[start:start + 250]] for start in range(0, len(unknown), 250)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
