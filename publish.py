@@ -114,29 +114,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
             pass  # no line per request: the watcher's messages stay readable
 
     output = Path(args.output)
+    watcher = None
     if args.watch:
-        _build(args, use_cache=True)  # problems are printed; the previous site (if any) is served meanwhile
-    elif not (output / "index.html").exists():
-        raise UserError(f"{output}/index.html not found: run `python publish.py build` first")
-    handler = functools.partial(QuietHandler if args.watch else http.server.SimpleHTTPRequestHandler, directory=str(output))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", flush=True)
-        if not args.watch:
-            try:
-                server.serve_forever()
-            except KeyboardInterrupt:
-                pass
-            return 0
         from disclosure_pelican.watch import Watcher, build_sources
-
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        print(f"Watching {args.content}/, its ledger, {args.settings} and the theme: each change is built.", flush=True)
 
         def rebuild() -> None:
             print("Change seen: building…", flush=True)
             _build(args, use_cache=True)
 
+        # The first look is before the first build, so a save made during it is built next.
         watcher = Watcher(lambda: build_sources(Path(args.content), Path(args.settings)), rebuild, args.interval)
+        _build(args, use_cache=True)  # problems are printed; the previous site (if any) is served meanwhile
+    elif not (output / "index.html").exists():
+        raise UserError(f"{output}/index.html not found: run `python publish.py build` first")
+    handler = functools.partial(QuietHandler if args.watch else http.server.SimpleHTTPRequestHandler, directory=str(output))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as error:
+        raise UserError(f"port {args.port}: {error.strerror or error}; choose another with --port") from None
+    with server:
+        print(f"Serving {output}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", flush=True)
+        if watcher is None:
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+            return 0
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        print(f"Watching {args.content}/, its ledger, {args.settings} and the theme: each change is built.", flush=True)
         try:
             watcher.run(threading.Event())
         except KeyboardInterrupt:

@@ -116,3 +116,14 @@ def test_serve_watch_builds_each_save_and_keeps_the_site_when_a_save_is_broken(t
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_port_in_use_is_a_message_not_a_traceback(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "index.html").write_text("<!doctype html>", encoding="utf-8")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--output", str(tmp_path), "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"publish.py serve: port {port}: ") and "choose another with --port" in result.stderr
