@@ -113,22 +113,33 @@ def markdown_to_text(markdown: str) -> str:
     >>> markdown_to_text("## 一、总体要求\\n\\n**加强**[政策解读](doc:x)。")
     '一、总体要求\\n加强政策解读。'
     """
-    text = _TEMPLATE.sub("", markdown)
-    text = _FENCE.sub("", text)
-    text = _LINK_DEF.sub("", text)
-    text = _IMAGE.sub(r"\1", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REF_LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub("", text)
-    text = _ATTR_LIST.sub("", text)
-    text = _TABLE_RULE.sub("", text)
-    text = _HRULE.sub("", text)
-    text = _HEADING.sub("", text)
-    text = _BLOCKQUOTE.sub("", text)
-    text = _LIST_MARK.sub("", text)
-    text = _EMPHASIS.sub("", text)
+    text = markdown
+    for pattern, replacement, needs in _TEXT_STEPS:
+        if needs is None or any(literal in text for literal in needs):
+            text = pattern.sub(replacement, text)
     text = text.replace("|", " ")
     return _BLANKS.sub("\n", text).strip()
+
+
+_TEXT_STEPS: tuple[tuple[re.Pattern[str], str, tuple[str, ...] | None], ...] = (
+    # (pattern, replacement, literals one of which any match contains: the pattern is
+    # skipped when the text has none of them, a regular expression scan saved; None: always)
+    (_TEMPLATE, "", ("{",)),
+    (_FENCE, "", ("```", "~~~")),
+    (_LINK_DEF, "", ("]:",)),
+    (_IMAGE, r"\1", ("![",)),
+    (_LINK, r"\1", ("](",)),
+    (_REF_LINK, r"\1", ("][",)),
+    (_HTML_TAG, "", ("<",)),
+    (_ATTR_LIST, "", ("{:",)),
+    (_TABLE_RULE, "", ("---",)),
+    (_HRULE, "", ("-", "*", "_")),
+    (_HEADING, "", ("#",)),
+    (_BLOCKQUOTE, "", (">",)),
+    (_LIST_MARK, "", None),
+    (_EMPHASIS, "", ("*", "_", "~~", "`")),
+)
+"""The steps of :func:`markdown_to_text`, in order."""
 
 
 # --- From the core model ------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from disclosure_search import index as index_module
 from disclosure_search.index import DuplicateRecordError, SearchIndexError, build_index, search
@@ -217,6 +219,38 @@ def test_markdown_is_reduced_to_text() -> None:
         assert gone not in text
     for kept in ("演示内容", "一、总体要求", "加强政策解读", "附件", "申请"):
         assert kept in text
+
+
+def _every_step(markdown: str) -> str:
+    """markdown_to_text without skipping any step."""
+    from disclosure_search.records import _BLANKS, _TEXT_STEPS
+
+    text = markdown
+    for pattern, replacement, _ in _TEXT_STEPS:
+        text = pattern.sub(replacement, text)
+    return _BLANKS.sub("\n", text.replace("|", " ")).strip()
+
+
+MARKDOWN_PIECES = st.sampled_from([
+    "#", "## ", "\n", "\n\n", " ", "  ", "-", "---", "- - -", "*", "**", "_", "__", "~~", "`", "```", "~~~", ">", "> ",
+    "[", "]", "(", ")", "![", "](", "][", "]:", "<", ">", "<em>", "{{", "}}", "{%", "%}", "{#", "#}", "{:", "}", "|",
+    "1.", "2)", "+", "文字", "知识产权", "x", "。"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(MARKDOWN_PIECES, max_size=40))
+def test_markdown_to_text_skips_only_steps_that_cannot_match(pieces: list[str]) -> None:
+    markdown = "".join(pieces)
+    assert markdown_to_text(markdown) == _every_step(markdown)
+
+
+def test_markdown_to_text_skips_only_steps_that_cannot_match_on_the_content() -> None:
+    from support import CONTENT, CORPORA
+
+    for folder in (CONTENT, CORPORA):
+        for path in sorted(folder.rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            assert markdown_to_text(text) == _every_step(text), path
 
 
 def test_record_hash_changes_with_content() -> None:
