@@ -11,10 +11,13 @@ the cache folder, never in the output; the output is byte-identical either way.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
+import enum
 import hashlib
 import io
 import json
+import operator
 import os
 import pickle
 import shutil
@@ -64,44 +67,40 @@ class _ContextPickler(pickle.Pickler):
         # context shares; the same content gives the same sharing, cold or from the parse
         # cache (a pickle round trip keeps it): tests compare fingerprints across builds.
         self.fast = False
+        # How each class is pickled, looked up by the pickler itself (in C): a hook called
+        # for every date, enum and class of every context cost more than the pickling.
+        self.dispatch_table = fingerprinter.reducers
+
+
+class _Reducers(dict):  # type: ignore[type-arg]
+    """``class → reduce function`` for the fingerprint pickler, decided once per class."""
+
+    def __init__(self, fingerprinter: "Fingerprinter") -> None:
+        super().__init__()
         self.fingerprinter = fingerprinter
 
-    def reducer_override(self, obj: Any) -> Any:
-        if obj is _token:
-            return NotImplemented  # the stand-in itself, pickled by name
-        kind = _KINDS.get(type(obj), _UNKNOWN)
-        if kind is _UNKNOWN:
-            kind = _KINDS[type(obj)] = _kind_of(type(obj))
-        if kind is None:
-            return NotImplemented  # pickled as usual (classes by name)
-        if kind is _DOCUMENT:
-            return _token, ("document", self.fingerprinter.token(obj))
-        if kind is _CALLABLE:
-            return _token, ("callable", getattr(obj, "__qualname__", type(obj).__qualname__))
-        shared = self.fingerprinter.shared
-        return _token, (type(obj).__qualname__, tuple((name, shared(getattr(obj, name))) for name in kind))
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        reducer = self[cls] = self._decide(cls)
+        return reducer
 
-
-_DOCUMENT, _CALLABLE, _UNKNOWN = object(), object(), object()
-_KINDS: dict[type, Any] = {}
-""":func:`_kind_of` of each class met, so that it is decided once per class: the pickler
-asks about every container, date and object of every context (700,000 times in a
-10,000-document rebuild)."""
-
-
-def _kind_of(cls: type) -> Any:
-    """How fingerprints pickle instances of ``cls``: as usual (``None``; classes by name),
-    by digest (:data:`_DOCUMENT`), by name (:data:`_CALLABLE`: functions, methods and
-    objects with ``__call__``), or field by field (a dataclass: its field names)."""
-    if issubclass(cls, (Document, Version)):
-        return _DOCUMENT
-    if issubclass(cls, type):
-        return None
-    if dataclasses.is_dataclass(cls):
-        return tuple(f.name for f in dataclasses.fields(cls))
-    if any("__call__" in vars(k) for k in cls.__mro__):  # what callable() asks of an instance
-        return _CALLABLE
-    return None
+    def _decide(self, cls: type) -> Callable[[Any], Any]:
+        fingerprinter = self.fingerprinter
+        if issubclass(cls, (Document, Version)):
+            return lambda obj: (_token, ("document", fingerprinter.token(obj)))
+        if issubclass(cls, type):  # a class of a metaclass (an enum class): by name, as pickle does
+            return operator.attrgetter("__qualname__")
+        if issubclass(cls, enum.Enum):  # members as pickle gives them, looked up in C
+            return {member: (cls, (member._value_,)) for member in cls}.__getitem__
+        if dataclasses.is_dataclass(cls):
+            names = tuple(f.name for f in dataclasses.fields(cls))
+            shared = fingerprinter.shared
+            qualname = cls.__qualname__
+            return lambda obj: (_token, (qualname, tuple((name, shared(getattr(obj, name))) for name in names)))
+        if any("__call__" in vars(k) for k in cls.__mro__):  # what callable() asks of an instance
+            return lambda obj: (_token, ("callable", getattr(obj, "__qualname__", type(obj).__qualname__)))
+        if cls in copyreg.dispatch_table:  # what pickle would use (compiled patterns, …)
+            return copyreg.dispatch_table[cls]
+        return operator.methodcaller("__reduce_ex__", pickle.HIGHEST_PROTOCOL)  # as pickle does
 
 
 class Fingerprinter:
@@ -121,6 +120,7 @@ class Fingerprinter:
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, str]] = {}
+        self.reducers = _Reducers(self)
 
     def digest(self, value: Any) -> str:
         if type(value) is dict:
