@@ -258,3 +258,17 @@ def test_a_failed_build_leaves_the_command_lines_search_records_alone(workspace:
     monkeypatch.undo()
     build(workspace)
     assert "失败构建才有的一句".encode() in files.records.read_bytes()
+
+
+def test_a_build_without_a_cache_computes_no_fingerprints(workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing to reuse and nowhere to keep them (`build --no-cache`, as in CI): fingerprints would be wasted work."""
+    build(workspace)  # a previous output exists, but a build without a cache does not look at it
+
+    def no_fingerprints(self, value):  # type: ignore[no-untyped-def]
+        raise AssertionError("a fingerprint was computed")
+
+    monkeypatch.setattr(incremental.Fingerprinter, "digest", no_fingerprints)
+    result = build(workspace, cached=False)
+    assert result.state.page_reuse.reused == 0 and result.state.page_reuse.rendered > 100
+    monkeypatch.undo()
+    assert tree(workspace["out"]) == tree(build(workspace, cached=False, output=workspace["fresh"]).output)
