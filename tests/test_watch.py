@@ -62,6 +62,11 @@ def test_sources_are_every_file_a_build_reads(tmp_path: Path) -> None:
         now = sources()
         assert now != before, f"{changed} is not watched"
         before = now
+    settings_text = site["settings"].read_text(encoding="utf-8")
+    site["settings"].write_text(settings_text + "\nthis is not python (\n", encoding="utf-8")
+    assert sources() != before, "a broken settings file is a change, not a crash (the build reports it)"
+    site["settings"].write_text(settings_text, encoding="utf-8")
+    before = sources()
     (content / "notice" / "new.md").write_text("---\nid: new\n---\n", encoding="utf-8")
     assert sources() != before, "a new file is seen"
     before = sources()

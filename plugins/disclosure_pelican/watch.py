@@ -18,15 +18,19 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from disclosure.config import default_ledger_path, read_settings_file
+from disclosure.config import ConfigurationError, default_ledger_path, read_settings_file
 from disclosure.corpus import discover_files
 
 Sources = dict[str, tuple[int, int]]
 
 
 def theme_folder(settings_file: Path) -> Path | None:
-    """The ``THEME`` of a settings file, relative paths taken from the settings file's folder."""
-    theme = read_settings_file(settings_file).get("THEME")
+    """The ``THEME`` of a settings file, relative paths taken from the settings file's folder
+    (None when the file cannot be read: the build that follows says why)."""
+    try:
+        theme = read_settings_file(settings_file).get("THEME")
+    except ConfigurationError:
+        return None
     if not isinstance(theme, str):
         return None
     path = Path(theme)
