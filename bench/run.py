@@ -250,6 +250,7 @@ class Bench:
                 lines.append(f"| {small:,} → {c:,} | " + " | ".join(cells) + " |")
             lines.append("")
         lines.append(self.goals(counts, med, peak))
+        lines.append(self.paired(counts))
         bad = {c: k for c, k in failed.items() if k}
         if bad:
             lines.append("**Failed runs** (excluded from medians; see `bench/out/run.log`): "
@@ -291,6 +292,21 @@ class Bench:
             g = [None if med(small, "full", f) is None or med(big, "full", f) is None else
                  (med(big, "full", f) / med(small, "full", f)) / (big / small) for f in ("cpu", "wall")]
             row(f"growth of the full build {small:,} → {big:,}", f"≤ {GOALS['growth']} (linear)", g[0], g[1], GOALS["growth"])
+        return "\n".join(rows) + "\n"
+
+    def paired(self, counts: list[int]) -> str:
+        """Each repeat's own ratios: the two builds of a ratio ran minutes apart, so a drift
+        of the machine's speed moves both; the ratio of medians can pair a fast run with a slow one."""
+        rows = ["## Ratios per repeat (wall-clock; each repeat's two runs side by side)\n",
+                "| documents | ratio | per repeat | median |", "| ---: | --- | --- | ---: |"]
+        for count in counts:
+            runs = self.results[count]["runs"]
+            for name, a, b in (("ours / plain Pelican", "full", "plain"), ("rebuild, body edit / full", "rebuild_body", "full"),
+                               ("rebuild, title edit / full", "rebuild_meta", "full")):
+                pairs = [x["wall"] / y["wall"] for x, y in zip(runs[a], runs[b])
+                         if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
+                if pairs:
+                    rows.append(f"| {count:,} | {name} | {', '.join(f'{r:.2f}' for r in pairs)} | {statistics.median(pairs):.2f} |")
         return "\n".join(rows) + "\n"
 
     def main(self) -> int:
