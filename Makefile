@@ -18,7 +18,7 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 ## Install, check and build the site from content/ into output/.
 site: $(VENV)/.installed-runtime
 	$(PY) publish.py build $(if $(AS_OF),--as-of $(AS_OF),)
-	@echo "Preview: $(PY) publish.py serve   (http://127.0.0.1:8000/)"
+	@echo "While editing: $(PY) publish.py serve --watch  (serves the site and builds it again on every save)"
 
 ## Install and run the whole test suite.
 test: $(VENV)/.installed-test
