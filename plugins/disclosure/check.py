@@ -31,7 +31,7 @@ from typing import NamedTuple
 from .config import SiteConfig, default_ledger_path
 from .corpus import discover_files, load_corpus
 from .files import FileState, ParseCache, file_state, path_key, read_file, ref_lines
-from .keyed_store import code_digest, source_digest
+from .keyed_store import code_digest, replace_file, source_digest
 from .problems import Problem, has_errors
 
 SNAPSHOT_FORMAT = 1
@@ -167,11 +167,7 @@ def _load(path: Path, key: str) -> Snapshot | None:
 
 
 def _save(path: Path, snapshot: Snapshot) -> None:
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as handle:
-            pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        replace_file(path, lambda handle: pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
-        temporary.unlink(missing_ok=True)  # a check without a cache is still a check
+        pass  # a check without a cache is still a check

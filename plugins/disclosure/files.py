@@ -21,6 +21,7 @@ from typing import Any, Iterable, NamedTuple
 
 from .citations import DOC_LINK_PATTERN, RawCitation, line_at, raw_citations
 from .frontmatter import read_front_matter, split_front_matter
+from .keyed_store import replace_file
 from .problems import Problem, Severity
 from .schema import validate_fields
 from .tasks import TaskBreakdown, parse_tasks
@@ -214,13 +215,10 @@ class ParseCache:
             if shard in by_shard:
                 by_shard[shard][key] = entry
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             for shard, entries in sorted(by_shard.items()):
-                target = self.folder / f"{shard:02d}.pickle"
-                temporary = target.with_suffix(".tmp")
-                with open(temporary, "wb") as handle:
-                    pickle.dump({"format": CACHE_FORMAT, "entries": entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, target)
+                stored = {"format": CACHE_FORMAT, "entries": entries}
+                replace_file(self.folder / f"{shard:02d}.pickle",
+                             lambda handle: pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass
 

@@ -11,10 +11,11 @@ every method behaves as for an empty cache and the caller computes the values.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from pathlib import Path
 from types import ModuleType
-from typing import Iterable
+from typing import BinaryIO, Callable, Iterable
 
 
 def code_digest(modules: Iterable[ModuleType], packages: Iterable[str] = (), extra: str = "") -> str:
@@ -46,6 +47,21 @@ def source_digest(packages: Iterable[str]) -> str:
             digest.update(path.relative_to(plugins).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def replace_file(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write ``path`` whole or not at all: ``write`` fills a temporary file beside it (named
+    for this process, as several may write the same cache), which is then renamed over it,
+    so a reader meets the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            write(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class KeyedStore:

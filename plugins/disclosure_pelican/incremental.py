@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 from disclosure.document import Document, Version
 from disclosure.files import path_key
-from disclosure.keyed_store import source_digest
+from disclosure.keyed_store import replace_file, source_digest
 
 PACKAGES = ("disclosure", "disclosure_pelican")
 TEXT_FIELDS = frozenset({"body", "sha256", "meta", "key_lines", "path", "body_line", "tasks"})
@@ -243,7 +243,5 @@ class PageReuse:
     def save(self) -> None:
         if self.manifest_path is None:
             return
-        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.manifest_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.new, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.manifest_path)
+        manifest = json.dumps(self.new, sort_keys=True).encode("utf-8")
+        replace_file(self.manifest_path, lambda handle: handle.write(manifest))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import pickle
 import unicodedata
 from array import array
@@ -22,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from disclosure.keyed_store import KeyedStore, code_digest
+from disclosure.keyed_store import KeyedStore, code_digest, replace_file
 
 from . import analysis, docnumber, index, script, segmentation
 from .records import SearchRecord
@@ -100,14 +99,11 @@ class TokenCache:
 
     def save_postings(self, postings: Postings) -> None:
         """Keep ``postings`` for the next export (the file is replaced atomically)."""
-        scratch = self.postings_file.with_name(self.postings_file.name + ".tmp")
         try:
-            self.postings_file.parent.mkdir(parents=True, exist_ok=True)
-            with open(scratch, "wb") as handle:
-                pickle.dump((POSTINGS_FORMAT, postings), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(scratch, self.postings_file)
+            replace_file(self.postings_file,
+                         lambda handle: pickle.dump((POSTINGS_FORMAT, postings), handle, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:  # the previous file, if any, still describes its own records
-            scratch.unlink(missing_ok=True)
+            pass
 
     def key(self, record: SearchRecord) -> str:
         digest = hashlib.sha256(self._code)
