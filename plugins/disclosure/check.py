@@ -77,9 +77,9 @@ def check_content(content_dir: Path, config: SiteConfig, as_of: date, cache_dir:
             if result.changed:
                 _save(snapshot_path, snapshot)
             return result
-    result, snapshot = _whole_check(content_dir, config, as_of, ParseCache(Path(cache_dir) / f"{name}.pickle"), paths)
+    result, snapshot = _whole_check(content_dir, config, as_of, ParseCache(Path(cache_dir) / f"{name}.pickle"), paths, key)
     if snapshot is not None:
-        _save(snapshot_path, snapshot._replace(key=key))
+        _save(snapshot_path, snapshot)
     return result
 
 
@@ -103,7 +103,8 @@ def _stat_text(path: Path) -> str:
 
 
 def _whole_check(content_dir: Path, config: SiteConfig, as_of: date, cache: ParseCache | None,
-                 paths: list[str] | None) -> tuple[CheckResult, Snapshot | None]:
+                 paths: list[str] | None, key: str = "") -> tuple[CheckResult, Snapshot | None]:
+    """The whole check; with ``cache`` and ``paths``, also the snapshot (under ``key``) it leaves."""
     from .records import load_records  # the ledger and report modules: only when the whole check runs
 
     files = None if paths is None else [Path(path) for path in paths]
@@ -111,11 +112,11 @@ def _whole_check(content_dir: Path, config: SiteConfig, as_of: date, cache: Pars
     problems = list(result.problems)
     if not has_errors(problems):  # the registers and the ledger are checked against valid content only
         problems += load_records(content_dir, result.corpus, result.corpus.public(as_of), as_of, config=config)[1]
-    if cache is None or paths is None or files is None:
+    if cache is None or paths is None or files is None:  # (files is None exactly when paths is)
         return CheckResult(problems, result.files), None
     states = cache.states()
     remembered = {path: states[file.as_posix()] for path, file in zip(paths, files)}
-    return CheckResult(problems, result.files), Snapshot("", remembered, tuple(problems[result.own_problems:]))
+    return CheckResult(problems, result.files), Snapshot(key, remembered, tuple(problems[result.own_problems:]))
 
 
 def _from_snapshot(snapshot: Snapshot, paths: list[str]) -> tuple[CheckResult, Snapshot] | None:
