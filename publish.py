@@ -382,5 +382,30 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def exit_at_once(status: int) -> None:
+    """End the process with ``status`` as soon as what it printed is flushed.
+
+    Python would otherwise free the command's objects one by one on the way out: a
+    quarter to a third of a second of each pre-commit check on a 10,000-document site
+    (measured), spent after the answer is known.  Nothing is lost: every file a command
+    writes is complete before it returns (caches through ``keyed_store.replace_file``,
+    the site through the build's swap), and no command leaves threads or processes
+    that need waiting for."""
+    import logging
+    import os
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a reader that went away (``| head``): nothing more can reach it
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        status = main()
+    except BrokenPipeError:  # the reader went away (`check | head`): not worth a traceback
+        status = 1
+    exit_at_once(status)

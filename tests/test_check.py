@@ -192,3 +192,46 @@ def test_files_parsed_in_forked_processes_load_the_same(tmp_path: Path, monkeypa
     assert forked_states == here_states
     again, _ = load("forked", 1)  # from the cache the forked load filled
     assert again.problems == here.problems
+
+
+def _publish(*args: str, **kwargs) -> "subprocess.CompletedProcess[str]":  # type: ignore[no-untyped-def]
+    """``publish.py`` as a shell runs it (its ``__main__`` block, which leaves without tearing down)."""
+    import subprocess
+    import sys
+
+    root = CORPORA.parent.parent
+    return subprocess.run([sys.executable, str(root / "publish.py"), *args], cwd=root, text=True,
+                          capture_output=True, timeout=120, **kwargs)
+
+
+def test_the_command_prints_everything_and_exits_with_its_status(tmp_path: Path) -> None:
+    """The process ends without freeing its objects: what it printed and its exit status must survive that."""
+    bad = _publish("check", "--content", "tests/corpora/many_errors_in_one_run", "--as-of", "2026-11-22",
+                   "--no-cache")
+    expected = report("many_errors_in_one_run")
+    assert bad.returncode == 1
+    assert bad.stdout == "".join(line + "\n" for line in expected.splitlines() if not line.endswith("[note]"))
+    assert bad.stderr == "3 file(s) checked: 6 error(s), 1 warning(s), 0 note(s)\n"
+    as_json = _publish("check", "--content", "tests/corpora/impossible_date", "--as-of", "2026-11-22", "--format", "json",
+                       "--no-cache")
+    assert as_json.returncode == 1 and json.loads(as_json.stdout)[0]["field"] == "effective"
+    assert _publish("check", "--content", "tests/corpora/minimal", "--as-of", "2026-11-22", "--no-cache").returncode == 0
+
+
+def test_a_reader_that_goes_away_is_not_a_traceback() -> None:
+    """``publish.py check | head -1``: when the reader has gone, the command stops quietly (exit 1)."""
+    import os
+    import subprocess
+    import sys
+
+    root = CORPORA.parent.parent
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # gone before the first line is written: every write fails
+    try:
+        done = subprocess.run([sys.executable, "publish.py", "check", "--content", "tests/corpora/many_errors_in_one_run",
+                               "--as-of", "2026-11-22", "--no-cache"], cwd=root, stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
+    assert done.returncode == 1
