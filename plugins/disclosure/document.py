@@ -216,6 +216,8 @@ class Document:
     @property
     def relations(self) -> tuple[tuple[str, str], ...]:
         """Outgoing references as ``(field, target id)`` pairs."""
+        if not (self.repeals or self.amends or self.interprets or self.result_of):
+            return ()  # most documents: read for each of them by every rule across documents
         pairs = [("repeals", t) for t in self.repeals] + [("amends", t) for t in self.amends]
         pairs += [("interprets", t) for t in self.interprets]
         if self.result_of:
