@@ -156,6 +156,28 @@ def test_other_settings_dates_and_code_run_the_whole_check(site: dict[str, Path]
     assert remembered(site).changed is None
 
 
+def test_an_upgraded_yaml_parser_runs_the_whole_check(site: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    remembered(site)
+    assert remembered(site).changed == 0
+    monkeypatch.setattr(check, "installed_stamp", lambda names: "another release of the parsers")
+    assert remembered(site).changed is None
+
+
+def test_the_installed_stamp_changes_when_a_package_is_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade rewrites the package's ``__init__.py`` (which names its version)."""
+    from disclosure.keyed_store import installed_stamp
+
+    package = tmp_path / "fake_parser" / "__init__.py"
+    package.parent.mkdir()
+    package.write_text("__version__ = '1.0'\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = installed_stamp(["fake_parser"])
+    assert str(package) in before
+    package.write_text("__version__ = '1.0.1'\n", encoding="utf-8")
+    assert installed_stamp(["fake_parser"]) != before
+    assert installed_stamp(["no_such_parser", "no_such.module"]).count("-") >= 4  # absent: a stamp, not an error
+
+
 def test_a_damaged_snapshot_is_a_whole_check(site: dict[str, Path]) -> None:
     remembered(site)
     (snapshot,) = site["cache"].glob("check-*.snapshot")

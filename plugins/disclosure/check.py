@@ -20,6 +20,7 @@ of edit.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import sys
@@ -31,7 +32,7 @@ from typing import NamedTuple
 from .config import SiteConfig, default_ledger_path
 from .corpus import discover_files, load_corpus
 from .files import FileState, ParseCache, file_state, path_key, read_file, ref_lines
-from .keyed_store import code_digest, replace_file, source_digest
+from .keyed_store import installed_stamp, replace_file, source_digest
 from .problems import Problem, has_errors
 
 SNAPSHOT_FORMAT = 1
@@ -85,13 +86,14 @@ def check_content(content_dir: Path, config: SiteConfig, as_of: date, cache_dir:
 
 def inputs_key(content_dir: Path, others: list[str], config: SiteConfig, as_of: date) -> str:
     """What a check depends on besides the document files: the code that checks (this
-    package's source, the YAML parsers, Python), the settings, the date, the ledger and
+    package's source, the installed YAML parsers, Python), the settings, the date, the ledger and
     the ``others`` files under the content folder (the registers the annual reports are
     computed from, task status files, anything else: a change to any of them is rare)."""
     inputs = [f"format={SNAPSHOT_FORMAT}", source_digest(("disclosure",)), sys.version, repr(config), as_of.isoformat(),
               f"ledger {_stat_text(default_ledger_path(content_dir))}"]
     inputs += [f"{path} {_stat_text(Path(path))}" for path in others]
-    return code_digest((), ("ruamel.yaml", "PyYAML"), "\n".join(inputs))
+    inputs.append(installed_stamp(("yaml", "ruamel.yaml")))  # front matter; the report's figures.yml
+    return hashlib.sha256("\n".join(inputs).encode("utf-8")).hexdigest()
 
 
 def _stat_text(path: Path) -> str:
