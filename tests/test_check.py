@@ -183,7 +183,7 @@ def test_files_parsed_in_forked_processes_load_the_same(tmp_path: Path, monkeypa
         monkeypatch.setattr(files, "PARALLEL_PARSE_MIN", parallel_from)
         cache = ParseCache(tmp_path / f"{name}.pickle")
         result = load_corpus(content, as_of=AS_OF, cache=cache)
-        return result, cache.states()
+        return result, cache.used
 
     forked, forked_states = load("forked", 1)
     here, here_states = load("here", 10**9)

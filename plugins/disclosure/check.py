@@ -78,7 +78,8 @@ def check_content(content_dir: Path, config: SiteConfig, as_of: date, cache_dir:
             if result.changed:
                 _save(snapshot_path, snapshot)
             return result
-    result, snapshot = _whole_check(content_dir, config, as_of, ParseCache(Path(cache_dir) / f"{name}.pickle"), paths, key)
+    result, snapshot = _whole_check(content_dir, config, as_of, ParseCache(Path(cache_dir) / f"{name}.pickle"), paths, key,
+                                    previous.files if previous is not None else {})
     if snapshot is not None:
         _save(snapshot_path, snapshot)
     return result
@@ -105,8 +106,10 @@ def _stat_text(path: Path) -> str:
 
 
 def _whole_check(content_dir: Path, config: SiteConfig, as_of: date, cache: ParseCache | None,
-                 paths: list[str] | None, key: str = "") -> tuple[CheckResult, Snapshot | None]:
-    """The whole check; with ``cache`` and ``paths``, also the snapshot (under ``key``) it leaves."""
+                 paths: list[str] | None, key: str = "", known: dict[str, FileState] | None = None,
+                 ) -> tuple[CheckResult, Snapshot | None]:
+    """The whole check; with ``cache`` and ``paths``, also the snapshot (under ``key``) it
+    leaves, taking the states of unchanged files from ``known`` (the last snapshot's)."""
     from .records import load_records  # the ledger and report modules: only when the whole check runs
 
     files = None if paths is None else [Path(path) for path in paths]
@@ -116,8 +119,14 @@ def _whole_check(content_dir: Path, config: SiteConfig, as_of: date, cache: Pars
         problems += load_records(content_dir, result.corpus, result.corpus.public(as_of), as_of, config=config)[1]
     if cache is None or paths is None or files is None:  # (files is None exactly when paths is)
         return CheckResult(problems, result.files), None
-    states = cache.states()
-    remembered = {path: states[file.as_posix()] for path, file in zip(paths, files)}
+    known = known or {}
+    remembered = {}
+    for path, file in zip(paths, files):
+        entry = cache.used[file.as_posix()]
+        state = known.get(path)
+        if state is None or state.mtime_ns != entry.mtime_ns or state.size != entry.size:
+            state = file_state(entry.mtime_ns, entry.size, entry.record, entry.problems)
+        remembered[path] = state  # (under the same key, the same file gives the same state)
     return CheckResult(problems, result.files), Snapshot(key, remembered, tuple(problems[result.own_problems:]))
 
 

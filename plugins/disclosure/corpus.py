@@ -197,7 +197,9 @@ def _assemble(records: list[FileRecord]) -> tuple[list[Document], list[Problem]]
     documents: list[Document] = []
     seen: dict[str, FileRecord] = {}
     for key in sorted(groups):
-        members = sorted(groups[key], key=lambda r: r.folder_version or 1)
+        members = groups[key]
+        if len(members) > 1:
+            members.sort(key=lambda r: r.folder_version or 1)
         numbers = [m.folder_version or 1 for m in members]
         if numbers != list(range(1, len(numbers) + 1)):
             problems.append(Problem(members[-1].display, None, "version",
@@ -292,9 +294,14 @@ def _assign_index_numbers(documents: list[Document], config: SiteConfig) -> tupl
     """
     problems: list[Problem] = []
     used_serials: dict[int, int] = defaultdict(int)
+    prefixes: dict[int, str] = {}
     for doc in documents:
         if doc.index_number_assigned:
-            serial = _serial_of(doc.index_number, doc.published.year, config)
+            year = doc.published.year
+            prefix = prefixes.get(year)
+            if prefix is None:
+                prefix = prefixes[year] = _serial_prefix(year, config)
+            serial = _serial_of(doc.index_number, prefix)
             if serial is not None:
                 used_serials[doc.published.year] = max(used_serials[doc.published.year], serial)
     result = []
@@ -311,8 +318,12 @@ def _assign_index_numbers(documents: list[Document], config: SiteConfig) -> tupl
     return result, problems
 
 
-def _serial_of(index_number: str, year: int, config: SiteConfig) -> int | None:
-    prefix = config.index_number_pattern.split("{serial")[0].format(organ=config.organ_code, year=year)
+def _serial_prefix(year: int, config: SiteConfig) -> str:
+    """What the index numbers of ``year`` start with, before their serial."""
+    return config.index_number_pattern.split("{serial")[0].format(organ=config.organ_code, year=year)
+
+
+def _serial_of(index_number: str, prefix: str) -> int | None:
     if index_number.startswith(prefix):
         digits = re.match(r"\d+", index_number[len(prefix):])
         if digits:
@@ -400,9 +411,11 @@ def check_corpus(corpus: Corpus, *, as_of: date | None = None, broken_ids: froze
 
 
 def _check_body(corpus: Corpus, doc: Document, version: Version, broken_ids: frozenset[str]) -> list[Problem]:
+    refs = version.refs if version.refs is not None else scan_body(version.body, version.body_line)
+    if not (refs.links or refs.citations):
+        return []  # most bodies
     problems = []
     display = version.path.as_posix()
-    refs = version.refs if version.refs is not None else scan_body(version.body, version.body_line)
     for line, target_id, number in refs.links:
         target = corpus.get(target_id)
         if target is None and target_id in broken_ids:

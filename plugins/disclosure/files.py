@@ -195,11 +195,6 @@ class ParseCache:
             except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError):
                 continue  # a damaged or old shard is just a cold part of the cache
 
-    def states(self) -> dict[str, FileState]:
-        """Every file read through this cache since it was loaded, as a check remembers it."""
-        return {display: file_state(entry.mtime_ns, entry.size, entry.record, entry.problems)
-                for display, entry in self.used.items()}
-
     @classmethod
     def shard_of(cls, display: str) -> int:
         return zlib.crc32(display.encode("utf-8")) % cls.SHARDS
