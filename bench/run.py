@@ -9,8 +9,9 @@ the same published text as plain-Pelican articles), then measures, interleaved i
 each repeat: (a) plain Pelican with its default theme and caching off, (b) our
 full ``publish.py build``, (c) our rebuild after editing one document's body and
 after editing its metadata (title), (d) ``publish.py check`` of the whole corpus, cold,
-(e) the same command after each of the two edits (what the pre-commit hook runs; it
-answers a body edit from the check it remembers), and (f) the peak RSS of each
+(e) the same command after each of the two edits and after a third, of its document
+number (what the pre-commit hook runs; it answers a body edit, and a title no rule reads,
+from the check it remembers; a number edit runs the whole check), and (f) the peak RSS of each
 process (``os.wait4`` rusage of the child).  It prints medians and ratios as
 Markdown and saves them to ``bench/out/results.md`` (raw numbers in
 ``results.json``).  Performance goals live here, never in timed tests.
@@ -154,7 +155,8 @@ class Bench:
         site_ours = self.out / f"site-ours-{count}"
         probe = corpus / manifest["probe"]
         original = probe.read_bytes()
-        runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_meta", "check", "check_one", "check_meta")}
+        runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_meta", "check", "check_one", "check_meta",
+                                                     "check_number")}
         try:
             for r in range(self.args.repeat):
                 print(f"[{count}] repeat {r + 1}/{self.args.repeat}", flush=True)
@@ -178,6 +180,10 @@ class Bench:
                 probe.write_bytes(re.sub(r'(?m)^(title: .*?)("?)$', lambda m: f"{m.group(1)}（修订{r + 1}）{m.group(2)}", text, count=1).encode("utf-8"))
                 runs["rebuild_meta"].append(self.run_one("rebuild, title edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 runs["check_meta"].append(self.run_one("check, title edit", self.ours("check", "--content", str(corpus))))
+                # a field every check reads (the document number: uniqueness, citations): the whole check runs
+                probe.write_bytes(re.sub(r"(?m)^(doc_number: .*?\d+)号$", lambda m: f"{m.group(1)}0{r + 1}号", text,
+                                         count=1).encode("utf-8"))
+                runs["check_number"].append(self.run_one("check, number edit", self.ours("check", "--content", str(corpus))))
                 probe.write_bytes(original)
         finally:
             probe.write_bytes(original)
@@ -215,8 +221,9 @@ class Bench:
         for field, title in (("wall", "Wall-clock seconds"), ("cpu", "CPU seconds (user + system)")):
             lines.append(f"## {title}\n")
             lines.append(f"| documents | files (ours / plain) | plain Pelican | our full build | **ours / plain** | rebuild, body edit | **rebuild / full** "
-                         f"| rebuild, title edit | **rebuild / full** | check (all) | **check / full** | check after the body edit | check after the title edit |")
-            lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+                         f"| rebuild, title edit | **rebuild / full** | check (all) | **check / full** | check after the body edit | check after the title edit "
+                         f"| check after a number edit |")
+            lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
             for c in counts:
                 m = self.results[c]["manifest"]
                 full = med(c, "full", field)
@@ -224,7 +231,7 @@ class Bench:
                        ratio(full, med(c, "plain", field)), fmt(med(c, "rebuild_body", field)), ratio(med(c, "rebuild_body", field), full),
                        fmt(med(c, "rebuild_meta", field)), ratio(med(c, "rebuild_meta", field), full), fmt(med(c, "check", field)),
                        ratio(med(c, "check", field), full), fmt(med(c, "check_one", field)),
-                       fmt(med(c, "check_meta", field))]
+                       fmt(med(c, "check_meta", field)), fmt(med(c, "check_number", field))]
                 lines.append("| " + " | ".join(row) + " |")
             lines.append("")
         lines.append("## Peak RSS (MiB, highest of the repeats)\n")
@@ -281,7 +288,7 @@ class Bench:
         row("rebuild after a body edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_body", "full"), GOALS["rebuild"])
         row("rebuild after a title edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_meta", "full"), GOALS["rebuild"])
         row("check (all) / full build", f"< {GOALS['check']}", *both("check", "full"), GOALS["check"])
-        for run, edit in (("check_one", "body"), ("check_meta", "title")):
+        for run, edit in (("check_one", "body"), ("check_meta", "title"), ("check_number", "document number")):
             row(f"check after one {edit} edit, seconds", f"< {GOALS['check_one_s']}",
                 med(big, run, "cpu"), med(big, run, "wall"), GOALS["check_one_s"])
         rss = peak(big, "full")

@@ -129,7 +129,11 @@ def test_check_after_one_edit_rewrites_little_of_the_cache(run_cli, tmp_path: Pa
     assert all(p.stat().st_mtime_ns == mtime for p, mtime in shards.items()), "a body edit: the remembered check answers"
     notice.write_text(notice.read_text(encoding="utf-8").replace("title: 关于", "title: 有关", 1), encoding="utf-8")
     assert run_cli(*args).exit_code == 0
-    assert len([p for p, mtime in shards.items() if p.stat().st_mtime_ns != mtime]) == 1
+    assert all(p.stat().st_mtime_ns == mtime for p, mtime in shards.items()), "a title no rule reads: answered too"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("disclosure: proactive", "disclosure: on_request\ndisclosure_basis: 测试", 1),
+                      encoding="utf-8")
+    assert run_cli(*args).exit_code == 0
+    assert len([p for p, mtime in shards.items() if p.stat().st_mtime_ns != mtime]) == 1, "a whole check: one shard rewritten"
 
 
 def test_check_cache_sees_every_change(run_cli, tmp_path: Path) -> None:

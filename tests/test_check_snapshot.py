@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -99,7 +100,8 @@ def test_problems_at_reference_lines_follow_the_edit(site: dict[str, Path]) -> N
 
 
 @pytest.mark.parametrize("name, path, change", [
-    ("title", "notice/demo-refs.md", lambda t: t.replace("title: 引用测试", "title: 引用测验")),
+    # its index number is provisional: giving it one (dataclasses.replace) reads every field
+    ("a title a rule reads", "notice/demo-refs.md", lambda t: t.replace("title: 引用测试", "title: 引用测验")),
     ("a front-matter line added", "notice/demo-refs.md", lambda t: t.replace("type: notice", "type: notice\ntopic: 测试")),
     ("a link's target", "notice/demo-refs.md", lambda t: t.replace("doc:no-such-document", "doc:sipo-2017-42")),
     ("a cited number", "notice/demo-refs.md", lambda t: t.replace("〔2099〕1号", "〔2099〕2号")),
@@ -108,14 +110,36 @@ def test_problems_at_reference_lines_follow_the_edit(site: dict[str, Path]) -> N
     ("disclosure", "notice/demo-refs.md", lambda t: t.replace("disclosure: proactive", "disclosure: on_request")),
     ("a relation", "notice/demo-refs.md", lambda t: t.replace("disclosure: proactive", "interprets: [nothing-here]\ndisclosure: proactive")),
     ("broken YAML", "notice/demo-refs.md", lambda t: t.replace("title: 引用测试", "title: [引用测试")),
-    ("an annual report's narrative", "annual_report/sipo-annual-report-2025.md", lambda t: t + "\n补充说明。\n"),
-    ("a key points task", "keypoints/sipo-2025-disclosure-keypoints.md", lambda t: t.replace("（办公室负责）\n\n## 二", "\n\n## 二")),
 ])
 def test_edits_other_documents_can_see_run_the_whole_check(site: dict[str, Path], name: str, path: str, change) -> None:  # type: ignore[no-untyped-def]
     remembered(site)
     edit(site["content"] / path, change)
     assert remembered(site).changed is None, name
     assert remembered(site).changed == 0, "and the next check answers from the new snapshot"
+
+
+RECORD_EDITS = [
+    ("an annual report's narrative", "annual_report/sipo-annual-report-2025.md", lambda t: t + "\n补充说明。\n"),
+    ("a key points task", "keypoints/sipo-2025-disclosure-keypoints.md", lambda t: t.replace("（办公室负责）\n\n## 二", "\n\n## 二")),
+]
+
+
+@pytest.mark.parametrize("name, path, change", RECORD_EDITS)
+def test_edits_the_records_read_run_the_whole_check(site: dict[str, Path], name: str, path: str, change) -> None:  # type: ignore[no-untyped-def]
+    """The records (reports, task tables) are checked when the documents are valid: then they read these bodies."""
+    (site["content"] / "notice" / "demo-refs.md").unlink()  # its unknown links are errors
+    remembered(site)
+    edit(site["content"] / path, change)
+    assert remembered(site).changed is None, name
+    assert remembered(site).changed == 0
+
+
+@pytest.mark.parametrize("name, path, change", RECORD_EDITS)
+def test_with_errors_elsewhere_the_records_are_not_read(site: dict[str, Path], name: str, path: str, change) -> None:  # type: ignore[no-untyped-def]
+    """Content with errors is not checked against its records, so nothing reads these bodies: answered from the snapshot."""
+    remembered(site)
+    edit(site["content"] / path, change)
+    assert remembered(site).changed == 1, name
 
 
 def test_a_broken_file_that_is_fixed_runs_the_whole_check(site: dict[str, Path]) -> None:
@@ -207,3 +231,92 @@ def test_random_body_edits_match_the_whole_check(site: dict[str, Path]) -> None:
         edit(doc, lambda _: head + "\n---\n" + "\n".join(lines))
         answered += remembered(site).changed is not None
     assert answered > 10, "most body edits are answered from the snapshot"
+
+
+HOLIDAY = "notice/demo-notice-2025-holiday-service.md"
+
+
+@pytest.mark.parametrize("name, change", [
+    ("title", lambda t: t.replace("业务受理窗口服务安排", "业务受理窗口服务时间安排")),
+    ("topic added on the title's line", lambda t: t.replace("\ntitle: ", "\ntopic: 政务服务\ntitle: ", 1).replace(
+        "\ntype: notice\n", "\ntype: notice\n", 1)),
+])
+def test_a_front_matter_edit_no_rule_reads_is_answered_from_the_snapshot(site: dict[str, Path], name: str, change) -> None:  # type: ignore[no-untyped-def]
+    remembered(site)
+    doc = site["content"] / HOLIDAY
+    edit(doc, change)
+    result = remembered(site)
+    if name == "title":
+        assert result.changed == 1
+    else:  # a line added above the body moves every line after it: the whole check reads the references' lines
+        assert result.changed is None
+
+
+@pytest.mark.parametrize("name, path, change", [
+    ("disclosure", HOLIDAY, lambda t: t.replace("disclosure: proactive", "disclosure: on_request\ndisclosure_basis: 测试")),
+    # the repealed document (2015) becomes the later one: an error at the repealing document
+    ("a publication date", "normative/demo-2023-window-service-rules.md",
+     lambda t: t.replace("published: 2023-06-20", "published: 2014-06-20")),
+    ("a status", HOLIDAY, lambda t: t.replace("\ntitle: ", "\nstatus: repealed\ntitle: ", 1)),
+])
+def test_a_front_matter_edit_a_rule_reads_runs_the_whole_check(site: dict[str, Path], name: str, path: str, change) -> None:  # type: ignore[no-untyped-def]
+    remembered(site)
+    edit(site["content"] / path, change)
+    assert remembered(site).changed is None, name
+
+
+def test_without_the_reads_the_title_edit_would_be_wrong(site: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast answer rests on the reads noted: with none noted, an edit rules do read (a
+    document number another document has) would be answered from the snapshot, and wrongly."""
+    from contextlib import contextmanager
+    from collections import defaultdict
+
+    @contextmanager
+    def noting_nothing():  # type: ignore[no-untyped-def]
+        yield defaultdict(set)
+
+    monkeypatch.setattr(check, "recording_reads", noting_nothing)
+    monkeypatch.setattr(check, "ALWAYS_READ", frozenset())
+    check_content(site["content"], CONFIG, AS_OF, site["cache"])
+    taken = re.search(r"(?m)^doc_number: .*$", (site["content"] / "normative" / "sipo-2017-42.md").read_text(encoding="utf-8"))
+    assert taken is not None
+    edit(site["content"] / HOLIDAY, lambda t: t.replace("\ntitle: ", f"\n{taken.group(0)}\ntitle: ", 1))
+    fast = check_content(site["content"], CONFIG, AS_OF, site["cache"])
+    whole = check_content(site["content"], CONFIG, AS_OF, None)
+    assert fast.changed == 1 and fast.problems != whole.problems
+
+
+def test_random_front_matter_edits_match_the_whole_check(site: dict[str, Path]) -> None:
+    """Fields changed at random in random documents (titles, keywords, notes, dates,
+    statuses, numbers, disclosure, relations): whichever way the check answers, its
+    problems are those of a whole check."""
+    rng = random.Random(20261124)
+    documents = sorted(site["content"].rglob("*.md"))
+    documents = [d for d in documents if "data" not in d.relative_to(site["content"]).parts and d.name != "README.md"]
+    changes = [
+        lambda t, n: re.sub(r"(?m)^(title: .*?)(（演示）)?$", lambda m: f"{m.group(1)}第{n}稿{m.group(2) or ''}", t, count=1),
+        lambda t, n: re.sub(r"(?m)^title_en: .*$", f"title_en: Draft {n}", t, count=1),
+        lambda t, n: re.sub(r"(?m)^topic: .*$", f"topic: 专题{n % 3}", t, count=1),
+        lambda t, n: re.sub(r"(?m)^(published: \d{4}-\d{2}-)(\d{2})$", lambda m: f"{m.group(1)}{1 + n % 28:02d}", t, count=1),
+        lambda t, n: re.sub(r"(?m)^(effective: \d{4}-\d{2}-)(\d{2})$", lambda m: f"{m.group(1)}{1 + n % 28:02d}", t, count=1),
+        lambda t, n: re.sub(r"(?m)^doc_number: (.*?)(\d+)号$", lambda m: f"doc_number: {m.group(1)}{int(m.group(2)) + 1}号", t, count=1),
+        lambda t, n: re.sub(r"(?m)^status_note: .*$", f"status_note: 说明{n}", t, count=1),
+        lambda t, n: re.sub(r"(?m)^disclosure: proactive$", "disclosure: on_request\ndisclosure_basis: 测试", t, count=1),
+        lambda t, n: re.sub(r"(?m)^  result: passed$", "  result: failed", t, count=1),
+        lambda t, n: re.sub(r"(?m)^(type: .*)$", lambda m: f"{m.group(1)}\nrepeals: [sipo-2017-42]", t, count=1),
+        lambda t, n: re.sub(r"(?m)^(type: .*)$", lambda m: f"{m.group(1)}\nstatus: effective", t, count=1),
+        lambda t, n: re.sub(r"(?m)^(  - )(.*)$", lambda m: f"{m.group(1)}{m.group(2)}{n}", t, count=1),  # a list item: issuer, keyword
+    ]
+    remembered(site)
+    answered = tried = 0
+    for step in range(60):
+        doc = rng.choice(documents)
+        change = rng.choice(changes)
+        text = doc.read_text(encoding="utf-8")
+        if change(text, step) == text:
+            continue
+        tried += 1
+        edit(doc, lambda t: change(t, step))
+        answered += remembered(site).changed is not None
+    assert tried > 30
+    assert answered > 3, "some edits touch only fields no rule read"

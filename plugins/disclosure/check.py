@@ -4,18 +4,21 @@ The check runs before every commit (``install-hook``), so it must be quick after
 edit.  On a 10,000-document site, loading the corpus and applying every rule across
 documents again (unique numbers, references, cycles, citations, statuses, the ledger
 and the registers) takes over a second even with the parse cache.  Yet most edits
-change only a body's prose, which no rule across documents reads.
+change only a body's prose, which no rule across documents reads, or a title, which
+the rules read of a few documents only.
 
 So each whole check leaves a :class:`Snapshot`: each file's size and modification
 time, its :func:`~disclosure.files.cross_signature` (a digest of all that the rules
-across documents read from it), its own problems and the lines of its body's
-references, and the problems found across documents.  When the next check finds the
-same files and every changed one is still free of errors with the same signature, the
-rules across documents would find what they found before: only the changed files are
-read, and problems at the lines of their references follow the references.  Anything
-else (a file added, removed, broken or with another signature; other settings, date,
-code, ledger or registers) runs the whole check.  Tests compare both ways on every kind
-of edit.
+across documents could read from it), its own problems and the lines of its body's
+references, the problems found across documents, and which attributes of each file's
+document the rules did read (:mod:`disclosure.reads`).  When the next check finds the
+same files and every changed one is still free of errors, and either has the same
+signature or differs from what the whole check read only in attributes the rules did
+not read, the rules across documents would find what they found before: only the
+changed files are read, and problems at the lines of their references follow the
+references.  Anything else (a file added, removed or broken, an attribute the rules
+read, other settings, date, code, ledger or registers) runs the whole check.  Tests
+compare both ways on every kind of edit and on random ones.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import hashlib
 import os
 import pickle
 import sys
+from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -31,11 +36,12 @@ from typing import NamedTuple
 
 from .config import SiteConfig, default_ledger_path
 from .corpus import discover_files, load_corpus
-from .files import FileState, ParseCache, file_state, path_key, read_file, ref_lines
+from .files import FileRecord, FileState, ParseCache, file_state, path_key, read_file, ref_lines
 from .keyed_store import installed_stamp, replace_file, source_digest
 from .problems import Problem, has_errors
+from .reads import ALWAYS_READ, EVERYTHING, changed_attributes, recording_reads
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 
 
 class Snapshot(NamedTuple):
@@ -45,6 +51,9 @@ class Snapshot(NamedTuple):
     """Every document file by its path, in the order :func:`~disclosure.corpus.discover_files` gives them."""
     across: tuple[Problem, ...]
     """Problems found across documents and in the records, in the order they were found."""
+    reads: dict[str, tuple[str, frozenset[str]]]
+    """For each file: its cross signature when the whole check ran, and the attributes of
+    its document and version that the whole check read (:mod:`disclosure.reads`)."""
 
 
 @dataclass
@@ -71,14 +80,15 @@ def check_content(content_dir: Path, config: SiteConfig, as_of: date, cache_dir:
     paths = discover_files(content_dir, others)
     key = inputs_key(content_dir, others, config, as_of)
     previous = _load(snapshot_path, key)
+    cache_path = Path(cache_dir) / f"{name}.pickle"
     if previous is not None:
-        outcome = _from_snapshot(previous, paths)
+        outcome = _from_snapshot(previous, paths, cache_path)
         if outcome is not None:
             result, snapshot = outcome
             if result.changed:
                 _save(snapshot_path, snapshot)
             return result
-    result, snapshot = _whole_check(content_dir, config, as_of, ParseCache(Path(cache_dir) / f"{name}.pickle"), paths, key,
+    result, snapshot = _whole_check(content_dir, config, as_of, ParseCache(cache_path), paths, key,
                                     previous.files if previous is not None else {})
     if snapshot is not None:
         _save(snapshot_path, snapshot)
@@ -113,26 +123,32 @@ def _whole_check(content_dir: Path, config: SiteConfig, as_of: date, cache: Pars
     from .records import load_records  # the ledger and report modules: only when the whole check runs
 
     files = None if paths is None else [Path(path) for path in paths]
-    result = load_corpus(content_dir, config, as_of=as_of, cache=cache, need_bodies=False, paths=files)
-    problems = list(result.problems)
-    if not has_errors(problems):  # the registers and the ledger are checked against valid content only
-        problems += load_records(content_dir, result.corpus, result.corpus.public(as_of), as_of, config=config)[1]
+    remembering = cache is not None and paths is not None
+    with recording_reads() if remembering else nullcontext(defaultdict(set)) as reads:
+        result = load_corpus(content_dir, config, as_of=as_of, cache=cache, need_bodies=False, paths=files)
+        problems = list(result.problems)
+        if not has_errors(problems):  # the registers and the ledger are checked against valid content only
+            problems += load_records(content_dir, result.corpus, result.corpus.public(as_of), as_of, config=config,
+                                     views=False)[1]
     if cache is None or paths is None or files is None:  # (files is None exactly when paths is)
         return CheckResult(problems, result.files), None
     known = known or {}
-    remembered = {}
+    remembered, read = {}, {}
     for path, file in zip(paths, files):
-        entry = cache.used[file.as_posix()]
+        display = file.as_posix()
+        entry = cache.used[display]
         state = known.get(path)
         if state is None or state.mtime_ns != entry.mtime_ns or state.size != entry.size:
             state = file_state(entry.mtime_ns, entry.size, entry.record, entry.problems)
         remembered[path] = state  # (under the same key, the same file gives the same state)
-    return CheckResult(problems, result.files), Snapshot(key, remembered, tuple(problems[result.own_problems:]))
+        if state.signature is not None:
+            read[path] = (state.signature, frozenset(reads.get(display, ())))
+    return CheckResult(problems, result.files), Snapshot(key, remembered, tuple(problems[result.own_problems:]), read)
 
 
-def _from_snapshot(snapshot: Snapshot, paths: list[str]) -> tuple[CheckResult, Snapshot] | None:
+def _from_snapshot(snapshot: Snapshot, paths: list[str], cache_path: Path) -> tuple[CheckResult, Snapshot] | None:
     """The check's result from the snapshot and the changed files, or None when the
-    whole check must run."""
+    whole check must run.  ``cache_path`` is the parse cache the whole check left."""
     if paths != list(snapshot.files):
         return None
     files = dict(snapshot.files)
@@ -145,7 +161,9 @@ def _from_snapshot(snapshot: Snapshot, paths: list[str]) -> tuple[CheckResult, S
         display = Path(path).as_posix()  # as problems name the file
         record, problems = read_file(Path(path), display)
         now = file_state(stat.st_mtime_ns, stat.st_size, record, problems)
-        if now.signature is None or now.signature != before.signature:
+        if now.signature is None:
+            return None
+        if now.signature != before.signature and not _only_unread_changed(snapshot, path, display, record, cache_path):
             return None
         lines: dict[int, int] = {}
         for old, new in zip(before.ref_lines, now.ref_lines):
@@ -162,7 +180,21 @@ def _from_snapshot(snapshot: Snapshot, paths: list[str]) -> tuple[CheckResult, S
             problem = replace(problem, line=lines[problem.line])
         across.append(problem)
     problems = [problem for state in files.values() for problem in state.problems] + across
-    return CheckResult(problems, len(paths), len(moved)), Snapshot(snapshot.key, files, tuple(across))
+    return CheckResult(problems, len(paths), len(moved)), snapshot._replace(files=files, across=tuple(across))
+
+
+def _only_unread_changed(snapshot: Snapshot, path: str, display: str, record: FileRecord | None, cache_path: Path) -> bool:
+    """Whether the file at ``path`` now differs from what the whole check read only in
+    attributes of its document that the whole check never read (a title no rule shows)."""
+    remembered = snapshot.reads.get(path)
+    if record is None or remembered is None:
+        return False
+    signature, read = remembered
+    then = ParseCache.record_of(cache_path, Path(path), display)
+    if then is None or then.signature != signature:  # not the reading the whole check made
+        return False
+    changed = changed_attributes(then, record)
+    return changed is not None and EVERYTHING not in read and not (changed & (read | ALWAYS_READ))
 
 
 def _load(path: Path, key: str) -> Snapshot | None:

@@ -220,16 +220,30 @@ def _assemble(records: list[FileRecord]) -> tuple[list[Document], list[Problem]]
                 problems.append(Problem(later.display, later.key_lines.get("effective", later.key_lines.get("published")), "effective",
                                         f"version {later.folder_version} takes effect {_takes_effect(later.values)}, not after version {earlier.folder_version} ({_takes_effect(earlier.values)})",
                                         "each version to take effect after the one before"))
-        versions = tuple(_version_from(m, first) for m in members)
-        documents.append(_document_from(versions[-1].meta, versions))
+        metas = [_meta_of(m, first) for m in members]
+        versions = tuple(_version_from(m, meta) for m, meta in zip(members, metas))
+        # From the records, not the versions just made: what the checks read of those is noted (disclosure.reads).
+        documents.append(_document_from(metas[-1], versions))
     return documents, problems
+
+
+def _meta_of(record: FileRecord, first: FileRecord) -> dict[str, Any]:
+    """A version's ``meta``: its file's values, their lines, and version 1's values."""
+    return {**record.values, "_key_lines": record.key_lines, "_first": first.values}
+
+
+def assemble_alone(record: FileRecord) -> Document | None:
+    """The document one file makes on its own, as a whole load would make it (before any
+    provisional index number); None when it makes none or with a problem."""
+    documents, problems = _assemble([record])
+    return documents[0] if len(documents) == 1 and not problems else None
 
 
 def _takes_effect(values: dict[str, Any]) -> date:
     return values.get("effective") or values["published"]
 
 
-def _version_from(record: FileRecord, first: FileRecord) -> Version:
+def _version_from(record: FileRecord, meta: dict[str, Any]) -> Version:
     values = record.values
     return Version(
         number=record.folder_version or 1,
@@ -247,7 +261,7 @@ def _version_from(record: FileRecord, first: FileRecord) -> Version:
         refs=record.refs,
         tasks=record.tasks,
         doc_id=values["id"],
-        meta={**values, "_key_lines": record.key_lines, "_first": first.values},
+        meta=meta,
     )
 
 

@@ -168,11 +168,11 @@ class ParseCache:
 
     SHARDS = 32
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, load: bool = True) -> None:
         self.folder = path.with_suffix(".d") if path is not None else None
         self.entries: dict[str, _Entry] = {}
         self.used: dict[str, _Entry] = {}
-        if self.folder is None:
+        if self.folder is None or not load:
             return
         collecting = gc.isenabled()
         gc.disable()  # the loaded entries hold no cycles: collections during the load only cost time
@@ -183,17 +183,30 @@ class ParseCache:
                 gc.enable()
 
     def _load(self) -> None:
-        assert self.folder is not None
         for shard in range(self.SHARDS):
-            try:
-                with open(self.folder / f"{shard:02d}.pickle", "rb") as handle:
-                    stored = pickle.load(handle)
-                if stored.get("format") == CACHE_FORMAT:
-                    self.entries.update(stored["entries"])
-            except FileNotFoundError:
-                continue
-            except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError):
-                continue  # a damaged or old shard is just a cold part of the cache
+            self.entries.update(self._shard(shard))
+
+    def _shard(self, shard: int) -> dict[str, _Entry]:
+        assert self.folder is not None
+        try:
+            with open(self.folder / f"{shard:02d}.pickle", "rb") as handle:
+                stored = pickle.load(handle)
+            if stored.get("format") == CACHE_FORMAT:
+                return stored["entries"]
+        except FileNotFoundError:
+            pass
+        except (OSError, pickle.PickleError, EOFError, AttributeError, KeyError, TypeError, ValueError):
+            pass  # a damaged or old shard is just a cold part of the cache
+        return {}
+
+    @classmethod
+    def record_of(cls, path: Path, file: Path, display: str) -> FileRecord | None:
+        """What the cache at ``path`` holds for one file (its shard alone is read), without
+        its body; None when it holds nothing usable (no entry, or one with errors)."""
+        entry = cls(path, load=False)._shard(cls.shard_of(display)).get(display)
+        if entry is None or entry.record is None or any(p.severity is Severity.ERROR for p in entry.problems):
+            return None
+        return _restored(file, display, entry.record, "")
 
     @classmethod
     def shard_of(cls, display: str) -> int:

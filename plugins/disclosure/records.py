@@ -53,14 +53,19 @@ def _as_problem(problem: ReportProblem, data_dir: Path) -> Problem:
 
 
 def load_records(content_dir: Path, corpus: Corpus, public: Corpus, as_of: date,
-                 ledger_path: Path | None = None, config: SiteConfig | None = None) -> tuple[Records, list[Problem]]:
-    """Read the ledger and compute the annual reports; return them with every problem found."""
-    records = Records(audit=audit_items(public, corpus, as_of, config or SiteConfig()))
+                 ledger_path: Path | None = None, config: SiteConfig | None = None, *,
+                 views: bool = True) -> tuple[Records, list[Problem]]:
+    """Read the ledger and compute the annual reports; return them with every problem found.
+
+    ``views=False`` (``check``, which wants the problems only) leaves out the ledger's
+    public view and the auditor's findings: they report no problems, and they read every
+    public document's title, which would make every title edit a whole check."""
+    records = Records(audit=audit_items(public, corpus, as_of, config or SiteConfig()) if views else [])
     problems: list[Problem] = []
     ledger_file = read_ledger(ledger_path or default_ledger_path(content_dir))
     if ledger_file.problems:
         problems += ledger_file.problems
-    elif ledger_file.exists:
+    elif ledger_file.exists and views:
         records.ledger_view = public_view(corpus, public, ledger_file.entries, as_of)
     for doc in public.of_type(DocType.KEYPOINTS):
         table, task_problems = task_table(doc, public)
