@@ -239,3 +239,19 @@ def test_a_reader_that_goes_away_is_not_a_traceback() -> None:
         os.close(write_end)
     assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
     assert done.returncode == 1
+
+
+def test_links_to_a_file_whose_front_matter_cannot_be_read_are_not_reported_again(tmp_path: Path) -> None:
+    """Its own error is the mistake; the documents linking to it are not wrong as well."""
+    import shutil
+
+    from support import CONTENT
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    broken = content / "notice" / "demo-2026-agency-credit-consultation-result.md"
+    linking = [p for p in content.rglob("*.md") if "doc:demo-2026-agency-credit-consultation-result" in p.read_text(encoding="utf-8")]
+    assert linking, "some document links to it"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: [", 1), encoding="utf-8")
+    problems = [p for p in load_corpus(content, as_of=AS_OF).problems if p.severity.value == "error"]
+    assert [(Path(p.path).name, p.message.split(":")[0]) for p in problems] == [(broken.name, "broken YAML")]

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from .citations import resolve_citation
 from .config import SiteConfig
 from .document import Disclosure, DocType, Document, Version
-from .files import FileRecord, ParseCache, read_files, scan_body
+from .files import VERSION_FILE, FileRecord, ParseCache, read_files, scan_body
 from .problems import Problem, Severity
 
 SKIPPED_TOP_LEVEL = {"data"}
@@ -150,12 +150,18 @@ def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: d
     records: list[FileRecord] = []
     broken_ids: set[str] = set()
     paths = discover(content_dir) if paths is None else paths
-    for record, file_problems in read_files([(path, path.as_posix()) for path in paths], cache, need_body=need_bodies):
+    read = read_files([(path, path.as_posix()) for path in paths], cache, need_body=need_bodies)
+    for path, (record, file_problems) in zip(paths, read):
         problems += file_problems
         if record is not None and not any(p.severity is Severity.ERROR for p in file_problems):
             records.append(record)
         elif record is not None and isinstance(record.values.get("id"), str):
             broken_ids.add(record.values["id"])
+        elif record is None:
+            # Front matter that cannot be read names no id: take the one its place gives (a
+            # document's file name, a version's folder), so that links to it are not
+            # reported as links to unknown documents on top of the file's own error.
+            broken_ids.add(path.parent.name if VERSION_FILE.match(path.name) else path.stem)
     own_problems = len(problems)
     documents, group_problems = _assemble(records)
     problems += group_problems
