@@ -3,12 +3,14 @@ to a full build; content, configuration, template and code changes invalidate.""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from disclosure.document import Document
 from disclosure_pelican import incremental
 from disclosure_pelican.build import build_site
 
@@ -272,3 +274,41 @@ def test_a_build_without_a_cache_computes_no_fingerprints(workspace: dict[str, P
     assert result.state.page_reuse.reused == 0 and result.state.page_reuse.rendered > 100
     monkeypatch.undo()
     assert tree(workspace["out"]) == tree(build(workspace, cached=False, output=workspace["fresh"]).output)
+
+
+# ---------------------------------------------------------------- fingerprints of contexts
+
+
+@dataclasses.dataclass(frozen=True)
+class _Row:
+    label: str
+    items: tuple[str, ...] = ()
+
+
+def _a_document(body: str = "正文", **changes: object) -> Document:
+    from disclosure.document import Disclosure, DocType, Version
+
+    version = Version(number=1, path=Path("x.md"), sha256=body.encode().hex(), title="标题", body=body, body_line=9,
+                      written=None, published=date(2024, 1, 2), effective=None, change_note=None,
+                      disclosure=Disclosure.PROACTIVE, review=None, doc_id="x")
+    doc = Document(id="x", type=DocType.NORMATIVE, title="标题", issuers=("国家知识产权局",), versions=(version,),
+                   published=date(2024, 1, 2))
+    return dataclasses.replace(doc, **changes)
+
+
+def test_fingerprints_follow_every_value_of_a_context() -> None:
+    """Same content, same digest (whatever the objects); any value that differs, in a
+    dataclass, in a container large enough to be digested once, or in a document's
+    metadata, gives another.  A document's text does not count: it reaches pages as
+    ``body_html``, which is in the context itself."""
+    digest = lambda context: incremental.Fingerprinter().digest(context)  # noqa: E731
+    many = tuple(f"item {n}" for n in range(incremental.Fingerprinter.SHARED * 2))
+    base = {"row": _Row("a", many), "rows": [_Row(str(n)) for n in range(100)], "doc": _a_document(), "n": 1}
+    assert digest(base) == digest({**base, "row": _Row("a", tuple(many)), "doc": _a_document()})
+    assert digest(base) != digest({**base, "row": _Row("b", many)})
+    assert digest(base) != digest({**base, "row": _Row("a", many[:-1] + ("changed",))})
+    assert digest(base) != digest({**base, "rows": [_Row(str(n)) for n in range(99)] + [_Row("x")]})
+    assert digest(base) != digest({**base, "doc": _a_document(title="另一个标题")})
+    assert digest(base) != digest({**base, "doc": _a_document(issuers=("另一机关",))})
+    assert digest(base) == digest({**base, "doc": _a_document(key_lines={"title": 3})})
+    assert digest(base) == digest({**base, "doc": _a_document(body="另一段正文")})
