@@ -19,8 +19,10 @@ from support import CONTENT, ROOT
 AS_OF = date(2026, 11, 22)
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every file's bytes, and every folder (``None``): an update in place must leave no
+    folder a full build would not have."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(folder.rglob("*"))}
 
 
 @pytest.fixture
@@ -78,6 +80,91 @@ def forked_reuse(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(generator, "can_fork", lambda: True)
     monkeypatch.setattr(generator, "Forked", Recorded)
     return started
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_updates_the_previous_output_in_place(workspace: dict[str, Path]) -> None:
+    """With the previous fingerprints, unchanged files are left where they are (same
+    inode: neither rewritten nor linked into a new tree), changed ones are replaced, and
+    no retired copy of the site is made; the result is the full build's."""
+    build(workspace)
+    out = workspace["out"]
+    before = inodes(out)
+    notice = workspace["content"] / "notice" / "demo-notice-2025-holiday-service.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + "\n增补一句正文。\n", encoding="utf-8")
+    build(workspace)
+    after = inodes(out)
+    page = "documents/demo-notice-2025-holiday-service/index.html"
+    assert after[page] != before[page]
+    untouched = "documents/gf-2016-55/index.html"
+    assert after[untouched] == before[untouched]
+    searched = {name for name in after if name.startswith("search/d/")}
+    assert searched and sum(after[n] == before.get(n) for n in searched) >= len(searched) - 2, \
+        "the search export rewrote records that did not change"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
+    assert_same_as_full_build(workspace)
+
+
+def test_an_update_in_place_removes_what_the_site_no_longer_has(workspace: dict[str, Path]) -> None:
+    build(workspace)
+    removed = workspace["content"] / "notice" / "demo-notice-2026-application-channels.md"
+    # a document no other one names (the content's README describes it, as it does every one)
+    text_of_all = "\n".join(p.read_text(encoding="utf-8") for p in workspace["content"].rglob("*.md")
+                            if p != removed and p.name != "README.md")
+    assert removed.stem not in text_of_all
+    removed.unlink()
+    folder = workspace["out"] / "documents" / removed.stem
+    (folder / "v1" / "stray.txt").write_text("left by hand", encoding="utf-8")
+    build(workspace)
+    assert not folder.exists()
+    assert_same_as_full_build(workspace)
+
+
+def test_an_interrupted_update_in_place_is_repaired_by_the_next_build(workspace: dict[str, Path],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_pelican import build as build_module
+
+    build(workspace)
+    target = workspace["content"] / "normative" / "gf-2016-55.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("title: ", "title: 【改】", 1), encoding="utf-8")
+    moved: list[str] = []
+    real_replace = build_module.os.replace
+
+    def interrupted(source, target):  # type: ignore[no-untyped-def]
+        if "-building-" in str(source) and "-building-" not in str(target):  # moved into the site
+            if len(moved) == 3:
+                raise KeyboardInterrupt
+            moved.append(str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(build_module.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(workspace)
+    monkeypatch.undo()
+    assert len(moved) == 3
+    assert not list(workspace["cache"].glob("pages-*.json")), "the fingerprints of the half-updated site are gone"
+    again = build(workspace)
+    assert not again.state.page_reuse.in_place, "without fingerprints the next build makes a whole new site"
+    assert_same_as_full_build(workspace)
+
+
+def test_a_template_error_leaves_the_site_being_updated_untouched(workspace: dict[str, Path]) -> None:
+    from disclosure_pelican.build import BuildError
+
+    build(workspace)
+    before = tree(workspace["out"])
+    target = workspace["content"] / "normative" / "gf-2016-55.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("title: ", "title: 【改】", 1), encoding="utf-8")
+    template = workspace["theme"] / "templates" / "document.html"
+    text = template.read_text(encoding="utf-8")
+    assert "{{ body_html }}" in text
+    template.write_text(text.replace("{{ body_html }}", "{{ body_html }}{{ no_such_macro() }}"), encoding="utf-8")
+    with pytest.raises(BuildError):
+        build(workspace)
+    assert tree(workspace["out"]) == before
 
 
 def test_half_the_pages_reused_in_a_forked_process(workspace: dict[str, Path], forked_reuse: list[str]) -> None:

@@ -1,7 +1,9 @@
-"""A whole build: check, render with Pelican into a fresh folder, then swap it in.
+"""A whole build: check, render with Pelican into a fresh folder, then swap it in
+(or, when the previous output's page fingerprints are kept, move the changed files
+into it).
 
-The previous output stays untouched until the new site is complete: a failed or
-interrupted build leaves it as it was.
+The previous output stays untouched until the new site is complete: a failed build
+leaves it as it was.
 """
 
 from __future__ import annotations
@@ -98,10 +100,13 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
             raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
         reuse = state.page_reuse
         if reuse is not None and reuse.manifest_path is not None:
-            # The old fingerprints describe the old output: drop them before it goes, so
-            # an interruption between swap and save costs a full render, never a stale page.
+            # The old fingerprints describe the old output: drop them before it changes, so
+            # an interruption before the save costs a full build, never a stale page.
             reuse.manifest_path.unlink(missing_ok=True)
-        _swap_in(staging, output)
+        if reuse is not None and reuse.in_place:
+            _update_in_place(staging, output, reuse.kept | set(state.unchanged_files))
+        else:
+            _swap_in(staging, output)
         if reuse is not None:
             reuse.save()
         if search_records is not None and search_records.pending.exists():
@@ -135,6 +140,54 @@ def _swap_in(staging: Path, output: Path) -> None:
     os.replace(output, retired / output.name)
     os.replace(staging, output)
     _delete_in_background([retired, *leftovers])
+
+
+def _update_in_place(staging: Path, output: Path, kept: set[str]) -> None:
+    """Make ``output`` the new site: ``staging`` holds the files that changed, ``kept``
+    names the files ``output`` already holds as the new site has them.
+
+    A rebuild after one edit changes a few files of a large site: moving those in, and
+    deleting what the new site no longer has, spares it making a whole new tree of
+    11,000 folders and 36,000 links (and deleting the old one).  Every file is replaced
+    by a rename, so no reader sees a half-written file; for the fraction of a second the
+    moves take, a reader may see some pages new and some old.  A build without the
+    previous fingerprints (a first build, one after an interrupted update, ``--no-cache``)
+    swaps in a whole new folder instead (:func:`_swap_in`)."""
+    # Paths as strings: pathlib on the 47,000 entries of a 10,000-document site took 1 s.
+    root, fresh = str(output), str(staging)
+    written: list[str] = []
+    folders_written: set[str] = set()  # with the empty ones a full build would have
+    for folder, _, names in os.walk(fresh):
+        relative = folder[len(fresh) + 1:]
+        folders_written.add(relative)
+        written.extend(f"{relative}/{name}" if relative else name for name in names)
+    wanted = kept.union(written)
+    emptied: set[str] = set()
+    for folder, folders, names in os.walk(root, topdown=False):  # what the new site no longer has
+        relative = folder[len(root) + 1:]
+        prefix = f"{relative}/" if relative else ""
+        left = sum(1 for name in folders if prefix + name not in emptied)
+        for name in names:
+            if prefix + name in wanted:
+                left += 1
+            else:
+                os.unlink(os.path.join(folder, name))
+        if not left and relative and relative not in folders_written:
+            os.rmdir(folder)
+            emptied.add(relative)
+    made: set[str] = set()
+    for name in written:
+        parent = os.path.dirname(name)
+        if parent not in made:
+            os.makedirs(os.path.join(root, parent), exist_ok=True)
+            made.add(parent)
+        os.replace(os.path.join(fresh, name), os.path.join(root, name))
+    for relative in folders_written:
+        os.makedirs(os.path.join(root, relative), exist_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+    leftovers = sorted(output.parent.glob(f".{output.name}-retired-*"))
+    if leftovers:
+        _delete_in_background(leftovers)
 
 
 def _delete_in_background(folders: list[Path]) -> None:

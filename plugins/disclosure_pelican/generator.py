@@ -99,16 +99,18 @@ class DisclosureGenerator(Generator):
 
     def generate_output(self, writer) -> None:  # type: ignore[no-untyped-def]
         model = self.model
+        previous = self.settings.get("DISCLOSURE_PREVIOUS_OUTPUT")
+        reuse = PageReuse(self.state.cache_dir, Path(previous) if previous else None, Path(self.output_path))
         # The search export needs only the public corpus: on a large site it runs in a
-        # forked process while this one makes and writes the pages.  Not earlier: beside
-        # the body rendering, which uses every core, it slowed the build down (measured).
-        search = SearchExport(self.state, Path(self.output_path)) if self.state.search else None
+        # forked process while this one makes the page model and writes the pages (in a
+        # rebuild it is what the build waits for last).  Not earlier: beside the body
+        # rendering, which uses every core, it slowed the build down (measured).
+        search = SearchExport(self.state, Path(self.output_path), reuse.previous if reuse.in_place else None) \
+            if self.state.search else None
         try:
+            reuse.global_key = global_digest(Path(self.theme), self.settings, labels_for(model.language),
+                                             model.file_names, self.state.as_of)
             css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
-            previous = self.settings.get("DISCLOSURE_PREVIOUS_OUTPUT")
-            reuse = PageReuse(self.state.cache_dir, Path(previous) if previous else None, Path(self.output_path),
-                              global_digest(Path(self.theme), self.settings, labels_for(model.language),
-                                            model.file_names, self.state.as_of))
             with Progress("pages", len(model.pages)) as progress:
                 self._write_pages(model.pages, writer, reuse, css, progress.advance)
             self.state.page_reuse = reuse  # saved by the build once the new output is in place
@@ -125,7 +127,7 @@ class DisclosureGenerator(Generator):
             self.model.bodies.prune()
             self._write_records()
             if search is not None:
-                search.finish()
+                self.state.unchanged_files = search.finish()
         except BaseException:
             if search is not None:
                 search.cancel()

@@ -203,15 +203,24 @@ class ReuseResult(NamedTuple):
     to_render: list[str]
     """The pages that could not be reused."""
     reused: int
+    kept: list[str]
+    """The pages left as they are in the previous output (:attr:`PageReuse.in_place`)."""
 
 
 class PageReuse:
-    """Decides, page by page, whether the previous output's file can be reused."""
+    """Decides, page by page, whether the previous output's file can be reused.
 
-    def __init__(self, cache_dir: Path | None, previous_output: Path | None, staging: Path, global_key: str) -> None:
+    With fingerprints of a previous output, the build updates that output in place
+    (:attr:`in_place`): a reusable page is simply left where it is (:attr:`kept`) and
+    only the others are rendered.  Otherwise (a first build, a build after an
+    interrupted one) the whole site is written to a new folder, reusable pages hard-linked
+    into it."""
+
+    def __init__(self, cache_dir: Path | None, previous_output: Path | None, staging: Path, global_key: str = "") -> None:
         self.staging = staging
         self.previous = previous_output if previous_output and previous_output.is_dir() else None
         self.global_key = global_key
+        """What every page depends on (:func:`global_digest`); set before the first page is looked at."""
         self.fingerprinter = Fingerprinter()
         self.manifest_path = None
         self.old: dict[str, str] = {}
@@ -224,8 +233,12 @@ class PageReuse:
         self.new: dict[str, str] = {}
         self.reused = 0
         self.rendered = 0
+        self.in_place = self.has_previous
+        self.kept: set[str] = set()
 
     def key(self, name: str, context: dict[str, Any]) -> str:
+        if not self.global_key:
+            raise RuntimeError("PageReuse.global_key must be set before pages are fingerprinted")
         return hashlib.sha256(f"{self.global_key}\0{name}\0{self.fingerprinter.digest(context)}".encode()).hexdigest()
 
     @property
@@ -236,16 +249,17 @@ class PageReuse:
     def reuse_all(self, pages: Iterable[tuple[str, dict[str, Any]]]) -> ReuseResult:
         """:meth:`try_reuse` for each ``(name, context)``, for another process's part of the
         pages (:meth:`merge` takes the result back)."""
-        keys_before, reused_before = dict(self.new), self.reused
+        keys_before, reused_before, kept_before = dict(self.new), self.reused, set(self.kept)
         to_render = [name for name, context in pages if not self.try_reuse(name, context)]
         return ReuseResult({k: v for k, v in self.new.items() if keys_before.get(k) != v}, to_render,
-                           self.reused - reused_before)
+                           self.reused - reused_before, sorted(self.kept - kept_before))
 
     def merge(self, result: ReuseResult) -> set[str]:
         """Take in another process's :meth:`reuse_all`; the names of the pages it left to render."""
         self.new.update(result.keys)
         self.reused += result.reused
         self.rendered += len(result.to_render)
+        self.kept.update(result.kept)
         return set(result.to_render)
 
     def try_reuse(self, name: str, context: dict[str, Any]) -> bool:
@@ -264,13 +278,16 @@ class PageReuse:
         if not source.is_file():
             self.rendered += 1
             return False
+        self.reused += 1
+        if self.in_place:
+            self.kept.add(name)
+            return True
         target = self.staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
         except OSError:
             shutil.copy2(source, target)
-        self.reused += 1
         return True
 
     def save(self) -> None:

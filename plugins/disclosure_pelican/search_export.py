@@ -18,10 +18,12 @@ from .state import BuildState
 CONCURRENT_SEARCH_MIN = 300
 
 
-def write_search(state: BuildState, output_path: Path) -> None:
+def write_search(state: BuildState, output_path: Path, updated_output: Path | None = None) -> list[str]:
     """The static search export under ``search/``, from the public corpus only, and the
     records the command line's whoosh index is updated from (kept in the cache).
     Records tokenised by an earlier build are not tokenised again (the token cache).
+    When the build updates ``updated_output`` in place, files it already holds are not
+    written: their names (``search/…``) are returned.
 
     Its tokenising uses every core even beside the page writing: keeping it in one
     process made the export the last thing a 10,000-document build waited for (measured:
@@ -37,11 +39,13 @@ def write_search(state: BuildState, output_path: Path) -> None:
     tokens = None
     if state.cache_dir is not None:  # one file per content folder: each build prunes what it did not use
         tokens = TokenCache(state.cache_dir / f"search-tokens-{path_key(state.content_dir)}")
-    export_from_records(records, output_path / "search", token_cache=tokens)
+    unchanged_in = updated_output / "search" if updated_output is not None else None
+    stats = export_from_records(records, output_path / "search", token_cache=tokens, unchanged_in=unchanged_in)
     if state.cache_dir is not None:
         # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
         # build minutes (bench/). `publish.py search` indexes what changed when it is used.
         save_records(records, search_files(state.cache_dir, state.content_dir).pending)  # published by build.py
+    return [f"search/{name}" for name in stats.unchanged]
 
 
 class SearchExport:
@@ -49,18 +53,18 @@ class SearchExport:
     spare (started at once; :meth:`finish` waits for it), else in this process at :meth:`finish`.
     The output is the same either way; a failure in the child fails the build with its message."""
 
-    def __init__(self, state: BuildState, output_path: Path) -> None:
-        self.state, self.output_path = state, output_path
+    def __init__(self, state: BuildState, output_path: Path, updated_output: Path | None = None) -> None:
+        self.state, self.output_path, self.updated_output = state, output_path, updated_output
         self.child: Forked | None = None
         if len(state.public.documents) >= CONCURRENT_SEARCH_MIN and can_fork():
-            self.child = Forked(lambda: write_search(state, output_path), "search export")
+            self.child = Forked(lambda: write_search(state, output_path, updated_output), "search export")
 
     def cancel(self) -> None:
         if self.child is not None:
             self.child.cancel()
 
-    def finish(self) -> None:
+    def finish(self) -> list[str]:
+        """Wait for the export; the files it left as they are in the updated output."""
         if self.child is None:
-            write_search(self.state, self.output_path)
-        else:
-            self.child.result()
+            return write_search(self.state, self.output_path, self.updated_output)
+        return self.child.result()

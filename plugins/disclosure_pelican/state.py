@@ -42,6 +42,8 @@ class BuildState:
     """Build the search index and its static export (``DISCLOSURE_SEARCH`` setting)."""
     page_reuse: Any = None
     """The generator's :class:`~.incremental.PageReuse`, saved once the output is swapped in."""
+    unchanged_files: list[str] = field(default_factory=list)
+    """Files besides pages that a build updating its output in place left as they were."""
 
     @classmethod
     def load(cls, content_dir: Path, as_of: date, config: SiteConfig, ledger_path: Path | None = None,

@@ -99,6 +99,8 @@ class ExportStats:
     files: int
     total_bytes: int
     postings_bytes: int
+    unchanged: tuple[str, ...] = ()
+    """Files not written because ``unchanged_in`` already held them (:func:`export_from_records`)."""
 
 
 def _term_scores(searcher: Any, ordinal_of: dict[int, int]) -> dict[str, dict[int, int]]:
@@ -256,7 +258,7 @@ def export_static(
 
 def export_from_records(
     records: Iterable[SearchRecord], out_dir: Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES, copy_client: bool = True,
-    token_cache: TokenCache | None = None,
+    token_cache: TokenCache | None = None, unchanged_in: Path | None = None,
 ) -> ExportStats:
     """Write the static search files for ``records`` into ``out_dir``, without a whoosh index.
 
@@ -265,17 +267,20 @@ def export_from_records(
     tokens with their counts and the field's length, which is all the scoring
     model uses, so the scores are computed here from the same tokens.  With a
     ``token_cache``, records tokenised by an earlier export are not tokenised again.
+    With ``unchanged_in`` (the export a build is about to update in place), files that
+    folder already holds byte for byte are not written (:attr:`ExportStats.unchanged`):
+    after one edit, nearly all of a large export's 14,000 files.
     """
     listed = list(records)
     order, heads = record_order([(r.published, r.id, r.document, r.version) for r in listed])
     ordered = [listed[i] for i in order]
     return _export([payload_of(r) for r in ordered], heads, _postings_from_records(ordered, token_cache),
-                   Path(out_dir), shard_bytes, copy_client)
+                   Path(out_dir), shard_bytes, copy_client, unchanged_in)
 
 
 def _export(
     payloads: list[dict[str, Any]], heads: int, postings: dict[str, str], out_dir: Path,
-    shard_bytes: int, copy_client: bool,
+    shard_bytes: int, copy_client: bool, unchanged_in: Path | None = None,
 ) -> ExportStats:
     """Write the export from the payloads in ordinal order and the terms' posting texts."""
     terms = sorted(postings)
@@ -314,7 +319,7 @@ def _export(
     )
     if copy_client:
         files["search.js"] = CLIENT_JS.read_bytes()
-    _write(out_dir, files)
+    unchanged = _write(out_dir, files, unchanged_in)
     return ExportStats(
         documents=len(payloads),
         terms=len(postings),
@@ -322,16 +327,35 @@ def _export(
         files=len(files),
         total_bytes=sum(len(b) for b in files.values()),
         postings_bytes=postings_bytes,
+        unchanged=unchanged,
     )
 
 
-def _write(out_dir: Path, files: dict[str, bytes]) -> None:
+def _write(out_dir: Path, files: dict[str, bytes], unchanged_in: Path | None = None) -> tuple[str, ...]:
+    """Write ``files`` into ``out_dir`` (replacing an earlier export there), except those
+    ``unchanged_in`` holds with the same bytes: their names are returned."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for folder in ("t", "d"):
         shutil.rmtree(out_dir / folder, ignore_errors=True)
     for name in ("meta.json", "norm.json", "h.json", "search.js"):
         (out_dir / name).unlink(missing_ok=True)
+    unchanged = []
+    made: set[Path] = set()
     for name in sorted(files):
+        if unchanged_in is not None and _holds(unchanged_in / name, files[name]):
+            unchanged.append(name)
+            continue
         path = out_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_bytes(files[name])
+    return tuple(unchanged)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False

@@ -263,3 +263,17 @@ def test_a_record_as_json_is_what_asdict_gives() -> None:
         expected = {**asdict(record), "issuers": list(record.issuers), "keywords": list(record.keywords)}
         assert json.dumps(record.to_json(), sort_keys=True, ensure_ascii=False) == \
             json.dumps(expected, sort_keys=True, ensure_ascii=False)
+
+
+def test_files_the_updated_export_already_holds_are_not_written(tmp_path: Path) -> None:
+    """A build updating its output in place writes only the files that changed; the
+    others are named, and together they are the export written from scratch."""
+    records = synthetic_records(40)
+    export_from_records(records, tmp_path / "site")
+    records[3] = changed(records[3], text=records[3].text + "新增一段关于数据安全的说明。")
+    stats = export_from_records(records, tmp_path / "changes", unchanged_in=tmp_path / "site")
+    export_from_records(records, tmp_path / "plain")
+    written, plain = read_tree(tmp_path / "changes"), read_tree(tmp_path / "plain")
+    assert written and stats.unchanged and not set(written) & set(stats.unchanged)
+    assert {name: data for name, data in read_tree(tmp_path / "site").items() if name in stats.unchanged} | written == plain
+    assert any(name.startswith("d/") for name in written)  # the edited record's excerpt
