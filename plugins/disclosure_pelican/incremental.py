@@ -4,7 +4,8 @@ Each page gets a fingerprint: the SHA-256 of everything that can change its byte
 the theme's templates, the labels and settings, our code, the set of files the site
 has, and the page's own context (documents by their source files' hashes, statuses,
 relations, …).  A page whose fingerprint is the same as in the previous build is
-hard-linked from the previous output instead of being rendered again, so a rebuild
+not rendered again: a rebuild leaves it where it is in the previous output, which it
+updates in place, and a build into a new folder hard-links it from there; so a rebuild
 after one edit renders only the pages that edit touches.  Fingerprints are kept in
 the cache folder, never in the output; the output is byte-identical either way.
 """
