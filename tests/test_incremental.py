@@ -399,3 +399,33 @@ def test_fingerprints_follow_every_value_of_a_context() -> None:
     assert digest(base) != digest({**base, "doc": _a_document(issuers=("另一机关",))})
     assert digest(base) == digest({**base, "doc": _a_document(key_lines={"title": 3})})
     assert digest(base) == digest({**base, "doc": _a_document(body="另一段正文")})
+
+
+def test_a_build_waits_for_another_build_of_the_same_output(workspace: dict[str, Path],
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`serve --watch` and a build started by hand must not update one output at the same
+    time: the second waits for the first (here the test holds the lock)."""
+    import fcntl
+    import threading
+
+    from disclosure_pelican.build import one_build_at_a_time
+
+    build(workspace)
+    target = workspace["content"] / "normative" / "gf-2016-55.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\n新增段落。\n", encoding="utf-8")
+    done: list[object] = []
+    with one_build_at_a_time(workspace["cache"], workspace["out"].resolve()):
+        waiting = threading.Thread(target=lambda: done.append(build(workspace)))
+        waiting.start()
+        for _ in range(600):  # a bound on waiting for the message, not on any speed
+            if "Waiting for another build" in capsys.readouterr().err or not waiting.is_alive():
+                break
+            waiting.join(0.1)
+        assert waiting.is_alive() and not done, "the second build went ahead while the first held the lock"
+        [lock] = workspace["cache"].glob("build-*.lock")
+        with open(lock, "rb") as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    waiting.join(120)
+    assert done and not waiting.is_alive()
+    assert "新增段落。" in (workspace["out"] / "documents" / "gf-2016-55" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(workspace)

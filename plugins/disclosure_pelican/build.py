@@ -15,12 +15,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: builds are not serialised
+    fcntl = None  # type: ignore[assignment]
 
 from disclosure.config import SiteConfig, read_settings_file
+from disclosure.files import path_key
 
 from .state import BuildState, ContentError
 
@@ -67,61 +74,87 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     state.search = bool(values.get("DISCLOSURE_SEARCH", True))
 
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
-    search_records = None
-    if cache_dir is not None and state.search:
-        from disclosure_search.index import search_files
+    with one_build_at_a_time(cache_dir, output):
+        output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
+        search_records = None
+        if cache_dir is not None and state.search:
+            from disclosure_search.index import search_files
 
-        search_records = search_files(cache_dir, content)
-    counter = ErrorCounter()
-    pelican_logger = logging.getLogger("pelican")
-    pelican_logger.addHandler(counter)
-    # The corpus lives until the build ends: keep the cyclic collector from walking it
-    # again at every collection (and forked children from copying its pages to do so).
-    gc.freeze()
-    try:
-        from pelican import Pelican
+            search_records = search_files(cache_dir, content)
+        counter = ErrorCounter()
+        pelican_logger = logging.getLogger("pelican")
+        pelican_logger.addHandler(counter)
+        # The corpus lives until the build ends: keep the cyclic collector from walking it
+        # again at every collection (and forked children from copying its pages to do so).
+        gc.freeze()
+        try:
+            from pelican import Pelican
 
-        try:
-            settings = read_settings(settings_file, {
-                "PATH": str(content), "OUTPUT_PATH": str(staging), "DISCLOSURE_STATE": state,
-                "DISCLOSURE_PREVIOUS_OUTPUT": str(output) if cache_dir is not None else None,
-            })
-        except ValueError as error:  # Pelican's own checks of the settings (a theme not found, …)
-            raise BuildError(f"{settings_file}: {error}") from error
-        try:
-            Pelican(settings).run()
-        except (ContentError, BuildError):
+            try:
+                settings = read_settings(settings_file, {
+                    "PATH": str(content), "OUTPUT_PATH": str(staging), "DISCLOSURE_STATE": state,
+                    "DISCLOSURE_PREVIOUS_OUTPUT": str(output) if cache_dir is not None else None,
+                })
+            except ValueError as error:  # Pelican's own checks of the settings (a theme not found, …)
+                raise BuildError(f"{settings_file}: {error}") from error
+            try:
+                Pelican(settings).run()
+            except (ContentError, BuildError):
+                raise
+            except Exception as error:  # a theme or plugin failure: report it, keep the old site
+                raise BuildError(f"{type(error).__name__}: {error}") from error
+            if counter.messages:
+                raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
+            reuse = state.page_reuse
+            if reuse is not None and reuse.manifest_path is not None:
+                # The old fingerprints describe the old output: drop them before it changes, so
+                # an interruption before the save costs a full build, never a stale page.
+                reuse.manifest_path.unlink(missing_ok=True)
+            if reuse is not None and reuse.in_place:
+                _update_in_place(staging, output, reuse.kept | set(state.unchanged_files))
+            else:
+                _swap_in(staging, output)
+            if reuse is not None:
+                reuse.save()
+            if search_records is not None and search_records.pending.exists():
+                # the CLI searches what the published site shows, never a failed build's records
+                os.replace(search_records.pending, search_records.records)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if search_records is not None:
+                search_records.pending.unlink(missing_ok=True)
             raise
-        except Exception as error:  # a theme or plugin failure: report it, keep the old site
-            raise BuildError(f"{type(error).__name__}: {error}") from error
-        if counter.messages:
-            raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
-        reuse = state.page_reuse
-        if reuse is not None and reuse.manifest_path is not None:
-            # The old fingerprints describe the old output: drop them before it changes, so
-            # an interruption before the save costs a full build, never a stale page.
-            reuse.manifest_path.unlink(missing_ok=True)
-        if reuse is not None and reuse.in_place:
-            _update_in_place(staging, output, reuse.kept | set(state.unchanged_files))
-        else:
-            _swap_in(staging, output)
-        if reuse is not None:
-            reuse.save()
-        if search_records is not None and search_records.pending.exists():
-            # the CLI searches what the published site shows, never a failed build's records
-            os.replace(search_records.pending, search_records.records)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if search_records is not None:
-            search_records.pending.unlink(missing_ok=True)
-        raise
-    finally:
-        pelican_logger.removeHandler(counter)
-        gc.unfreeze()  # a caller that builds again (tests) gets its garbage collected as usual
-    files = sum(len(names) for _, _, names in os.walk(output))
-    return BuildResult(output, state, files)
+        finally:
+            pelican_logger.removeHandler(counter)
+            gc.unfreeze()  # a caller that builds again (tests) gets its garbage collected as usual
+        files = sum(len(names) for _, _, names in os.walk(output))
+        return BuildResult(output, state, files)
+
+
+@contextmanager
+def one_build_at_a_time(cache_dir: Path | None, output: Path) -> Iterator[None]:
+    """Hold a lock on building ``output`` (a file in ``cache_dir``), waiting for a build
+    that holds it: ``serve --watch`` and a build started by hand must not both update
+    the same output in place, nor save fingerprints of each other's pages.
+
+    Builds without a cache read no fingerprints and swap in a whole folder: they take no
+    lock (as before).  The lock is the operating system's (``flock``): it goes with the
+    process, so a killed build leaves none behind; the file itself stays."""
+    if cache_dir is None or fcntl is None:
+        yield
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache_dir / f"build-{path_key(output)}.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Waiting for another build of {output} to finish…", file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _swap_in(staging: Path, output: Path) -> None:
