@@ -215,7 +215,7 @@ def test_page_fingerprints_do_not_depend_on_the_process(workspace: dict[str, Pat
                         "--as-of", AS_OF.isoformat()],
                        check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
         [manifest] = cache.glob("pages-*.json")
-        manifests.append(json.loads(manifest.read_text(encoding="utf-8")))
+        manifests.append(json.loads(manifest.read_text(encoding="utf-8"))["pages"])
     assert len(manifests[0]) > 100
     assert manifests[0] == manifests[1]
 
@@ -428,4 +428,21 @@ def test_a_build_waits_for_another_build_of_the_same_output(workspace: dict[str,
     waiting.join(120)
     assert done and not waiting.is_alive()
     assert "新增段落。" in (workspace["out"] / "documents" / "gf-2016-55" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(workspace)
+
+
+def test_fingerprints_of_an_output_replaced_since_are_not_trusted(workspace: dict[str, Path]) -> None:
+    """The fingerprints describe the output the cached build left.  Replaced since (here by
+    a build without the cache, of other content, as a CI job might), it is not reused:
+    a page that was the same in the fingerprints would be the other build's."""
+    build(workspace)
+    target = workspace["content"] / "normative" / "gf-2016-55.md"
+    original = target.read_text(encoding="utf-8")
+    target.write_text(original.replace("title: ", "title: 【另一次构建】", 1), encoding="utf-8")
+    build(workspace, cached=False)
+    assert "【另一次构建】" in (workspace["out"] / "documents" / "gf-2016-55" / "index.html").read_text(encoding="utf-8")
+    target.write_text(original, encoding="utf-8")
+    again = build(workspace)
+    assert not again.state.page_reuse.in_place
+    assert "【另一次构建】" not in (workspace["out"] / "documents" / "gf-2016-55" / "index.html").read_text(encoding="utf-8")
     assert_same_as_full_build(workspace)

@@ -223,14 +223,21 @@ class PageReuse:
         self.global_key = global_key
         """What every page depends on (:func:`global_digest`); set before the first page is looked at."""
         self.fingerprinter = Fingerprinter()
+        self.output = previous_output
+        """Where the site is published (the previous output, if any, is there)."""
         self.manifest_path = None
         self.old: dict[str, str] = {}
         if cache_dir is not None and previous_output is not None:
             self.manifest_path = cache_dir / f"pages-{path_key(previous_output)}.json"
             try:
-                self.old = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+                manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                self.old = {}
+                manifest = None
+            # Fingerprints describe the output the build that saved them left: not one put
+            # there since (by a build without the cache, or by hand), whose pages may differ.
+            if isinstance(manifest, dict) and self.previous is not None \
+                    and manifest.get("output") == _folder_identity(self.previous):
+                self.old = manifest.get("pages") or {}
         self.new: dict[str, str] = {}
         self.reused = 0
         self.rendered = 0
@@ -292,7 +299,17 @@ class PageReuse:
         return True
 
     def save(self) -> None:
-        if self.manifest_path is None:
+        if self.manifest_path is None or self.output is None:
             return
-        manifest = json.dumps(self.new, sort_keys=True).encode("utf-8")
-        replace_file(self.manifest_path, lambda handle: handle.write(manifest))
+        manifest = json.dumps({"output": _folder_identity(self.output), "pages": self.new}, sort_keys=True)
+        replace_file(self.manifest_path, lambda handle: handle.write(manifest.encode("utf-8")))
+
+
+def _folder_identity(folder: Path) -> list[int] | None:
+    """Device, inode and change time of ``folder``: a folder put in its place since (a swap,
+    a copy) has another inode or, if the file system reused the inode, another time."""
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return [stat.st_dev, stat.st_ino, stat.st_ctime_ns]
