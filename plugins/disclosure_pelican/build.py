@@ -208,15 +208,10 @@ def _update_in_place(staging: Path, output: Path, kept: set[str]) -> None:
         if not left and relative and relative not in folders_written:
             os.rmdir(folder)
             emptied.add(relative)
-    made: set[str] = set()
-    for name in written:
-        parent = os.path.dirname(name)
-        if parent not in made:
-            os.makedirs(os.path.join(root, parent), exist_ok=True)
-            made.add(parent)
-        os.replace(os.path.join(fresh, name), os.path.join(root, name))
-    for relative in folders_written:
+    for relative in folders_written:  # every written file's folder among them
         os.makedirs(os.path.join(root, relative), exist_ok=True)
+    for name in written:
+        os.replace(os.path.join(fresh, name), os.path.join(root, name))
     shutil.rmtree(staging, ignore_errors=True)
     leftovers = sorted(output.parent.glob(f".{output.name}-retired-*"))
     if leftovers:

@@ -162,17 +162,15 @@ class Fingerprinter:
         rebuild (the listings and statuses many pages share reach them all), so this is
         kept lean: the field values are read in C, and digested as they are (a document
         holds no container large enough for :meth:`shared` to pay)."""
-        cached = self._memo.get(id(value))
-        if cached is not None and cached[0] is value:
-            return cached[1]
+        return self._once(value, lambda: self._digest_fields(value))
+
+    def _digest_fields(self, value: Document | Version) -> str:
         shape = self._shapes.get(type(value))
         if shape is None:
             names = tuple(f.name for f in dataclasses.fields(value) if f.name not in TEXT_FIELDS)
             shape = self._shapes[type(value)] = (type(value).__name__, names, operator.attrgetter(*names))
         name, names, values_of = shape
-        token = self.digest((name, names, values_of(value)))
-        self._memo[id(value)] = (value, token)
-        return token
+        return self.digest((name, names, values_of(value)))
 
     def shared(self, value: Any) -> Any:
         """A large container as the digest of its contents, computed once per object."""
