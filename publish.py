@@ -97,6 +97,11 @@ def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
     except (BuildError, ConfigurationError) as error:
         print(f"Build failed: {error}\nThe previous output is unchanged.", file=sys.stderr)
         return 1
+    if result.quick is not None:
+        print(f"Rebuilt {args.output}/ after a body edit of {result.quick.path}: {len(result.quick.written)} file(s) "
+              f"updated, the other pages left as they were ({result.quick.public} public document(s) as of {as_of}).",
+              flush=True)
+        return 0
     public = len(result.state.public)
     reuse = result.state.page_reuse
     reused = f"; {reuse.reused} unchanged page(s) reused" if reuse is not None and reuse.reused else ""

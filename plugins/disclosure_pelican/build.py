@@ -27,8 +27,10 @@ except ImportError:  # not POSIX: builds are not serialised
     fcntl = None  # type: ignore[assignment]
 
 from disclosure.config import SiteConfig, read_settings_file
+from disclosure.corpus import discover_files
 from disclosure.files import path_key
 
+from .incremental import folder_identity
 from .state import BuildState, ContentError
 
 
@@ -50,8 +52,11 @@ class ErrorCounter(logging.Handler):
 @dataclass
 class BuildResult:
     output: Path
-    state: BuildState
+    state: BuildState | None
+    """The build's state (None after a quick rebuild, which loads none)."""
     files: int
+    quick: Any = None
+    """What a quick rebuild after a body edit did (:class:`~.quick.QuickResult`), if it ran."""
 
 
 def read_settings(settings_file: Path, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -61,20 +66,32 @@ def read_settings(settings_file: Path, overrides: dict[str, Any]) -> dict[str, A
 
 
 def build_site(content: Path, output: Path, as_of: date, settings_file: Path = Path("pelicanconf.py"),
-               cache_dir: Path | None = None) -> BuildResult:
+               cache_dir: Path | None = None, *, quick: bool = True) -> BuildResult:
     """Check ``content``, build the site and publish it atomically at ``output``.
 
     ``cache_dir`` keeps what can be reused by the next build (rendered bodies, page
-    fingerprints); the output is byte-identical with or without it.  Raises
-    ContentError (nothing written) or BuildError (previous output intact).
+    fingerprints, the snapshot a quick rebuild after a body edit starts from: ``quick``);
+    the output is byte-identical with or without it.  Raises ContentError (nothing
+    written) or BuildError (previous output intact).
     """
     values = read_settings_file(settings_file)
     config = SiteConfig.from_settings(values)
-    state = BuildState.load(content, as_of, config, cache_dir=cache_dir)  # ContentError: nothing written
-    state.search = bool(values.get("DISCLOSURE_SEARCH", True))
-
     output = output.resolve()
     with one_build_at_a_time(cache_dir, output):
+        if cache_dir is not None and quick:
+            from .quick import quick_rebuild
+
+            from .quick import snapshot_key as quick_rebuild_key
+
+            done = quick_rebuild(Path(content), output, as_of, Path(settings_file), values, config, cache_dir)
+            if done is not None:
+                return BuildResult(output, None, done.files, done)
+            others: list[str] = []
+            discover_files(content, others)
+            # what the output is built from, taken before: an edit made during the build is seen by the next one
+            quick_key = quick_rebuild_key(Path(content), others, config, as_of, Path(settings_file), values)
+        state = BuildState.load(content, as_of, config, cache_dir=cache_dir)  # ContentError: nothing written
+        state.search = bool(values.get("DISCLOSURE_SEARCH", True))
         output.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
         search_records = None
@@ -107,6 +124,12 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
             if counter.messages:
                 raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
             reuse = state.page_reuse
+            snapshot = None
+            if cache_dir is not None:
+                from . import quick as quick_path
+
+                snapshot = quick_path.load_snapshot(cache_dir, output)  # the holes of pages left as they are
+                quick_path.snapshot_path(cache_dir, output).unlink(missing_ok=True)
             if reuse is not None and reuse.manifest_path is not None:
                 # The old fingerprints describe the old output: drop them before it changes, so
                 # an interruption before the save costs a full build, never a stale page.
@@ -120,6 +143,11 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
             if search_records is not None and search_records.pending.exists():
                 # the CLI searches what the published site shows, never a failed build's records
                 os.replace(search_records.pending, search_records.records)
+            files = sum(len(names) for _, _, names in os.walk(output))
+            if quick and cache_dir is not None and reuse is not None and reuse.manifest_path is not None \
+                    and state.recorder is not None:
+                quick_path.save_snapshot(cache_dir, output, quick_key, state, state.recorder, snapshot,
+                                         folder_identity(output), files)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             if search_records is not None:
@@ -128,7 +156,6 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
         finally:
             pelican_logger.removeHandler(counter)
             gc.unfreeze()  # a caller that builds again (tests) gets its garbage collected as usual
-        files = sum(len(names) for _, _, names in os.walk(output))
         return BuildResult(output, state, files)
 
 

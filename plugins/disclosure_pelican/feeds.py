@@ -23,6 +23,8 @@ from disclosure.effectiveness import Effectiveness
 from disclosure.render import plain_text
 
 SUMMARY_CHARS = 160
+MAX_ENTRIES = 50
+"""Entries per feed: the newest; readers poll feeds for news, not for the archive."""
 _NAMESPACE = uuid.UUID("6f6a2d3e-6c1b-5d0e-9a51-8c2f0f5d7b11")
 
 
@@ -56,21 +58,34 @@ def _summary(doc: Document, status: Effectiveness, language: str, type_label: st
     reason = status.reason_en if language == "en" else status.reason
     status_text = f"{status_label} ({reason})" if language == "en" else f"{status_label}（{reason}）"
     fields = [type_label, *([doc.doc_number] if doc.doc_number else []), "、".join(doc.issuers), status_text]
-    text = plain_text(doc.current.body)
+    return " · ".join(fields) + "\n" + summary_text(doc.current.body)
+
+
+def summary_text(body: str) -> str:
+    """The part of an entry's summary taken from the body: the start of its plain text.
+    It follows the summary's first line break; the line before it is metadata, which
+    holds none (so a rebuild after a body edit can replace this part alone)."""
+    text = plain_text(body)
     if len(text) > SUMMARY_CHARS:
         text = text[:SUMMARY_CHARS].rstrip() + "…"
-    return " · ".join(fields) + "\n" + text
+    return text
 
 
-MAX_ENTRIES = 50
-"""Entries per feed: the newest; readers poll feeds for news, not for the archive."""
+def feed_entries(spec: FeedSpec, max_entries: int = MAX_ENTRIES) -> list[Document]:
+    """The documents a feed lists: the newest."""
+    return sorted(spec.documents, key=lambda d: (d.current.published, d.id), reverse=True)[:max_entries]
+
+
+def entry_id(organ: str, doc_id: str) -> str:
+    return stable_id(organ, "documents", doc_id)
+
 
 
 def atom_feed(spec: FeedSpec, *, site_name: str, organ: str, siteurl: str, zone: str, fallback_date: date,
               statuses: dict[str, Effectiveness], language: str, type_label, status_label,  # type: ignore[no-untyped-def]
               max_entries: int = MAX_ENTRIES) -> str:
     """The feed as text.  ``fallback_date`` (the build's as-of date) dates an empty feed."""
-    entries = sorted(spec.documents, key=lambda d: (d.current.published, d.id), reverse=True)[:max_entries]
+    entries = feed_entries(spec, max_entries)
     updated = entries[0].current.published if entries else fallback_date
     lang = "en" if language == "en" else "zh-CN"
     lines = [
@@ -88,7 +103,7 @@ def atom_feed(spec: FeedSpec, *, site_name: str, organ: str, siteurl: str, zone:
         lines += [
             "  <entry>",
             f"    <title type=\"text\" xml:lang=\"zh-CN\">{escape(doc.title)}</title>",
-            f"    <id>{stable_id(organ, 'documents', doc.id)}</id>",
+            f"    <id>{entry_id(organ, doc.id)}</id>",
             f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(_href(f'documents/{doc.id}/index.html', siteurl, spec.name))}/>",
             f"    <published>{timestamp(doc.published, zone)}</published>",
             f"    <updated>{timestamp(doc.current.published, zone)}</updated>",

@@ -24,13 +24,14 @@ from disclosure.document import DocType
 from disclosure.effectiveness import Status
 from disclosure.export import export_records, inert_json, to_csv, to_json
 
-from .feeds import atom_feed, feed_specs
+from .feeds import atom_feed, feed_entries, feed_specs
 from .forked import Forked, can_fork
 from .incremental import PageReuse, global_digest
 from disclosure.progress import Progress
 from .tasks_csv import tasks_csv
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
+from .quick import BuildRecorder, HoledTemplate
 from .sitemap import sitemap_xml
 from .search_export import SearchExport
 from .state import BuildState
@@ -111,12 +112,18 @@ class DisclosureGenerator(Generator):
             reuse.global_key = global_digest(Path(self.theme), self.settings, labels_for(model.language),
                                              model.file_names, self.state.as_of)
             css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
+            recorder = self.state.recorder = BuildRecorder()
+            for page in model.pages:
+                if page.template == "document":
+                    recorder.document_pages.setdefault(page.context["doc"].id, []).append(page.name)
             with Progress("pages", len(model.pages)) as progress:
                 self._write_pages(model.pages, writer, reuse, css, progress.advance)
             self.state.page_reuse = reuse  # saved by the build once the new output is in place
             public = self.state.public
             labels = labels_for(model.language)
             for spec in feed_specs(model.listings["type"], public.documents, labels["all_documents"]):
+                for doc in feed_entries(spec):
+                    recorder.feeds.setdefault(doc.id, []).append(spec.name)
                 _write_text(self.output_path, spec.name, atom_feed(
                     spec, site_name=self.settings.get("SITENAME", ""), organ=self.state.config.organ_code,
                     siteurl=model.siteurl, zone=self.settings.get("TIMEZONE") or "UTC", fallback_date=self.state.as_of,
@@ -127,7 +134,7 @@ class DisclosureGenerator(Generator):
             self.model.bodies.prune()
             self._write_records()
             if search is not None:
-                self.state.unchanged_files = search.finish()
+                self.state.unchanged_files, recorder.search_size = search.finish()
         except BaseException:
             if search is not None:
                 search.cancel()
@@ -154,8 +161,13 @@ class DisclosureGenerator(Generator):
         def fingerprinted(page, local: dict) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
             return page.name, {"template": page.template, **local}  # what the page's fingerprint covers
 
+        holes = self.state.recorder.holes
+
         def render(page, local: dict) -> None:  # type: ignore[no-untyped-def]
-            writer.write_file(page.name, self.get_template(page.template), self.context, relative_urls=True, **local)
+            template = self.get_template(page.template)
+            if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
+                template = HoledTemplate(template, page.name, local, holes)
+            writer.write_file(page.name, template, self.context, relative_urls=True, **local)
 
         mine, theirs, helper = pages, [], None
         if reuse.has_previous and len(pages) >= PARALLEL_REUSE_MIN and can_fork():

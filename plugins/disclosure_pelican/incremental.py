@@ -234,7 +234,7 @@ class PageReuse:
             # Fingerprints describe the output the build that saved them left: not one put
             # there since (by a build without the cache, or by hand), whose pages may differ.
             if isinstance(manifest, dict) and self.previous is not None \
-                    and manifest.get("output") == _folder_identity(self.previous):
+                    and manifest.get("output") == folder_identity(self.previous):
                 self.old = manifest.get("pages") or {}
         self.new: dict[str, str] = {}
         self.reused = 0
@@ -299,11 +299,11 @@ class PageReuse:
     def save(self) -> None:
         if self.manifest_path is None or self.output is None:
             return
-        manifest = json.dumps({"output": _folder_identity(self.output), "pages": self.new}, sort_keys=True)
+        manifest = json.dumps({"output": folder_identity(self.output), "pages": self.new}, sort_keys=True)
         replace_file(self.manifest_path, lambda handle: handle.write(manifest.encode("utf-8")))
 
 
-def _folder_identity(folder: Path) -> list[int] | None:
+def folder_identity(folder: Path) -> list[int] | None:
     """Device, inode and change time of ``folder``: a folder put in its place since (a swap,
     a copy) has another inode or, if the file system reused the inode, another time."""
     try:

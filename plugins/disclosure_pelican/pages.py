@@ -35,7 +35,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from markupsafe import Markup
 from unidecode import unidecode
@@ -189,6 +189,14 @@ _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 _DOC_DIR_HREF = re.compile(r'href="((?:\.\./)*documents/[a-z0-9-]+/(?:v\d+/)?)"')
 
 
+def page_body_html(html: str, root: str, exists: Callable[[str, int | None], bool]) -> Markup:
+    """A rendered body as a page at ``root`` shows it: ``doc:`` links resolved (``exists``
+    says which documents and versions the site has)."""
+    html = resolve_links(html, root, exists)
+    # Links to documents name the file, so the site also works opened from disk.
+    return Markup(_DOC_DIR_HREF.sub(r'href="\1index.html"', html))
+
+
 def table_of_contents(html: str) -> list[tuple[str, str]]:
     """``(id, text)`` of each second-level heading of a rendered body."""
     return [(anchor, Markup(inner).striptags()) for anchor, inner in _H2.findall(html)]
@@ -242,9 +250,7 @@ class SiteModel:
 
     def body_html(self, version: Version, root: str) -> Markup:
         """The sanitized body with ``doc:`` links resolved for a page at ``root``."""
-        html = resolve_links(self.bodies.html(self._source(version)), root, self._exists)
-        # Links to documents name the file, so the site also works opened from disk.
-        return Markup(_DOC_DIR_HREF.sub(r'href="\1index.html"', html))
+        return page_body_html(self.bodies.html(self._source(version)), root, self._exists)
 
     def listing(self, kind: str, key: str) -> Listing | None:
         return next((item for item in self.listings[kind] if item.key == key), None)

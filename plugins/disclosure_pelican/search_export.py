@@ -10,6 +10,7 @@ a 10,000-document build slower: 121 s against 105 s (measured).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from .forked import Forked, can_fork
 from .state import BuildState
@@ -18,12 +19,19 @@ from .state import BuildState
 CONCURRENT_SEARCH_MIN = 300
 
 
-def write_search(state: BuildState, output_path: Path, updated_output: Path | None = None) -> list[str]:
+class SearchWritten(NamedTuple):
+    unchanged: list[str]
+    """Files (``search/…``) the updated output already held as they are."""
+    postings_size: int
+    """What the export's shard count came from (a rebuild after a body edit patches it)."""
+
+
+def write_search(state: BuildState, output_path: Path, updated_output: Path | None = None) -> SearchWritten:
     """The static search export under ``search/``, from the public corpus only, and the
     records the command line's whoosh index is updated from (kept in the cache).
     Records tokenised by an earlier build are not tokenised again (the token cache).
     When the build updates ``updated_output`` in place, files it already holds are not
-    written: their names (``search/…``) are returned.
+    written: their names (``search/…``) are returned, with the postings' size.
 
     Its tokenising uses every core even beside the page writing: keeping it in one
     process made the export the last thing a 10,000-document build waited for (measured:
@@ -45,7 +53,7 @@ def write_search(state: BuildState, output_path: Path, updated_output: Path | No
         # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
         # build minutes (bench/). `publish.py search` indexes what changed when it is used.
         save_records(records, search_files(state.cache_dir, state.content_dir).pending)  # published by build.py
-    return [f"search/{name}" for name in stats.unchanged]
+    return SearchWritten([f"search/{name}" for name in stats.unchanged], stats.postings_size)
 
 
 class SearchExport:
@@ -63,8 +71,8 @@ class SearchExport:
         if self.child is not None:
             self.child.cancel()
 
-    def finish(self) -> list[str]:
-        """Wait for the export; the files it left as they are in the updated output."""
+    def finish(self) -> SearchWritten:
+        """Wait for the export; what it wrote (:class:`SearchWritten`)."""
         if self.child is None:
             return write_search(self.state, self.output_path, self.updated_output)
         return self.child.result()

@@ -44,6 +44,10 @@ class BuildState:
     """The generator's :class:`~.incremental.PageReuse`, saved once the output is swapped in."""
     unchanged_files: list[str] = field(default_factory=list)
     """Files besides pages that a build updating its output in place left as they were."""
+    parse_cache: ParseCache | None = None
+    """The parse cache the corpus was read through (each file's size and time: :mod:`.quick`)."""
+    recorder: Any = None
+    """What the generator noted for the next build's quick path (:class:`~.quick.BuildRecorder`)."""
 
     @classmethod
     def load(cls, content_dir: Path, as_of: date, config: SiteConfig, ledger_path: Path | None = None,
@@ -58,7 +62,7 @@ class BuildState:
         problems = result.problems + record_problems
         if any(p.severity is Severity.ERROR for p in record_problems):
             raise ContentError(problems)
-        return cls(result.corpus, public, as_of, config, content_dir, problems, records, cache_dir)
+        return cls(result.corpus, public, as_of, config, content_dir, problems, records, cache_dir, parse_cache=cache)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> "BuildState":

@@ -185,22 +185,31 @@ def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> I
     touched: set[str] = set()
     try:
         for ordinal in changed:
-            old, new = decode_counts(stored[previous.keys[ordinal]]), tokens.counts(ordinal, fresh)
-            for field in SEARCH_FIELDS:
-                touched.update(old[field])
-                touched.update(new[field])
-                postings = inverted[field]
-                for term in old[field]:
-                    _remove(postings, term, ordinal)
-                for term, tf in new[field].items():
-                    _insert(postings, term, ordinal, tf)
-                lengths[field][ordinal] = sum(new[field].values())
+            touched |= swap_counts(inverted, lengths, ordinal, decode_counts(stored[previous.keys[ordinal]]),
+                                   tokens.counts(ordinal, fresh))
     except (KeyError, IndexError, ValueError):  # a kept index that does not match its counts
         return None
     if changed:
         cache.store.store(fresh)
         cache.store.keep_only(keys)
     return Inversion(inverted, lengths, keys, previous, frozenset(touched))
+
+
+def swap_counts(inverted: Inverted, lengths: Lengths, ordinal: int, old: Counts, new: Counts) -> set[str]:
+    """Replace record ``ordinal``'s postings (``old`` counts) by ``new`` ones in place; the
+    terms touched.  Raises KeyError, IndexError or ValueError when ``old`` is not what the
+    index holds for it."""
+    touched: set[str] = set()
+    for field in SEARCH_FIELDS:
+        touched.update(old[field])
+        touched.update(new[field])
+        postings = inverted[field]
+        for term in old[field]:
+            _remove(postings, term, ordinal)
+        for term, tf in new[field].items():
+            _insert(postings, term, ordinal, tf)
+        lengths[field][ordinal] = sum(new[field].values())
+    return touched
 
 
 def _remove(postings: dict[str, "array[int]"], term: str, ordinal: int) -> None:

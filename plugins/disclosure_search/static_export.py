@@ -101,6 +101,8 @@ class ExportStats:
     postings_bytes: int
     unchanged: tuple[str, ...] = ()
     """Files not written because ``unchanged_in`` already held them (:func:`export_from_records`)."""
+    postings_size: int = 0
+    """The measure of the posting lists that decides the shard count (:func:`_postings_size`)."""
 
 
 def _term_scores(searcher: Any, ordinal_of: dict[int, int]) -> dict[str, dict[int, int]]:
@@ -215,16 +217,24 @@ def _filters(payloads: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, 
     return {term: _posting_text(ordinals, None) for term, ordinals in members.items()}, counts
 
 
-def _norm_table(terms: list[str]) -> dict[str, str]:
+def _norm_table(terms: Iterable[str]) -> dict[str, str]:
     """The part of the T→S table whose targets occur in indexed terms or regional terms."""
-    targets = {ch for term in terms for ch in term if is_cjk(ch)}
+    targets = {ch for ch in set("".join(terms)) if is_cjk(ch)}  # the distinct characters first: set() is C
     targets.update(ch for key in REGIONAL_TERMS for ch in key)
     targets.update(_ALWAYS_MAPPED)
     return {src: dst for src, dst in t2s_table().items() if all(c in targets for c in dst)}
 
 
-def _shard_count(postings: dict[str, str], target: int) -> int:
-    size = sum(len(dumps(term)) + len(values) + 1 for term, values in postings.items())
+def _postings_size(postings: dict[str, str]) -> int:
+    return sum(_entry_size(term, values) for term, values in postings.items())
+
+
+def _entry_size(term: str, values: str) -> int:
+    return len(dumps(term)) + len(values) + 1
+
+
+def _shard_count(size: int, target: int) -> int:
+    """The smallest power of two (up to ``MAX_SHARDS``) that keeps the mean shard under ``target``."""
     shards = 1
     while shards * target < size and shards < MAX_SHARDS:
         shards *= 2
@@ -287,14 +297,14 @@ def _export(
     filter_postings, filters = _filters(payloads)
     postings.update(filter_postings)
 
-    shards = _shard_count(postings, shard_bytes)
+    size = _postings_size(postings)
+    shards = _shard_count(size, shard_bytes)
     files: dict[str, bytes] = {}
     grouped: dict[int, list[str]] = {k: [] for k in range(shards)}
     for term in sorted(postings):
         grouped[shard_of(term, shards)].append(term)
     for k, group in grouped.items():
-        # what dumps() of the shard's {term: postings} dict gives, from the texts
-        files[f"t/{k}.json"] = b"{" + b",".join(dumps(t) + b":" + postings[t].encode("ascii") for t in group) + b"}"
+        files[f"t/{k}.json"] = _shard_bytes(group, postings)
     postings_bytes = sum(len(b) for b in files.values())
     for ordinal, p in enumerate(payloads):
         files[f"d/{ordinal}.json"] = dumps(p)
@@ -328,7 +338,13 @@ def _export(
         total_bytes=sum(len(b) for b in files.values()),
         postings_bytes=postings_bytes,
         unchanged=unchanged,
+        postings_size=size,
     )
+
+
+def _shard_bytes(terms: Iterable[str], postings: dict[str, str]) -> bytes:
+    """What dumps() of the shard's ``{term: postings}`` dict gives, from the texts (``terms`` sorted)."""
+    return b"{" + b",".join(dumps(t) + b":" + postings[t].encode("ascii") for t in terms) + b"}"
 
 
 def _write(out_dir: Path, files: dict[str, bytes], unchanged_in: Path | None = None) -> tuple[str, ...]:

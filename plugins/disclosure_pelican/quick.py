@@ -1,0 +1,412 @@
+"""A rebuild after an edit of one document's prose: only the files that show it change.
+
+Editors mostly change the text of a document, not its metadata, and preview on every
+save.  A whole rebuild (loading the corpus, the page model, every page's fingerprint,
+the search export) is proportional to the site; this one is proportional to the
+document.  Each build with the cache leaves a :class:`BuildSnapshot` beside the page
+fingerprints; the next build first tries :func:`quick_rebuild`, which applies only
+when everything it would not look at is as the snapshot says:
+
+* the same code, theme, settings, date, ledger and other content files (a key, as the
+  pre-commit check's), and the same output folder the snapshot describes;
+* the same document files, of which exactly one changed (size or modification time),
+  a public document in one file (no versions: their comparison pages show the text),
+  not an annual report nor key points (their bodies feed other pages);
+* that file still free of errors, with the same :func:`~disclosure.files.cross_signature`
+  (front matter, references, cited numbers): every rule across documents, every page
+  but its own and every list finds what it found before;
+* the same table of contents.
+
+Then its pages are patched where the body goes: document pages are rendered with the
+body as a hole (:class:`HoledTemplate`) whose place each build records, so the new body
+replaces the old one byte for byte as a whole render would place it.  Its feed entries'
+summaries, the file's SHA-256 in the data export and the ledger view, and the search
+export (:mod:`disclosure_search.export_patch`) follow.  Everything is computed before
+anything is written; any doubt returns None and the whole build runs.  Tests compare
+the result with a whole build of the same content, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+from disclosure.check import inputs_key
+from disclosure.config import SiteConfig
+from disclosure.corpus import discover_files
+from disclosure.document import DocType
+from disclosure.files import path_key, read_file
+from disclosure.keyed_store import installed_stamp, replace_file, source_digest
+from disclosure.problems import has_errors
+
+SNAPSHOT_FORMAT = 1
+log = logging.getLogger(__name__)
+BODY_HOLE = Markup("\ue000body\ue001")
+"""What a document page's template is given as ``body_html``: private-use characters, never in a page."""
+SHA_FILES = ("data/documents.json", "ledger/ledger.json", "ledger/ledger.csv", "ledger/index.html")
+"""Files that show a document's SHA-256 (and nothing else of its text); the first always does."""
+_BODY_TYPES = frozenset({DocType.ANNUAL_REPORT, DocType.KEYPOINTS})
+"""Types whose bodies reach other pages (report figures, task tables)."""
+
+
+class PageHole(NamedTuple):
+    """Where a document page holds its body."""
+
+    doc_id: str
+    root: str
+    start: int
+    """Byte offset of the body in the page."""
+    length: int
+    """Bytes of the body."""
+    size: int
+    """Bytes of the page."""
+    toc: str
+    """Digest of the page's table of contents."""
+
+
+def toc_digest(toc: Any) -> str:
+    return hashlib.sha256(repr([(str(anchor), str(text)) for anchor, text in toc]).encode("utf-8")).hexdigest()
+
+
+class HoledTemplate:
+    """A document page's template with the body as a hole: rendered with :data:`BODY_HOLE`,
+    which is then replaced by the body, and where it went recorded in ``holes``.  The body
+    is thus only ever printed, never computed with: a template cannot make the rest of the
+    page depend on it (the table of contents, ``toc``, is a value of its own)."""
+
+    def __init__(self, template: Any, name: str, context: dict[str, Any], holes: dict[str, PageHole]) -> None:
+        self.template, self.name, self.holes = template, name, holes
+        self.body = str(context["body_html"])
+        self.hole = (context["doc"].id, context["root"], toc_digest(context["toc"]))
+
+    def render(self, context: dict[str, Any]) -> str:
+        parts = self.template.render({**context, "body_html": BODY_HOLE}).split(BODY_HOLE)
+        if len(parts) == 2:
+            start, length = len(parts[0].encode("utf-8")), len(self.body.encode("utf-8"))
+            doc_id, root, toc = self.hole
+            self.holes[self.name] = PageHole(doc_id, root, start, length, start + length + len(parts[1].encode("utf-8")), toc)
+        else:  # a theme that shows the body twice, or not at all: no quick rebuild of this page
+            self.holes.pop(self.name, None)
+        return self.body.join(parts)
+
+
+@dataclass
+class BuildRecorder:
+    """What a whole build notes for the snapshot as it writes the site."""
+
+    holes: dict[str, PageHole] = field(default_factory=dict)
+    """Document pages rendered by this build (kept pages: the previous snapshot's)."""
+    document_pages: dict[str, list[str]] = field(default_factory=dict)
+    """Every document page of each document, by id."""
+    feeds: dict[str, list[str]] = field(default_factory=dict)
+    """The feeds listing each document, by id."""
+    search_size: int | None = None
+
+
+class DocEntry(NamedTuple):
+    doc_id: str
+    signature: str
+    sha256: str
+    pages: tuple[str, ...]
+    record_line: int
+    """Line of its record in the command line's search records (sorted by id)."""
+
+
+class BuildSnapshot(NamedTuple):
+    key: str
+    output: Any
+    """The output folder's identity (:func:`~.incremental.folder_identity`) when it was saved."""
+    files: dict[str, tuple[int, int]]
+    """Every document file (as discovered) → modification time and size."""
+    documents: dict[str, DocEntry]
+    """The files a quick rebuild may take: public documents in one file."""
+    numbers: dict[str, str]
+    """Document number → id, as bodies cite them."""
+    targets: frozenset[tuple[str, int | None]]
+    """``(id, None)`` and ``(id, version)`` of every public document: what ``doc:`` links may name."""
+    holes: dict[str, PageHole]
+    feeds: dict[str, tuple[str, ...]]
+    search_size: int | None
+    organ: str
+    public: int
+    files_written: int
+
+
+@dataclass
+class QuickResult:
+    path: str
+    """The changed file."""
+    written: list[str]
+    """The output files updated."""
+    public: int
+    files: int
+
+
+def snapshot_path(cache_dir: Path, output: Path) -> Path:
+    return cache_dir / f"quick-{path_key(output)}.pickle"
+
+
+def snapshot_key(content: Path, others: list[str], config: SiteConfig, as_of: date, settings_file: Path,
+                 settings: dict[str, Any]) -> str:
+    """Everything the site depends on besides the document files."""
+    theme = Path(str(settings.get("THEME", "")))
+    if not theme.is_absolute() and (Path(settings_file).parent / theme).is_dir():
+        theme = Path(settings_file).parent / theme
+    digest = hashlib.sha256(f"format={SNAPSHOT_FORMAT}\n{inputs_key(content, others, config, as_of)}".encode())
+    digest.update(source_digest(("disclosure_pelican", "disclosure_search")).encode())
+    digest.update(installed_stamp(("pelican", "jinja2", "markupsafe", "markdown", "nh3", "rjieba", "opencc")).encode())
+    digest.update(repr(sorted((k, repr(v)) for k, v in settings.items())).encode())
+    if theme.is_dir():
+        for path in sorted(theme.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(theme).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder: BuildRecorder,
+                  previous: BuildSnapshot | None, output_identity: Any, files_written: int) -> None:
+    """The snapshot of a whole build that just published ``output``."""
+    cache = state.parse_cache
+    if cache is None:
+        return
+    files: dict[str, tuple[int, int]] = {}
+    for path in discover_files(state.content_dir):
+        entry = cache.used.get(Path(path).as_posix())
+        if entry is None:
+            return  # a file the build did not read through the cache: no snapshot
+        files[os.path.normpath(path)] = (entry.mtime_ns, entry.size)
+    holes = dict(recorder.holes)
+    if previous is not None:  # pages the build left as they were keep their recorded holes
+        for pages in recorder.document_pages.values():
+            for name in pages:
+                if name not in holes and name in previous.holes:
+                    holes[name] = previous.holes[name]
+    public = state.public
+    record_ids = sorted([doc.id for doc in public] + [f"{doc.id}@v{v.number}" for doc in public for v in doc.versions[:-1]])
+    line_of = {record_id: line for line, record_id in enumerate(record_ids)}
+    hashes: dict[str, int] = {}
+    for doc in public:
+        for version in doc.versions:
+            hashes[version.sha256] = hashes.get(version.sha256, 0) + 1
+    documents: dict[str, DocEntry] = {}
+    for doc in public:
+        version = doc.versions[0]
+        pages = tuple(recorder.document_pages.get(doc.id, ()))
+        path = os.path.normpath(version.path)
+        entry = cache.used.get(Path(version.path).as_posix())
+        if (len(doc.versions) != 1 or doc.type in _BODY_TYPES or path not in files or entry is None
+                or entry.record is None or hashes[version.sha256] != 1 or not pages
+                or any(name not in holes for name in pages)):
+            continue
+        documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, pages, line_of[doc.id])
+    snapshot = BuildSnapshot(
+        key, output_identity, files, documents,
+        {number: doc.id for doc in public for number in [doc.doc_number] if number},
+        frozenset([(doc.id, None) for doc in public] + [(doc.id, v.number) for doc in public for v in doc.versions]),
+        holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
+        state.config.organ_code, len(public), files_written)
+    _save(snapshot_path(cache_dir, output), snapshot)
+
+
+def load_snapshot(cache_dir: Path, output: Path) -> BuildSnapshot | None:
+    try:
+        with open(snapshot_path(cache_dir, output), "rb") as handle:
+            found = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError, ImportError):
+        return None
+    return found if isinstance(found, BuildSnapshot) else None
+
+
+def _save(path: Path, snapshot: BuildSnapshot) -> None:
+    try:
+        replace_file(path, lambda handle: pickle.dump(snapshot, handle, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # the next build is a whole one
+
+
+def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path, settings: dict[str, Any],
+                  config: SiteConfig, cache_dir: Path) -> QuickResult | None:
+    """Patch ``output`` for an edit of one document's body, or None when a whole build must run."""
+    from .incremental import folder_identity
+
+    snapshot = load_snapshot(cache_dir, output)
+    if snapshot is None or snapshot.output is None or snapshot.output != folder_identity(output):
+        return _no("no snapshot of this output")
+    others: list[str] = []
+    paths = [os.path.normpath(path) for path in discover_files(content, others)]
+    if paths != list(snapshot.files):
+        return _no("document files added, removed or renamed")
+    changed = []
+    for path in paths:
+        stat = os.stat(path)  # before reading: an edit made meanwhile shows as a change next time
+        if (stat.st_mtime_ns, stat.st_size) != snapshot.files[path]:
+            changed.append((path, stat))
+    if len(changed) != 1 or changed[0][0] not in snapshot.documents:
+        return _no(f"{len(changed)} files changed" if len(changed) != 1 else f"{changed[0][0]} is not a one-file public document")
+    if snapshot.key != snapshot_key(content, others, config, as_of, settings_file, settings):
+        return _no("code, theme, settings, date, ledger or other content files changed")
+    path, stat = changed[0]
+    entry = snapshot.documents[path]
+    record, problems = read_file(Path(path), Path(path).as_posix())
+    if record is None or has_errors(problems) or record.signature != entry.signature:
+        return _no("front matter, references or cited numbers changed (or errors)")
+    manifest_file = cache_dir / f"pages-{path_key(output)}.json"
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or manifest.get("output") != snapshot.output:
+        return _no("page fingerprints of another output")
+    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256)
+    if patch is None:
+        return None
+    updates, holes, finish = patch
+    # From here on the output changes: what describes it is dropped first, so an
+    # interruption costs the next build a whole new output, never a stale page.
+    snapshot_path(cache_dir, output).unlink(missing_ok=True)
+    manifest_file.unlink(missing_ok=True)
+    for name, data in sorted(updates.items()):
+        _replace(output / name, data)
+    finish()
+    identity = folder_identity(output)
+    pages = {name: key for name, key in (manifest.get("pages") or {}).items() if name not in updates}
+    replace_file(manifest_file, lambda handle: handle.write(
+        json.dumps({"output": identity, "pages": pages}, sort_keys=True).encode("utf-8")))
+    _save(snapshot_path(cache_dir, output), snapshot._replace(
+        output=identity, files={**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)},
+        documents={**snapshot.documents, path: entry._replace(sha256=record.sha256)},
+        holes={**snapshot.holes, **holes}, search_size=finish.search_size))
+    return QuickResult(Path(path).as_posix(), sorted(updates), snapshot.public, snapshot.files_written)
+
+
+class _Finish:
+    """What is kept besides the output once it is written (search records, the kept index)."""
+
+    def __init__(self, search_size: int | None) -> None:
+        self.search_size = search_size
+        self.steps: list[Callable[[], None]] = []
+
+    def __call__(self) -> None:
+        for step in self.steps:
+            step()
+
+
+def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
+           sha256: str) -> tuple[dict[str, bytes], dict[str, PageHole], _Finish] | None:
+    """The new bytes of every output file the edit changes, the pages' new holes, and what
+    to keep once they are written; None when the edit reaches further than that."""
+    from disclosure.render_cache import BodyCache
+
+    from .feeds import entry_id, summary_text
+    from .pages import page_body_html, table_of_contents
+
+    updates: dict[str, bytes] = {}
+    holes: dict[str, PageHole] = {}
+    bodies = BodyCache(snapshot.numbers, cache_dir / f"bodies-{path_key(content)}.sqlite")
+    html = bodies.html(body)
+    targets = snapshot.targets
+    for name in entry.pages:
+        hole = snapshot.holes[name]
+        page_body = str(page_body_html(html, hole.root, lambda doc_id, version: (doc_id, version) in targets))
+        if toc_digest(table_of_contents(page_body)) != hole.toc:
+            return _no("headings changed: the table of contents with them")
+        data = _read(output / name)
+        if data is None or len(data) != hole.size:
+            return _no(f"{name} is not the page the snapshot describes")
+        new = page_body.encode("utf-8")
+        updates[name] = data[:hole.start] + new + data[hole.start + hole.length:]
+        holes[name] = hole._replace(length=len(new), size=hole.size - hole.length + len(new))
+    summary = escape(summary_text(body)).encode("utf-8")
+    marker = f"<id>{entry_id(snapshot.organ, entry.doc_id)}</id>".encode("utf-8")
+    for name in snapshot.feeds.get(entry.doc_id, ()):
+        data = _read(output / name)
+        at = data.find(marker) if data is not None else -1
+        start = data.find(b'<summary type="text">', at) if at >= 0 else -1
+        text = data.find(b"\n", start) if start >= 0 else -1
+        end = data.find(b"</summary>", start) if start >= 0 else -1
+        if data is None or min(at, start, text, end) < 0 or not (start < text < end) or data.find(b"</entry>", at) < end:
+            return _no(f"{name}: the entry is not where the snapshot says")
+        updates[name] = data[:text + 1] + summary + data[end:]
+    old, new = entry.sha256.encode("ascii"), sha256.encode("ascii")
+    for name in SHA_FILES:
+        data = _read(output / name)
+        if data is not None and old in data:
+            updates[name] = data.replace(old, new)
+        elif name == SHA_FILES[0]:
+            return _no(f"{name} does not show the file's hash")
+    finish = _Finish(snapshot.search_size)
+    if snapshot.search_size is not None and not _patch_search(output, content, cache_dir, snapshot, entry, body,
+                                                              updates, finish):
+        return None
+    for name in [name for name, data in updates.items() if _read(output / name) == data]:
+        del updates[name]  # (a body edit that changes nothing a reader sees: whitespace)
+    return updates, holes, finish
+
+
+def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
+                  updates: dict[str, bytes], finish: _Finish) -> bool:
+    """Add the search export's changed files to ``updates`` and the keeping of its records
+    and index to ``finish``; False when only a whole export will do."""
+    from disclosure_search.export_patch import patch_export
+    from disclosure_search.index import search_files
+    from disclosure_search.records import SearchRecord, markdown_to_text
+    from disclosure_search.token_cache import TokenCache
+
+    records_file = search_files(cache_dir, content).records
+    lines = _read(records_file)
+    if lines is None:
+        return False
+    split = lines.split(b"\n")
+    try:
+        old = SearchRecord.from_json(json.loads(split[entry.record_line]))
+    except (IndexError, ValueError, TypeError):
+        return False
+    if old.id != entry.doc_id:
+        return False
+    record = replace(old, text=markdown_to_text(body))
+    patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),
+                         snapshot.search_size)
+    if patch is None:
+        return False
+    updates.update({f"search/{name}": data for name, data in patch.files.items()})
+    split[entry.record_line] = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    finish.steps += [lambda: _replace(records_file, b"\n".join(split)), patch.save]
+    finish.search_size = patch.postings_size
+    return True
+
+
+def _no(why: str) -> None:
+    """No quick rebuild (logged for ``--verbose`` and the tests): the whole build runs."""
+    log.debug("no quick rebuild: %s", why)
+    return None
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` by a rename: no reader sees half a file."""
+    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(scratch, os.stat(path).st_mode & 0o7777)  # as the file it replaces
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise

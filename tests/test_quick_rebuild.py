@@ -1,0 +1,147 @@
+"""The quick rebuild after a body edit (``disclosure_pelican.quick``): it patches only the
+files that show the edited text, and the output is byte for byte a whole build's; every
+edit it cannot prove harmless runs the whole build."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from disclosure_pelican import quick
+from disclosure_pelican.build import ContentError, build_site
+
+from support import ROOT
+from test_incremental import AS_OF, assert_same_as_full_build, build, tree, workspace  # noqa: F401 (a fixture)
+
+INTERPRETATION = Path("interpretation") / "interp-gf-2016-55.md"
+NOTICE = Path("notice") / "demo-notice-2025-holiday-service.md"
+VERSIONED = Path("regulation") / "demo-patent-agency-supervision-rule"
+
+
+@pytest.fixture
+def with_ledger(workspace: dict[str, Path]) -> dict[str, Path]:  # noqa: F811
+    """The workspace with the ledger beside its content: the ledger view shows each file's hash."""
+    shutil.copytree(ROOT / "ledger", workspace["content"].parent / "ledger")
+    return workspace
+
+
+def swap_last_paragraphs(path: Path) -> None:
+    """Exchange the body's last two paragraphs: other text, the same words (so the search
+    export's mean field lengths, which every score depends on, stay as they are)."""
+    text = path.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n---\n")
+    paragraphs = body.rstrip("\n").split("\n\n")
+    assert len(paragraphs) >= 3 and not any(p.startswith("#") for p in paragraphs[-2:]), paragraphs
+    paragraphs[-2], paragraphs[-1] = paragraphs[-1], paragraphs[-2]
+    path.write_text(head + "\n---\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
+def why_not(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == quick.__name__]
+
+
+def test_a_body_edit_patches_the_output_as_a_whole_build_writes_it(with_ledger: dict[str, Path]) -> None:
+    workspace = with_ledger
+    build(workspace)
+    for path in (INTERPRETATION, NOTICE, INTERPRETATION):
+        swap_last_paragraphs(workspace["content"] / path)
+        result = build(workspace)
+        assert result.quick is not None, f"{path}: the quick rebuild should apply"
+        doc_id = path.stem
+        assert f"documents/{doc_id}/index.html" in result.quick.written
+        assert f"documents/{doc_id}/v1/index.html" in result.quick.written
+        assert "data/documents.json" in result.quick.written and "ledger/index.html" in result.quick.written
+        assert any(name.startswith("search/d/") for name in result.quick.written)
+        assert len(result.quick.written) < 20, result.quick.written
+        assert_same_as_full_build(workspace)
+    # The next whole build starts from what the quick ones left (their pages are no longer
+    # fingerprinted as the old text): a title edit, then the texts restored.
+    notice = workspace["content"] / NOTICE
+    notice.write_text(notice.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
+    assert build(workspace).quick is None
+    assert_same_as_full_build(workspace)
+    for path in (NOTICE, INTERPRETATION):
+        swap_last_paragraphs(workspace["content"] / path)
+        build(workspace)
+        assert_same_as_full_build(workspace)
+
+
+def test_edits_a_quick_rebuild_cannot_take_run_the_whole_build(workspace: dict[str, Path],  # noqa: F811
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    content = workspace["content"]
+    edits = {
+        "two files": lambda: (swap_last_paragraphs(content / INTERPRETATION), swap_last_paragraphs(content / NOTICE)),
+        "a version of a revised document": lambda: swap_last_paragraphs(content / VERSIONED / "v2.md"),
+        "the theme": lambda: (swap_last_paragraphs(content / NOTICE),
+                              _append(workspace["theme"] / "templates" / "document.html", "\n")),
+        "a new reference": lambda: _append(content / NOTICE, "\n参见[另一文件](doc:interp-gf-2016-55)。\n"),
+        "a heading": lambda: _append(content / INTERPRETATION, "\n## 新的小标题\n\n一句。\n"),
+    }
+    for what, edit in edits.items():
+        caplog.clear()
+        edit()
+        result = build(workspace)
+        assert result.quick is None, what
+        assert why_not(caplog), f"{what}: the reason is logged"
+        assert_same_as_full_build(workspace)
+
+
+def test_a_broken_body_is_refused_as_by_a_whole_build(workspace: dict[str, Path]) -> None:  # noqa: F811
+    build(workspace)
+    before = tree(workspace["out"])
+    _append(workspace["content"] / NOTICE, "\n参见[不存在的文件](doc:no-such-document)。\n")
+    with pytest.raises(ContentError) as refused:
+        build(workspace)
+    assert any("no-such-document" in p.message for p in refused.value.problems)
+    assert tree(workspace["out"]) == before
+
+
+def test_an_interrupted_quick_rebuild_is_repaired_by_the_next_build(workspace: dict[str, Path],  # noqa: F811
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    build(workspace)
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    written: list[Path] = []
+    replace = quick._replace
+
+    def fail_after_two(path: Path, data: bytes) -> None:
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        written.append(path)
+        replace(path, data)
+
+    monkeypatch.setattr(quick, "_replace", fail_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        build(workspace)
+    monkeypatch.undo()
+    assert len(written) == 2
+    result = build(workspace)
+    assert result.quick is None and result.state.page_reuse.reused == 0, "nothing describes the output: a whole new one"
+    assert_same_as_full_build(workspace)
+
+
+def test_a_theme_that_prints_the_body_twice_gets_whole_builds(workspace: dict[str, Path]) -> None:  # noqa: F811
+    template = workspace["theme"] / "templates" / "document.html"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("{{ body_html }}", "{{ body_html }}{{ body_html }}"), encoding="utf-8")
+    build(workspace)
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    assert build(workspace).quick is None
+    assert_same_as_full_build(workspace)
+    body = (workspace["out"] / "documents" / NOTICE.stem / "index.html").read_text(encoding="utf-8")
+    last = (workspace["content"] / NOTICE).read_text(encoding="utf-8").rstrip("\n").split("\n\n")[-1]
+    assert body.count(last[-12:]) == 2
+
+
+def test_without_a_cache_there_is_no_quick_rebuild(workspace: dict[str, Path]) -> None:  # noqa: F811
+    build_site(workspace["content"], workspace["out"], AS_OF, workspace["settings"], None)
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    assert build_site(workspace["content"], workspace["out"], AS_OF, workspace["settings"], None).quick is None
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
