@@ -6,15 +6,17 @@ public corpus.  Pelican's own readers are switched off for Markdown in
 metadata key never sees ours, and nothing non-public can slip through it).
 """
 
-from pelican import signals
-
-from .generator import DisclosureGenerator
 
 
 def get_generators(pelican_object):  # type: ignore[no-untyped-def]
     """``get_generators`` handler: add our generator (module level: signals keep weak references)."""
+    from .generator import DisclosureGenerator
+
     return DisclosureGenerator
 
 
 def register() -> None:
+    # Pelican is imported only when it runs: a quick rebuild (.quick) never loads it.
+    from pelican import signals
+
     signals.get_generators.connect(get_generators)

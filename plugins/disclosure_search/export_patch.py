@@ -15,13 +15,16 @@ ones, byte for byte.
 from __future__ import annotations
 
 import json
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from pathlib import Path
 
 from .index import SEARCH_FIELDS, payload_of
 from .inversion import swap_counts
 from .records import SearchRecord
-from .scoring import field_k1_norms, mean_length
+from .scoring import field_k1_norms, k1_norm, mean_length, record_contribution
 from .script import REGIONAL_TERMS
 from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _scoring_digest, _shard_bytes,
                             _shard_count, _term_text, dumps, shard_of)
@@ -63,48 +66,57 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     stored = cache.store.load([old_key])
     if old_key not in stored:
         return None
-    new_counts = record_counts(record)
+    old, new_counts = decode_counts(stored[old_key]), record_counts(record)
     inverted, lengths = previous.inverted, previous.lengths
     try:
-        touched = swap_counts(inverted, lengths, ordinal, decode_counts(stored[old_key]), new_counts)
+        touched = swap_counts(inverted, lengths, ordinal, old, new_counts)
     except (KeyError, IndexError, ValueError):  # a kept index that does not match its counts
         return None
     count = len(previous.ids)
     scale = (_scoring_digest(), count, tuple(mean_length(sum(lengths[field]), count) for field in SEARCH_FIELDS))
     if scale != previous.scale:
         return None  # every score moves: the whole export
-    k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
+    averages = dict(zip(SEARCH_FIELDS, scale[2]))
     texts = dict(previous.texts)
     size = postings_size
-    for term in touched:
-        old_text = texts.pop(term, None)
-        if old_text is not None:
-            size -= _entry_size(term, old_text)
-        found = [(field, inverted[field][term]) for field in SEARCH_FIELDS if term in inverted[field]]
-        if found:  # (the first field that has it first, as the whole export takes them)
-            texts[term] = _term_text(found, k1_norms)
-            size += _entry_size(term, texts[term])
+    k1_norms: dict[str, list[float]] | None = None
+    by_shard: dict[int, dict[bytes, tuple[str | None, str | None]]] = {}
+    try:
+        for term in touched:
+            old_text = texts.pop(term, None)
+            fields = [field for field in SEARCH_FIELDS if term in inverted[field]]
+            if not fields:
+                new_text = None
+            elif old_text is not None and all((term in old[field]) == (term in new_counts[field]) for field in SEARCH_FIELDS):
+                # In the same fields of the record as before: every other record's score for
+                # the term is as it was (the same document frequency, the same mean lengths).
+                new_text = _with_score(old_text, _rank(inverted, fields, term, ordinal, old_text), sum(
+                    record_contribution(field, new_counts[field][term], k1_norm(field, lengths[field][ordinal], averages[field]),
+                                        len(inverted[field][term]) // 2, count) for field in fields))
+            else:
+                if k1_norms is None:
+                    k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
+                new_text = _term_text([(field, inverted[field][term]) for field in fields], k1_norms)
+            if old_text is not None:
+                size -= _entry_size(term, old_text)
+            if new_text is not None:
+                texts[term] = new_text
+                size += _entry_size(term, new_text)
+            by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (old_text, new_text)
+    except ValueError:  # a kept text without the record's posting: not the index it should be
+        return None
     if _shard_count(size, shard_bytes) != shards:
         return None
     files: dict[str, bytes] = {}
-    for k in sorted({shard_of(term, shards) for term in touched}):
+    for k, changes in sorted(by_shard.items()):
         name = f"t/{k}.json"
         try:
-            shard = json.loads((published / name).read_bytes())
-        except (OSError, ValueError):
+            patched = _patch_shard((published / name).read_bytes(), changes)
+        except OSError:
             return None
-        entries: dict[str, str] = {}
-        for term, values in shard.items():
-            text = "[" + ",".join(map(str, values)) + "]"  # the published list as its text (integers)
-            if previous.texts.get(term, text) != text or (term in touched and term not in previous.texts):
-                return None  # not the export the kept index describes
-            entries[term] = text
-        for term in touched:
-            if shard_of(term, shards) == k:
-                entries.pop(term, None)
-                if term in texts:
-                    entries[term] = texts[term]
-        files[name] = _shard_bytes(sorted(entries), entries)
+        if patched is None:
+            return None  # not the export the kept index describes
+        files[name] = patched
     files[f"d/{ordinal}.json"] = dumps(payload_of(record))
     terms = set().union(*(inverted[field].keys() for field in SEARCH_FIELDS))
     files["norm.json"] = dumps({"chars": _norm_table(terms), "phrases": REGIONAL_TERMS})
@@ -118,3 +130,69 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     keys[ordinal] = new_key
     postings = replace(previous, keys=keys, inverted=inverted, lengths=lengths, texts=texts)
     return ExportPatch(files, size, cache, postings, new_key, encode_counts(new_counts))
+
+
+def _rank(inverted: dict, fields: list[str], term: str, ordinal: int, text: str) -> int:
+    """Where ``ordinal`` is among the records holding ``term`` (its place in the posting text)."""
+    if len(fields) == 1:  # the field's postings are the text's, in the same order
+        at = bisect_left(inverted[fields[0]][term][0::2], ordinal)
+    else:  # the text holds the union of the fields' records: read its ordinals
+        ordinals = list(accumulate(map(int, text[1:-1].split(",")[0::2])))
+        at = bisect_left(ordinals, ordinal)
+        if at == len(ordinals) or ordinals[at] != ordinal:
+            raise ValueError(f"no posting for {ordinal}")
+    return at
+
+
+def _with_score(text: str, at: int, value: int) -> str:
+    """A posting text (``[Δordinal, score, …]``) with the score of its ``at``-th record replaced
+    (split and joined as strings: the texts of common terms hold thousands of numbers)."""
+    parts = text[1:-1].split(",")
+    if 2 * at + 1 >= len(parts):
+        raise ValueError(f"no posting at {at}")
+    parts[2 * at + 1] = str(value)
+    return "[" + ",".join(parts) + "]"
+
+
+_ENTRY = re.compile(rb'("(?:[^"\\]|\\.)*"):(\[[0-9,]*\])')
+
+
+def _patch_shard(data: bytes, changes: dict[bytes, tuple[str | None, str | None]]) -> bytes | None:
+    """A published shard with the posting texts of some terms (by their JSON key) changed
+    from ``old`` to ``new`` (None: absent); None when a term's old text is not the one there.
+
+    A key is found by its bytes: ``,"term":[`` cannot occur inside another entry (a quote
+    in a key is escaped, a list holds digits and commas only).  Only a shard gaining or
+    losing a term is split into its entries, to keep them in order."""
+    edits: list[tuple[int, int, bytes]] = []
+    for key, (old, new) in changes.items():
+        found = _value_span(data, key)
+        if (data[found[0]:found[1]].decode("ascii") if found is not None else None) != old:
+            return None
+        if found is not None and new is not None:
+            edits.append((found[0], found[1], new.encode("ascii")))
+    if len(edits) < len(changes):  # a term gained or lost
+        return _rebuilt_shard(data, changes)
+    for start, end, text in sorted(edits, reverse=True):
+        data = data[:start] + text + data[end:]
+    return data
+
+
+def _value_span(data: bytes, key: bytes) -> tuple[int, int] | None:
+    pattern = key + b":["
+    at = 1 if data.startswith(b"{" + pattern) else data.find(b"," + pattern) + 1
+    if at <= 0:
+        return None
+    start = at + len(key) + 1
+    return start, data.index(b"]", start) + 1
+
+
+def _rebuilt_shard(data: bytes, changes: dict[bytes, tuple[str | None, str | None]]) -> bytes:
+    entries = {key: value for key, value in _ENTRY.findall(data)}
+    for key, (_, new) in changes.items():
+        if new is None:
+            entries.pop(key, None)
+        else:
+            entries[key] = new.encode("ascii")
+    ordered = sorted(entries, key=json.loads)  # by the term, as the whole export orders them
+    return b"{" + b",".join(key + b":" + entries[key] for key in ordered) + b"}"

@@ -90,8 +90,13 @@ def field_k1_norms(field: str, lengths: Sequence[int]) -> list[float]:
     """``K1 · norm`` of every document for ``field`` (``lengths`` per ordinal, all documents):
     the per-document part of :func:`contribution`, computed once per field."""
     average = mean_length(sum(lengths), len(lengths))
+    return [k1_norm(field, length, average) for length in lengths]
+
+
+def k1_norm(field: str, length: int, average: float) -> float:
+    """One document's value of :func:`field_k1_norms` (``average``: the field's :func:`mean_length`)."""
     b = FIELD_B.get(field, DEFAULT_B)
-    return [K1 * (1.0 - b + b * ((length or 1) / average if average > 0 else 1.0)) for length in lengths]
+    return K1 * (1.0 - b + b * ((length or 1) / average if average > 0 else 1.0))
 
 
 def term_contributions(field: str, postings: Sequence[int], k1_norms: list[float]) -> tuple[list[int], list[int]]:
@@ -103,8 +108,7 @@ def term_contributions(field: str, postings: Sequence[int], k1_norms: list[float
     them bit for bit), with the per-term and per-document parts hoisted out of the
     loop: this is the hot loop of the static export.
     """
-    n_docs, df = len(k1_norms), len(postings) // 2
-    boost_idf = FIELD_BOOSTS[field] * math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+    boost_idf = _boost_idf(field, len(k1_norms), len(postings) // 2)
     ordinals = list(postings[0::2])
     floor, k1p1 = math.floor, K1 + 1.0
     values = [  # math.floor of a float is already an int
@@ -112,6 +116,17 @@ def term_contributions(field: str, postings: Sequence[int], k1_norms: list[float
         for o, tf in zip(ordinals, postings[1::2])
     ]
     return ordinals, values
+
+
+def record_contribution(field: str, tf: int, k1_norm: float, df: int, n_docs: int) -> int:
+    """:func:`term_contributions`' value for one document (the same arithmetic, bit for bit):
+    what a term's posting list changes by when one document's text changes and the
+    term's document frequency does not."""
+    return math.floor(_boost_idf(field, n_docs, df) * tf * (K1 + 1.0) / (tf + k1_norm) * SCALE + 0.5)
+
+
+def _boost_idf(field: str, n_docs: int, df: int) -> float:
+    return FIELD_BOOSTS[field] * math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
 
 
 def final_score(total: int, matched: int, n_core: int) -> float:

@@ -1,0 +1,90 @@
+"""The static export patched for one record's new text (what a quick rebuild after a body
+edit does) is byte for byte the whole export of the new records; when it cannot be, no
+patch is given."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from disclosure_search.export_patch import patch_export
+from disclosure_search.static_export import export_from_records
+from disclosure_search.token_cache import TokenCache
+
+from search_fixtures import changed, synthetic_records
+from test_search_token_cache import read_tree
+
+
+def patched_export(records, edited, tmp_path: Path, name: str):  # type: ignore[no-untyped-def]
+    """Export ``records`` with a token cache, patch in ``edited`` (a record of them with
+    another text); the patched folder, or None when there was no patch."""
+    cache = TokenCache(tmp_path / f"{name}-tokens")
+    published = tmp_path / f"{name}-published"
+    stats = export_from_records(records, published, token_cache=cache)
+    patch = patch_export(published, edited, cache, stats.postings_size)
+    if patch is None:
+        return None
+    for file, data in patch.files.items():
+        (published / file).write_bytes(data)
+    patch.save()
+    return published
+
+
+def whole_export(records, tmp_path: Path, name: str) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+    export_from_records(records, tmp_path / name)
+    return read_tree(tmp_path / name)
+
+
+# Edits small enough not to move these records' mean text length out of its 1/16 token
+# step (every score depends on it: beyond, there is no patch, see the last tests).
+EDITS = {
+    "a new word": lambda text: text + "鲲。",
+    "words removed": lambda text: text[3:],
+    "words replaced by a new one": lambda text: "鲲鹏" + text[4:],
+    "the same words, in another order": lambda text: "。".join(reversed(text.split("。"))),
+}
+
+
+@pytest.mark.parametrize("what", sorted(EDITS))
+def test_a_patched_export_is_the_whole_export_of_the_new_records(tmp_path: Path, what: str) -> None:
+    records = synthetic_records(400)
+    for index in (3, 150, 398):
+        edited = changed(records[index], text=EDITS[what](records[index].text))
+        assert edited.text != records[index].text
+        new_records = records[:index] + [edited] + records[index + 1:]
+        folder = patched_export(records, edited, tmp_path, f"r{index}")
+        assert folder is not None, (what, index)
+        assert read_tree(folder) == whole_export(new_records, tmp_path, f"whole{index}"), (what, index)
+        # the kept index now describes the patched export: the next export reuses it
+        cache = TokenCache(tmp_path / f"r{index}-tokens")
+        export_from_records(new_records, tmp_path / f"again{index}", token_cache=cache)
+        assert read_tree(tmp_path / f"again{index}") == read_tree(folder)
+
+
+def test_no_patch_when_the_mean_text_length_moves(tmp_path: Path) -> None:
+    records = synthetic_records(400)
+    edited = changed(records[3], text=records[3].text + "专利代理机构应当配合检查，如实提供业务档案。" * 3)
+    assert patched_export(records, edited, tmp_path, "long") is None
+
+
+def test_no_patch_for_an_export_the_kept_index_does_not_describe(tmp_path: Path) -> None:
+    records = synthetic_records(400)
+    cache = TokenCache(tmp_path / "tokens")
+    published = tmp_path / "published"
+    stats = export_from_records(records, published, token_cache=cache)
+    other = tmp_path / "other"
+    export_from_records(records[:-1], other)  # another export (another record set) put in its place
+    shutil.rmtree(published / "t")
+    shutil.copytree(other / "t", published / "t")
+    edited = changed(records[3], text=records[3].text + "专利代理机构应当配合检查。")
+    assert patch_export(published, edited, cache, stats.postings_size) is None
+
+
+def test_no_patch_for_a_record_the_export_does_not_have(tmp_path: Path) -> None:
+    records = synthetic_records(50)
+    cache = TokenCache(tmp_path / "tokens")
+    stats = export_from_records(records, tmp_path / "published", token_cache=cache)
+    stranger = changed(records[3], id="not-there", document="not-there", text="别的正文。")
+    assert patch_export(tmp_path / "published", stranger, cache, stats.postings_size) is None
