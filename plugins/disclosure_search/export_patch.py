@@ -90,7 +90,7 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
             elif old_text is not None and all((term in old[field]) == (term in new_counts[field]) for field in SEARCH_FIELDS):
                 # In the same fields of the record as before: every other record's score for
                 # the term is as it was (the same document frequency, the same mean lengths).
-                new_text = _with_score(old_text, _rank(inverted, fields, term, ordinal, old_text), sum(
+                new_text = _with_score(old_text, _rank(inverted, fields, term, ordinal), sum(
                     record_contribution(field, new_counts[field][term], k1_norm(field, lengths[field][ordinal], averages[field]),
                                         len(inverted[field][term]) // 2, count) for field in fields))
             else:
@@ -132,26 +132,45 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     return ExportPatch(files, size, cache, postings, new_key, encode_counts(new_counts))
 
 
-def _rank(inverted: dict, fields: list[str], term: str, ordinal: int, text: str) -> int:
-    """Where ``ordinal`` is among the records holding ``term`` (its place in the posting text)."""
-    if len(fields) == 1:  # the field's postings are the text's, in the same order
-        at = bisect_left(inverted[fields[0]][term][0::2], ordinal)
-    else:  # the text holds the union of the fields' records: read its ordinals
-        ordinals = list(accumulate(map(int, text[1:-1].split(",")[0::2])))
-        at = bisect_left(ordinals, ordinal)
-        if at == len(ordinals) or ordinals[at] != ordinal:
-            raise ValueError(f"no posting for {ordinal}")
-    return at
+def _rank(inverted: dict, fields: list[str], term: str, ordinal: int) -> int:
+    """Where ``ordinal`` is among the records holding ``term``: its place in the posting
+    text, which holds the union of the fields' records in order."""
+    before = [postings[0::2] for postings in (inverted[field][term] for field in fields)]
+    if len(before) == 1:
+        return bisect_left(before[0], ordinal)
+    return len(set().union(*(ordinals[:bisect_left(ordinals, ordinal)] for ordinals in before)))
+
+
+_COMMAS = 256
+_SKIP = re.compile("(?:[^,]*,){%d}" % _COMMAS)
+_PAST: dict[int, re.Pattern[str]] = {}
 
 
 def _with_score(text: str, at: int, value: int) -> str:
-    """A posting text (``[Δordinal, score, …]``) with the score of its ``at``-th record replaced
-    (split and joined as strings: the texts of common terms hold thousands of numbers)."""
-    parts = text[1:-1].split(",")
-    if 2 * at + 1 >= len(parts):
+    """A posting text (``[Δordinal, score, …]``) with the score of its ``at``-th record
+    replaced.  The texts of common terms hold thousands of numbers: the score's place is
+    found by skipping commas with a regular expression (in C), not by splitting them all."""
+    commas, position = 2 * at + 1, 1
+    for _ in range(commas // _COMMAS):
+        found = _SKIP.match(text, position)
+        if found is None:
+            raise ValueError(f"no posting at {at}")
+        position = found.end()
+    rest = commas % _COMMAS
+    if rest:
+        past = _PAST.get(rest)
+        if past is None:
+            past = _PAST[rest] = re.compile("(?:[^,]*,){%d}" % rest)
+        found = past.match(text, position)
+        if found is None:
+            raise ValueError(f"no posting at {at}")
+        position = found.end()
+    end = position
+    while text[end].isdigit():
+        end += 1
+    if end == position or text[end] not in ",]":
         raise ValueError(f"no posting at {at}")
-    parts[2 * at + 1] = str(value)
-    return "[" + ",".join(parts) + "]"
+    return f"{text[:position]}{value}{text[end:]}"
 
 
 _ENTRY = re.compile(rb'("(?:[^"\\]|\\.)*"):(\[[0-9,]*\])')

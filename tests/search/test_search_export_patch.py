@@ -88,3 +88,20 @@ def test_no_patch_for_a_record_the_export_does_not_have(tmp_path: Path) -> None:
     stats = export_from_records(records, tmp_path / "published", token_cache=cache)
     stranger = changed(records[3], id="not-there", document="not-there", text="别的正文。")
     assert patch_export(tmp_path / "published", stranger, cache, stats.postings_size) is None
+
+
+def test_a_score_is_replaced_at_its_place_in_long_posting_texts() -> None:
+    import random
+
+    from disclosure_search.export_patch import _with_score
+
+    rng = random.Random(5)
+    for size in (1, 2, 127, 128, 129, 300, 5000):
+        flat = [rng.randrange(1, 3000) if i % 2 else rng.randrange(1, 40) for i in range(2 * size)]
+        text = "[" + ",".join(map(str, flat)) + "]"
+        for at in {0, size // 2, size - 1}:
+            expected = flat[:]
+            expected[2 * at + 1] = 77
+            assert _with_score(text, at, 77) == "[" + ",".join(map(str, expected)) + "]", (size, at)
+        with pytest.raises(ValueError):
+            _with_score(text, size, 77)
