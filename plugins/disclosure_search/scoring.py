@@ -7,7 +7,8 @@ and in the browser (``static/search.js``), so it is built from integers:
    is BM25 with a per-field boost, quantised to an integer
    (:func:`contribution`): ``round(1000 · boost_f · idf_f(t) · tf·(k1+1) /
    (tf + k1·(1 − b_f + b_f·len/avglen)))``. Statistics are per field, from
-   the whoosh index; ``avglen`` is rounded to 1/16 token (:func:`mean_length`).
+   the whoosh index; ``len`` keeps four significant bits (:func:`norm_length`),
+   ``avglen`` is rounded to 1/16 token (:func:`mean_length`).
 2. The *term score* of ``t`` in ``d`` is the sum over fields. Both the
    search and the export get the per-field integers from :func:`term_scores`
    (whoosh postings and statistics of live documents); the export writes the
@@ -66,13 +67,27 @@ def contribution(field: str, tf: float, length: float, avg_length: float, df: in
         return 0
     idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
     b = FIELD_B.get(field, DEFAULT_B)
-    norm = 1.0 - b + b * (length / avg_length if avg_length > 0 else 1.0)
+    norm = 1.0 - b + b * (norm_length(int(length)) / avg_length if avg_length > 0 else 1.0)
     value = FIELD_BOOSTS[field] * idf * tf * (K1 + 1.0) / (tf + K1 * norm)
     return int(math.floor(value * SCALE + 0.5))
 
 
 #: Mean field lengths are rounded to this fraction of a token (:func:`mean_length`).
 MEAN_LENGTH_STEP = 16
+
+#: Significant bits of a document's field length in its scores (:func:`norm_length`).
+LENGTH_BITS = 4
+
+
+def norm_length(length: int) -> int:
+    """A field's length in tokens as it enters the scores: exact up to 15, then rounded
+    down to its four leading bits (within 6–12%), as Lucene keeps a document's length in
+    one byte.  BM25's length normalisation does not need more, and a sentence added to a
+    long body then seldom changes that body's own score in every term it holds (which
+    would change every posting list it is in: hundreds of files of the static export)."""
+    length = length or 1
+    shift = max(length.bit_length() - LENGTH_BITS, 0)
+    return (length >> shift) << shift
 
 
 def mean_length(total: int, count: int) -> float:
@@ -90,13 +105,15 @@ def field_k1_norms(field: str, lengths: Sequence[int]) -> list[float]:
     """``K1 · norm`` of every document for ``field`` (``lengths`` per ordinal, all documents):
     the per-document part of :func:`contribution`, computed once per field."""
     average = mean_length(sum(lengths), len(lengths))
-    return [k1_norm(field, length, average) for length in lengths]
+    b = FIELD_B.get(field, DEFAULT_B)
+    # k1_norm()'s arithmetic, inline: this runs for every document of every field
+    return [K1 * (1.0 - b + b * (norm_length(length) / average if average > 0 else 1.0)) for length in lengths]
 
 
 def k1_norm(field: str, length: int, average: float) -> float:
     """One document's value of :func:`field_k1_norms` (``average``: the field's :func:`mean_length`)."""
     b = FIELD_B.get(field, DEFAULT_B)
-    return K1 * (1.0 - b + b * ((length or 1) / average if average > 0 else 1.0))
+    return K1 * (1.0 - b + b * (norm_length(length) / average if average > 0 else 1.0))
 
 
 def term_contributions(field: str, postings: Sequence[int], k1_norms: list[float]) -> tuple[list[int], list[int]]:
