@@ -145,3 +145,31 @@ def test_without_a_cache_there_is_no_quick_rebuild(workspace: dict[str, Path]) -
 
 def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_failed_build_that_kept_a_newer_search_index_gets_no_quick_rebuild(
+        workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A build that fails after its search export kept its index leaves the published site
+    and the snapshot as they were, but a kept index that describes another export: the next
+    build does not patch the published export from it (the snapshot names the kept index it
+    was made with) and is a whole build's."""
+    from disclosure_pelican import generator
+    from disclosure_pelican.build import BuildError
+
+    build(workspace)
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+
+    def failing(*args: object) -> list:
+        logging.getLogger("pelican").error("a failure after the search export")
+        return []
+
+    monkeypatch.setattr(generator, "export_records", failing)
+    with pytest.raises(BuildError):
+        build_site(workspace["content"], workspace["out"], AS_OF, workspace["settings"], workspace["cache"], quick=False)
+    monkeypatch.undo()
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    swap_last_paragraphs(workspace["content"] / INTERPRETATION)
+    swap_last_paragraphs(workspace["content"] / NOTICE)  # back: one file differs from the published site
+    assert build(workspace).quick is None
+    assert_same_as_full_build(workspace)

@@ -134,7 +134,9 @@ class DisclosureGenerator(Generator):
             self.model.bodies.prune()
             self._write_records()
             if search is not None:
-                self.state.unchanged_files, recorder.search_size = search.finish()
+                written = search.finish()
+                self.state.unchanged_files, recorder.search_size = written.unchanged, written.postings_size
+                recorder.search_generation = written.generation
         except BaseException:
             if search is not None:
                 search.cancel()

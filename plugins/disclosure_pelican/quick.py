@@ -50,7 +50,7 @@ from disclosure.files import path_key, read_file
 from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 log = logging.getLogger(__name__)
 BODY_HOLE = Markup("\ue000body\ue001")
 """What a document page's template is given as ``body_html``: private-use characters, never in a page."""
@@ -112,6 +112,7 @@ class BuildRecorder:
     feeds: dict[str, list[str]] = field(default_factory=dict)
     """The feeds listing each document, by id."""
     search_size: int | None = None
+    search_generation: str = ""
 
 
 class DocEntry(NamedTuple):
@@ -138,6 +139,8 @@ class BuildSnapshot(NamedTuple):
     holes: dict[str, PageHole]
     feeds: dict[str, tuple[str, ...]]
     search_size: int | None
+    search_generation: str
+    """The kept search index that describes the published export (:mod:`disclosure_search.token_cache`)."""
     organ: str
     public: int
     files_written: int
@@ -215,7 +218,7 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         {number: doc.id for doc in public for number in [doc.doc_number] if number},
         frozenset([(doc.id, None) for doc in public] + [(doc.id, v.number) for doc in public for v in doc.versions]),
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
-        state.config.organ_code, len(public), files_written)
+        recorder.search_generation, state.config.organ_code, len(public), files_written)
     _save(snapshot_path(cache_dir, output), snapshot)
 
 
@@ -286,15 +289,15 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
     _save(snapshot_path(cache_dir, output), snapshot._replace(
         output=identity, files={**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)},
         documents={**snapshot.documents, path: entry._replace(sha256=record.sha256)},
-        holes={**snapshot.holes, **holes}, search_size=finish.search_size))
+        holes={**snapshot.holes, **holes}, search_size=finish.search_size, search_generation=finish.search_generation))
     return QuickResult(Path(path).as_posix(), sorted(updates), snapshot.public, snapshot.files_written)
 
 
 class _Finish:
     """What is kept besides the output once it is written (search records, the kept index)."""
 
-    def __init__(self, search_size: int | None) -> None:
-        self.search_size = search_size
+    def __init__(self, search_size: int | None, search_generation: str) -> None:
+        self.search_size, self.search_generation = search_size, search_generation
         self.steps: list[Callable[[], None]] = []
 
     def __call__(self) -> None:
@@ -345,7 +348,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             updates[name] = data.replace(old, new)
         elif name == SHA_FILES[0]:
             return _no(f"{name} does not show the file's hash")
-    finish = _Finish(snapshot.search_size)
+    finish = _Finish(snapshot.search_size, snapshot.search_generation)
     if snapshot.search_size is not None and not _patch_search(output, content, cache_dir, snapshot, entry, body,
                                                               updates, finish):
         return None
@@ -375,13 +378,21 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
     if old.id != entry.doc_id:
         return False
     record = replace(old, text=markdown_to_text(body))
+    if not snapshot.search_generation:
+        return False
     patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),
-                         snapshot.search_size)
+                         snapshot.search_size, generation=snapshot.search_generation)
     if patch is None:
         return False
     updates.update({f"search/{name}": data for name, data in patch.files.items()})
     split[entry.record_line] = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8")
-    finish.steps += [lambda: _replace(records_file, b"\n".join(split)), patch.save]
+    tokens = patch.cache
+
+    def keep_index() -> None:
+        patch.save()
+        finish.search_generation = tokens.generation  # ("" if it could not be kept: no quick rebuild next)
+
+    finish.steps += [lambda: _replace(records_file, b"\n".join(split)), keep_index]
     finish.search_size = patch.postings_size
     return True
 

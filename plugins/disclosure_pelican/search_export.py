@@ -24,6 +24,8 @@ class SearchWritten(NamedTuple):
     """Files (``search/…``) the updated output already held as they are."""
     postings_size: int
     """What the export's shard count came from (a rebuild after a body edit patches it)."""
+    generation: str
+    """The generation of the kept index that describes the export ("": none kept)."""
 
 
 def write_search(state: BuildState, output_path: Path, updated_output: Path | None = None) -> SearchWritten:
@@ -53,7 +55,8 @@ def write_search(state: BuildState, output_path: Path, updated_output: Path | No
         # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
         # build minutes (bench/). `publish.py search` indexes what changed when it is used.
         save_records(records, search_files(state.cache_dir, state.content_dir).pending)  # published by build.py
-    return SearchWritten([f"search/{name}" for name in stats.unchanged], stats.postings_size)
+    return SearchWritten([f"search/{name}" for name in stats.unchanged], stats.postings_size,
+                         tokens.generation if tokens is not None else "")
 
 
 class SearchExport:

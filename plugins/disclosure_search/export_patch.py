@@ -15,20 +15,21 @@ ones, byte for byte.
 from __future__ import annotations
 
 import json
+import os
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
 from .index import SEARCH_FIELDS, payload_of
 from .inversion import swap_counts
 from .records import SearchRecord
-from .scoring import field_k1_norms, k1_norm, mean_length, norm_length, record_contribution
+from .scoring import k1_norm, mean_length, norm_length, record_contribution
 from .script import REGIONAL_TERMS
 from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _scoring_digest, _shard_bytes,
                             _shard_count, _term_text, dumps, shard_of)
-from .token_cache import Postings, TokenCache, decode_counts, encode_counts, record_counts
+from .token_cache import Postings, PostingsPatch, TokenCache, decode_counts, encode_counts, record_counts
 
 
 @dataclass
@@ -38,23 +39,24 @@ class ExportPatch:
 
     files: dict[str, bytes]
     postings_size: int
-    _cache: TokenCache
+    cache: TokenCache
+    """Where the kept index is: its ``generation`` names it once :meth:`save` has kept it."""
     _postings: Postings
-    _key: str
-    _counts: bytes
+    _patch: PostingsPatch
 
     def save(self) -> None:
-        self._cache.store.store({self._key: self._counts})
-        self._cache.save_postings(self._postings)
+        self.cache.store.store({self._patch.new_key: self._patch.new_counts})
+        self.cache.patch_postings(self._postings, self._patch)
 
 
 def patch_export(published: Path, record: SearchRecord, cache: TokenCache, postings_size: int,
-                 shard_bytes: int = DEFAULT_SHARD_BYTES) -> ExportPatch | None:
+                 shard_bytes: int = DEFAULT_SHARD_BYTES, generation: str | None = None) -> ExportPatch | None:
     """The patch that makes the export published in ``published`` hold ``record`` (a record
     it has, with another text), or None when only a whole export can.  ``postings_size``
-    is the measure the published export's shard count came from."""
+    is the measure the published export's shard count came from; ``generation``, when
+    given, the kept index's that describes it (another, older or newer, is not used)."""
     previous = cache.load_postings()
-    if previous is None:
+    if previous is None or (generation is not None and previous.generation != generation):
         return None
     try:
         ordinal = previous.ids.index(record.id)
@@ -77,9 +79,10 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     if scale != previous.scale:
         return None  # every score moves: the whole export
     averages = dict(zip(SEARCH_FIELDS, scale[2]))
-    texts = dict(previous.texts)
+    texts = previous.texts  # (changed in place: the kept index is patched, then kept)
+    changed: dict[str, str | None] = {}
     size = postings_size
-    k1_norms: dict[str, list[float]] | None = None
+    k1_norms = {field: _Norms(field, lengths[field], averages[field]) for field in SEARCH_FIELDS}
     by_shard: dict[int, dict[bytes, tuple[str | None, str | None]]] = {}
     same_norm = {field: norm_length(sum(old[field].values())) == norm_length(lengths[field][ordinal])
                  for field in SEARCH_FIELDS}
@@ -96,17 +99,16 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
                 # In the same fields of the record as before: every other record's score for
                 # the term is as it was (the same document frequency, the same mean lengths).
                 new_text = _with_score(old_text, _rank(inverted, fields, term, ordinal), sum(
-                    record_contribution(field, new_counts[field][term], k1_norm(field, lengths[field][ordinal], averages[field]),
+                    record_contribution(field, new_counts[field][term], k1_norms[field][ordinal],
                                         len(inverted[field][term]) // 2, count) for field in fields))
             else:
-                if k1_norms is None:
-                    k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
                 new_text = _term_text([(field, inverted[field][term]) for field in fields], k1_norms)
             if old_text is not None:
                 size -= _entry_size(term, old_text)
             if new_text is not None:
                 texts[term] = new_text
                 size += _entry_size(term, new_text)
+            changed[term] = new_text
             by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (old_text, new_text)
     except ValueError:  # a kept text without the record's posting: not the index it should be
         return None
@@ -131,10 +133,24 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
                 del files[name]
         except OSError:
             return None  # a file the published export should have
-    keys = list(previous.keys)
-    keys[ordinal] = new_key
-    postings = replace(previous, keys=keys, inverted=inverted, lengths=lengths, texts=texts)
-    return ExportPatch(files, size, cache, postings, new_key, encode_counts(new_counts))
+    patch = PostingsPatch(previous.generation, os.urandom(16).hex(), ordinal, old_key, new_key, stored[old_key],
+                          encode_counts(new_counts), changed)
+    previous.keys[ordinal] = new_key
+    return ExportPatch(files, size, cache, previous, patch)
+
+
+class _Norms:
+    """:func:`~.scoring.field_k1_norms` of one field, computed for the records asked for only
+    (a patch needs the norms of the few records holding a new term, not of all)."""
+
+    def __init__(self, field: str, lengths: list[int], average: float) -> None:
+        self.field, self.lengths, self.average = field, lengths, average
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __getitem__(self, ordinal: int) -> float:
+        return k1_norm(self.field, self.lengths[ordinal], self.average)
 
 
 def _rank(inverted: dict, fields: list[str], term: str, ordinal: int) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 from array import array
-from bisect import bisect_left
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -212,9 +211,22 @@ def swap_counts(inverted: Inverted, lengths: Lengths, ordinal: int, old: Counts,
     return touched
 
 
+def _pair_index(found: "array[int]", ordinal: int) -> int:
+    """Where ``ordinal`` is, or goes, in flat ``[ordinal, tf, …]``: a binary search over the
+    pairs (slicing out the ordinals copied the whole list of a common term every time)."""
+    low, high = 0, len(found) // 2
+    while low < high:
+        middle = (low + high) // 2
+        if found[2 * middle] < ordinal:
+            low = middle + 1
+        else:
+            high = middle
+    return 2 * low
+
+
 def _remove(postings: dict[str, "array[int]"], term: str, ordinal: int) -> None:
     found = postings[term]
-    at = 2 * bisect_left(found[0::2], ordinal)
+    at = _pair_index(found, ordinal)
     if at >= len(found) or found[at] != ordinal:
         raise ValueError(f"{term!r}: no posting for {ordinal}")
     del found[at:at + 2]
@@ -227,5 +239,5 @@ def _insert(postings: dict[str, "array[int]"], term: str, ordinal: int, tf: int)
     if found is None:
         postings[term] = array("i", (ordinal, tf))
         return
-    at = 2 * bisect_left(found[0::2], ordinal)
+    at = _pair_index(found, ordinal)
     found[at:at] = array("i", (ordinal, tf))

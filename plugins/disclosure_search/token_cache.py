@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import pickle
 import unicodedata
 from array import array
@@ -26,8 +27,11 @@ from disclosure.keyed_store import KeyedStore, code_digest, replace_file
 from . import analysis, docnumber, index, script, segmentation
 from .records import SearchRecord
 
-POSTINGS_FORMAT = 2
+POSTINGS_FORMAT = 3
 """Version of the kept index's file: another version's file is ignored."""
+LOG_LIMIT = 8
+"""From this many logged patches on, a patch saves the whole kept index instead (each
+load replays every logged patch)."""
 
 Counts = dict[str, dict[str, int]]
 """Per searched field: term → number of occurrences (in order of first occurrence)."""
@@ -76,6 +80,26 @@ class Postings:
     lengths: dict[str, list[int]]
     texts: dict[str, str]
     scale: tuple
+    generation: str = ""
+    """New with every save and patch: a build snapshot names the kept index that describes
+    the export it published (:mod:`disclosure_pelican.quick`)."""
+
+
+@dataclass
+class PostingsPatch:
+    """One record's new text in a kept index (a quick rebuild's), appended to its log
+    rather than saving 180 MB again: :meth:`TokenCache.load_postings` replays it."""
+
+    before: str
+    """The generation it applies to."""
+    after: str
+    ordinal: int
+    old_key: str
+    new_key: str
+    old_counts: bytes
+    new_counts: bytes
+    texts: dict[str, str | None]
+    """The posting texts that changed (None: the term is gone)."""
 
 
 class TokenCache:
@@ -85,7 +109,11 @@ class TokenCache:
     def __init__(self, prefix: Path) -> None:
         self.store = KeyedStore(prefix.with_name(prefix.name + ".sqlite"), "tokens")
         self.postings_file = prefix.with_name(prefix.name + ".postings")
+        self.log_file = prefix.with_name(prefix.name + ".postings-log")
         self._code = tokeniser_digest().encode()
+        self.generation = ""
+        """The generation of the kept index last saved or patched here ("": none)."""
+        self._replayed = 0
 
     def load_postings(self) -> Postings | None:
         try:
@@ -95,15 +123,73 @@ class TokenCache:
             return None
         if not (isinstance(found, tuple) and len(found) == 2 and found[0] == POSTINGS_FORMAT):
             return None  # written by another version of this code
-        return found[1] if isinstance(found[1], Postings) else None
+        postings = found[1] if isinstance(found[1], Postings) else None
+        if postings is not None:
+            try:
+                self._replay(postings)
+            except ValueError:
+                return None  # a damaged log: the next export inverts every record again
+            self.generation = postings.generation
+        return postings
+
+    def _replay(self, postings: Postings) -> None:
+        """Apply the patches logged since ``postings`` was saved, in order; a patch of
+        another generation (or half written) ends the replay: what is returned is then an
+        older kept index, still whole (exports patch it by the records' keys)."""
+        from .inversion import swap_counts  # (inversion imports this module)
+
+        try:
+            handle = open(self.log_file, "rb")
+        except OSError:
+            return
+        self._replayed = 0
+        with handle:
+            while True:
+                try:
+                    patch = pickle.load(handle)
+                except (EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+                    return
+                if not isinstance(patch, PostingsPatch) or patch.before != postings.generation:
+                    return
+                try:
+                    swap_counts(postings.inverted, postings.lengths, patch.ordinal, decode_counts(patch.old_counts),
+                                decode_counts(patch.new_counts))
+                except (KeyError, IndexError, ValueError):
+                    raise ValueError(f"{self.log_file}: a patch that does not fit its kept index") from None
+                postings.keys[patch.ordinal] = patch.new_key
+                for term, text in patch.texts.items():
+                    if text is None:
+                        postings.texts.pop(term, None)
+                    else:
+                        postings.texts[term] = text
+                postings.generation = patch.after
+                self._replayed += 1
 
     def save_postings(self, postings: Postings) -> None:
-        """Keep ``postings`` for the next export (the file is replaced atomically)."""
+        """Keep ``postings`` for the next export (the file is replaced atomically), as a new generation."""
+        postings.generation = os.urandom(16).hex()
         try:
             replace_file(self.postings_file,
                          lambda handle: pickle.dump((POSTINGS_FORMAT, postings), handle, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:  # the previous file, if any, still describes its own records
-            pass
+            self.generation = ""
+            return
+        self.log_file.unlink(missing_ok=True)
+        self.generation = postings.generation
+
+    def patch_postings(self, postings: Postings, patch: PostingsPatch) -> None:
+        """Keep ``postings`` (loaded here, then changed by ``patch``) for the next export:
+        the patch is appended to the log, or the whole index saved when the log is long."""
+        if self._replayed + 1 >= LOG_LIMIT:
+            self.save_postings(postings)
+            return
+        try:
+            with open(self.log_file, "ab") as handle:
+                pickle.dump(patch, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError:
+            self.generation = ""
+            return
+        postings.generation = self.generation = patch.after
 
     def key(self, record: SearchRecord) -> str:
         digest = hashlib.sha256(self._code)

@@ -105,3 +105,47 @@ def test_a_score_is_replaced_at_its_place_in_long_posting_texts() -> None:
             assert _with_score(text, at, 77) == "[" + ",".join(map(str, expected)) + "]", (size, at)
         with pytest.raises(ValueError):
             _with_score(text, size, 77)
+
+
+def test_a_patch_is_logged_and_replayed_and_names_its_generation(tmp_path: Path) -> None:
+    records = synthetic_records(400)
+    cache = TokenCache(tmp_path / "tokens")
+    published = tmp_path / "published"
+    stats = export_from_records(records, published, token_cache=cache)
+    saved = cache.generation
+    base = cache.postings_file.stat()
+    edited = changed(records[3], text=records[3].text + "鲲。")
+    assert patch_export(published, edited, cache, stats.postings_size, generation="another") is None
+    patch = patch_export(published, edited, cache, stats.postings_size, generation=saved)
+    assert patch is not None
+    patch.save()
+    assert cache.postings_file.stat().st_mtime_ns == base.st_mtime_ns, "the kept index is not written again"
+    assert cache.log_file.stat().st_size > 0
+    kept = TokenCache(tmp_path / "tokens").load_postings()
+    assert kept is not None and kept.generation == cache.generation != saved
+    assert kept.keys[kept.ids.index(edited.id)] == cache.key(edited)
+    patched = cache.generation
+    # a whole export saves the index again and starts a new log
+    export_from_records(records, tmp_path / "whole", token_cache=cache)
+    assert not cache.log_file.exists() and cache.generation not in (saved, patched)
+
+
+def test_a_long_log_is_folded_into_the_kept_index(tmp_path: Path) -> None:
+    from disclosure_search.token_cache import LOG_LIMIT
+
+    records = synthetic_records(400)
+    cache = TokenCache(tmp_path / "tokens")
+    published = tmp_path / "published"
+    size = export_from_records(records, published, token_cache=cache).postings_size
+    logged, text = [], records[3].text
+    for n in range(LOG_LIMIT + 1):
+        records[3] = changed(records[3], text=text + "鲲鹏"[n % 2] + "。")
+        patch = patch_export(published, records[3], TokenCache(tmp_path / "tokens"), size, generation=cache.generation)
+        assert patch is not None, n
+        for file, data in patch.files.items():
+            (published / file).write_bytes(data)
+        patch.save()
+        cache, size = patch.cache, patch.postings_size
+        logged.append(cache.log_file.exists())
+    assert logged == [True] * (LOG_LIMIT - 1) + [False, True]
+    assert read_tree(published) == whole_export(records, tmp_path, "whole")
