@@ -78,18 +78,19 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     config = SiteConfig.from_settings(values)
     output = output.resolve()
     with one_build_at_a_time(cache_dir, output):
+        snapshot = None
         if cache_dir is not None and quick:
-            from .quick import quick_rebuild
+            from . import quick as quick_path
 
-            from .quick import snapshot_key as quick_rebuild_key
-
-            done = quick_rebuild(Path(content), output, as_of, Path(settings_file), values, config, cache_dir)
+            snapshot = quick_path.load_snapshot(cache_dir, output)  # (also: the holes of the pages a build keeps)
+            done = quick_path.quick_rebuild(Path(content), output, as_of, Path(settings_file), values, config, cache_dir,
+                                            snapshot)
             if done is not None:
                 return BuildResult(output, None, done.files, done)
             others: list[str] = []
             discover_files(content, others)
             # what the output is built from, taken before: an edit made during the build is seen by the next one
-            quick_key = quick_rebuild_key(Path(content), others, config, as_of, Path(settings_file), values)
+            quick_key = quick_path.snapshot_key(Path(content), others, config, as_of, Path(settings_file), values)
         state = BuildState.load(content, as_of, config, cache_dir=cache_dir)  # ContentError: nothing written
         state.search = bool(values.get("DISCLOSURE_SEARCH", True))
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -124,26 +125,24 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
             if counter.messages:
                 raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
             reuse = state.page_reuse
-            snapshot = None
             if cache_dir is not None:
                 from . import quick as quick_path
 
-                snapshot = quick_path.load_snapshot(cache_dir, output)  # the holes of pages left as they are
-                quick_path.snapshot_path(cache_dir, output).unlink(missing_ok=True)
+                quick_path.snapshot_path(cache_dir, output).unlink(missing_ok=True)  # it describes the old output
             if reuse is not None and reuse.manifest_path is not None:
                 # The old fingerprints describe the old output: drop them before it changes, so
                 # an interruption before the save costs a full build, never a stale page.
                 reuse.manifest_path.unlink(missing_ok=True)
             if reuse is not None and reuse.in_place:
-                _update_in_place(staging, output, reuse.kept | set(state.unchanged_files))
+                files = _update_in_place(staging, output, reuse.kept | set(state.unchanged_files))
             else:
                 _swap_in(staging, output)
+                files = sum(len(names) for _, _, names in os.walk(output))
             if reuse is not None:
                 reuse.save()
             if search_records is not None and search_records.pending.exists():
                 # the CLI searches what the published site shows, never a failed build's records
                 os.replace(search_records.pending, search_records.records)
-            files = sum(len(names) for _, _, names in os.walk(output))
             if quick and cache_dir is not None and reuse is not None and reuse.manifest_path is not None \
                     and state.recorder is not None:
                 quick_path.save_snapshot(cache_dir, output, quick_key, state, state.recorder, snapshot,
@@ -202,9 +201,10 @@ def _swap_in(staging: Path, output: Path) -> None:
     _delete_in_background([retired, *leftovers])
 
 
-def _update_in_place(staging: Path, output: Path, kept: set[str]) -> None:
+def _update_in_place(staging: Path, output: Path, kept: set[str]) -> int:
     """Make ``output`` the new site: ``staging`` holds the files that changed, ``kept``
-    names the files ``output`` already holds as the new site has them.
+    names the files ``output`` already holds as the new site has them.  Returns how many
+    files the site has.
 
     A rebuild after one edit changes a few files of a large site: moving those in, and
     deleting what the new site no longer has, spares it making a whole new tree of
@@ -243,6 +243,7 @@ def _update_in_place(staging: Path, output: Path, kept: set[str]) -> None:
     leftovers = sorted(output.parent.glob(f".{output.name}-retired-*"))
     if leftovers:
         _delete_in_background(leftovers)
+    return len(wanted)
 
 
 def _delete_in_background(folders: list[Path]) -> None:

@@ -50,7 +50,7 @@ from disclosure.files import path_key, read_file
 from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 log = logging.getLogger(__name__)
 BODY_HOLE = Markup("\ue000body\ue001")
 """What a document page's template is given as ``body_html``: private-use characters, never in a page."""
@@ -66,11 +66,11 @@ class PageHole(NamedTuple):
     doc_id: str
     root: str
     start: int
-    """Byte offset of the body in the page."""
+    """Where the body starts in the page (in characters: a build counts no bytes)."""
     length: int
-    """Bytes of the body."""
+    """Characters of the body."""
     size: int
-    """Bytes of the page."""
+    """Characters of the page."""
     toc: str
     """Digest of the page's table of contents."""
 
@@ -93,9 +93,9 @@ class HoledTemplate:
     def render(self, context: dict[str, Any]) -> str:
         parts = self.template.render({**context, "body_html": BODY_HOLE}).split(BODY_HOLE)
         if len(parts) == 2:
-            start, length = len(parts[0].encode("utf-8")), len(self.body.encode("utf-8"))
+            start, length = len(parts[0]), len(self.body)
             doc_id, root, toc = self.hole
-            self.holes[self.name] = PageHole(doc_id, root, start, length, start + length + len(parts[1].encode("utf-8")), toc)
+            self.holes[self.name] = PageHole(doc_id, root, start, length, start + length + len(parts[1]), toc)
         else:  # a theme that shows the body twice, or not at all: no quick rebuild of this page
             self.holes.pop(self.name, None)
         return self.body.join(parts)
@@ -129,7 +129,7 @@ class BuildSnapshot(NamedTuple):
     output: Any
     """The output folder's identity (:func:`~.incremental.folder_identity`) when it was saved."""
     files: dict[str, tuple[int, int]]
-    """Every document file (as discovered) → modification time and size."""
+    """Every document file (its normalised path, in order) → modification time and size."""
     documents: dict[str, DocEntry]
     """The files a quick rebuild may take: public documents in one file."""
     numbers: dict[str, str]
@@ -183,12 +183,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
     cache = state.parse_cache
     if cache is None:
         return
-    files: dict[str, tuple[int, int]] = {}
-    for path in discover_files(state.content_dir):
-        entry = cache.used.get(Path(path).as_posix())
-        if entry is None:
-            return  # a file the build did not read through the cache: no snapshot
-        files[os.path.normpath(path)] = (entry.mtime_ns, entry.size)
+    # every document file, as the build read it (by its display path: normalised, posix)
+    files = {display: (entry.mtime_ns, entry.size) for display, entry in sorted(cache.used.items())}
     holes = dict(recorder.holes)
     if previous is not None:  # pages the build left as they were keep their recorded holes
         for pages in recorder.document_pages.values():
@@ -206,8 +202,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
     for doc in public:
         version = doc.versions[0]
         pages = tuple(recorder.document_pages.get(doc.id, ()))
-        path = os.path.normpath(version.path)
-        entry = cache.used.get(Path(version.path).as_posix())
+        path = version.path.as_posix()
+        entry = cache.used.get(path)
         if (len(doc.versions) != 1 or doc.type in _BODY_TYPES or path not in files or entry is None
                 or entry.record is None or hashes[version.sha256] != 1 or not pages
                 or any(name not in holes for name in pages)):
@@ -239,15 +235,15 @@ def _save(path: Path, snapshot: BuildSnapshot) -> None:
 
 
 def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path, settings: dict[str, Any],
-                  config: SiteConfig, cache_dir: Path) -> QuickResult | None:
-    """Patch ``output`` for an edit of one document's body, or None when a whole build must run."""
+                  config: SiteConfig, cache_dir: Path, snapshot: BuildSnapshot | None) -> QuickResult | None:
+    """Patch ``output`` for an edit of one document's body, or None when a whole build must
+    run.  ``snapshot`` is :func:`load_snapshot`'s for ``output``."""
     from .incremental import folder_identity
 
-    snapshot = load_snapshot(cache_dir, output)
     if snapshot is None or snapshot.output is None or snapshot.output != folder_identity(output):
         return _no("no snapshot of this output")
     others: list[str] = []
-    paths = [os.path.normpath(path) for path in discover_files(content, others)]
+    paths = sorted(os.path.normpath(path) for path in discover_files(content, others))
     if paths != list(snapshot.files):
         return _no("document files added, removed or renamed")
     changed = []
@@ -325,11 +321,11 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         if toc_digest(table_of_contents(page_body)) != hole.toc:
             return _no("headings changed: the table of contents with them")
         data = _read(output / name)
-        if data is None or len(data) != hole.size:
+        page = data.decode("utf-8", errors="replace") if data is not None else ""
+        if len(page) != hole.size:
             return _no(f"{name} is not the page the snapshot describes")
-        new = page_body.encode("utf-8")
-        updates[name] = data[:hole.start] + new + data[hole.start + hole.length:]
-        holes[name] = hole._replace(length=len(new), size=hole.size - hole.length + len(new))
+        updates[name] = (page[:hole.start] + page_body + page[hole.start + hole.length:]).encode("utf-8")
+        holes[name] = hole._replace(length=len(page_body), size=hole.size - hole.length + len(page_body))
     summary = escape(summary_text(body)).encode("utf-8")
     marker = f"<id>{entry_id(snapshot.organ, entry.doc_id)}</id>".encode("utf-8")
     for name in snapshot.feeds.get(entry.doc_id, ()):
