@@ -173,3 +173,13 @@ def test_a_failed_build_that_kept_a_newer_search_index_gets_no_quick_rebuild(
     swap_last_paragraphs(workspace["content"] / NOTICE)  # back: one file differs from the published site
     assert build(workspace).quick is None
     assert_same_as_full_build(workspace)
+
+
+def test_a_site_without_search_gets_quick_rebuilds_too(workspace: dict[str, Path]) -> None:  # noqa: F811
+    settings = workspace["settings"]
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nDISCLOSURE_SEARCH = False\n", encoding="utf-8")
+    build(workspace)
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    result = build(workspace)
+    assert result.quick is not None and not any(name.startswith("search/") for name in result.quick.written)
+    assert_same_as_full_build(workspace)
