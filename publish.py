@@ -95,7 +95,9 @@ def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
         print(f"Build refused: {_summary(error.problems)}; nothing was written.", file=sys.stderr)
         return 1
     except (BuildError, ConfigurationError) as error:
-        print(f"Build failed: {error}\nThe previous output is unchanged.", file=sys.stderr)
+        state = ("The output was partly updated: the next build makes it whole again." if getattr(error, "partial", False)
+                 else "The previous output is unchanged.")
+        print(f"Build failed: {error}\n{state}", file=sys.stderr)
         return 1
     if result.quick is not None:
         print(f"Rebuilt {args.output}/ after a body edit of {result.quick.path}: {len(result.quick.written)} file(s) "

@@ -106,15 +106,15 @@ def test_an_interrupted_quick_rebuild_is_repaired_by_the_next_build(workspace: d
     build(workspace)
     swap_last_paragraphs(workspace["content"] / NOTICE)
     written: list[Path] = []
-    replace = quick._replace
+    move = quick._move
 
-    def fail_after_two(path: Path, data: bytes) -> None:
+    def fail_after_two(scratch: str, path: Path) -> None:
         if len(written) == 2:
             raise KeyboardInterrupt
         written.append(path)
-        replace(path, data)
+        move(scratch, path)
 
-    monkeypatch.setattr(quick, "_replace", fail_after_two)
+    monkeypatch.setattr(quick, "_move", fail_after_two)
     with pytest.raises(KeyboardInterrupt):
         build(workspace)
     monkeypatch.undo()
@@ -182,4 +182,30 @@ def test_a_site_without_search_gets_quick_rebuilds_too(workspace: dict[str, Path
     swap_last_paragraphs(workspace["content"] / NOTICE)
     result = build(workspace)
     assert result.quick is not None and not any(name.startswith("search/") for name in result.quick.written)
+    assert_same_as_full_build(workspace)
+
+
+def test_a_quick_rebuild_that_cannot_write_leaves_the_output_as_it_was(workspace: dict[str, Path],  # noqa: F811
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_pelican.build import BuildError
+
+    build(workspace)
+    before = tree(workspace["out"])
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    real = quick.os.fdopen
+    opened: list[int] = []
+
+    def disk_full(handle: int, mode: str):  # type: ignore[no-untyped-def]
+        opened.append(handle)
+        if len(opened) == 3:
+            raise OSError(28, "No space left on device")
+        return real(handle, mode)
+
+    monkeypatch.setattr(quick.os, "fdopen", disk_full)
+    with pytest.raises(BuildError) as failed:
+        build(workspace)
+    monkeypatch.undo()
+    assert not failed.value.partial and "No space left" in str(failed.value)
+    assert tree(workspace["out"]) == before, "nothing replaced, no scratch file left"
+    assert build(workspace).quick is not None, "the snapshot still describes the output"
     assert_same_as_full_build(workspace)

@@ -37,6 +37,11 @@ from .state import BuildState, ContentError
 class BuildError(Exception):
     """The build failed for a reason other than the content (theme, plugin, settings)."""
 
+    def __init__(self, message: str, *, partial: bool = False) -> None:
+        super().__init__(message)
+        self.partial = partial
+        """Whether the output was partly updated (the next build makes it whole again)."""
+
 
 class ErrorCounter(logging.Handler):
     """Pelican logs errors and carries on; we collect them and fail the build (also in forked work)."""

@@ -50,6 +50,8 @@ from disclosure.files import path_key, read_file
 from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
+from .build import BuildError
+
 SNAPSHOT_FORMAT = 3
 log = logging.getLogger(__name__)
 BODY_HOLE = Markup("\ue000body\ue001")
@@ -248,7 +250,10 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
         return _no("document files added, removed or renamed")
     changed = []
     for path in paths:
-        stat = os.stat(path)  # before reading: an edit made meanwhile shows as a change next time
+        try:
+            stat = os.stat(path)  # before reading: an edit made meanwhile shows as a change next time
+        except OSError:
+            return _no(f"{path} is gone")
         if (stat.st_mtime_ns, stat.st_size) != snapshot.files[path]:
             changed.append((path, stat))
     if len(changed) != 1 or changed[0][0] not in snapshot.documents:
@@ -264,20 +269,29 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
     try:
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return _no("no page fingerprints")
     if not isinstance(manifest, dict) or manifest.get("output") != snapshot.output:
         return _no("page fingerprints of another output")
     patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256)
     if patch is None:
         return None
     updates, holes, finish = patch
+    try:
+        staged = _stage(output, updates)
+    except OSError as error:  # (a full disk) nothing replaced yet
+        raise BuildError(f"writing {output}: {error}") from error
     # From here on the output changes: what describes it is dropped first, so an
     # interruption costs the next build a whole new output, never a stale page.
     snapshot_path(cache_dir, output).unlink(missing_ok=True)
     manifest_file.unlink(missing_ok=True)
-    for name, data in sorted(updates.items()):
-        _replace(output / name, data)
-    finish()
+    try:
+        for scratch, name in staged:
+            _move(scratch, output / name)
+        finish()
+    except OSError as error:
+        for scratch, _ in staged:
+            Path(scratch).unlink(missing_ok=True)
+        raise BuildError(f"updating {output}: {error}", partial=True) from error
     identity = folder_identity(output)
     pages = {name: key for name, key in (manifest.get("pages") or {}).items() if name not in updates}
     replace_file(manifest_file, lambda handle: handle.write(
@@ -406,14 +420,31 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` by a rename: no reader sees half a file."""
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+def _stage(output: Path, updates: dict[str, bytes]) -> list[tuple[str, str]]:
+    """Write each update beside the file it replaces; ``(scratch file, name)`` of each.
+    All are written before any replaces its file: a failure leaves the output as it was."""
+    staged: list[tuple[str, str]] = []
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(scratch, os.stat(path).st_mode & 0o7777)  # as the file it replaces
-        os.replace(scratch, path)
+        for name, data in sorted(updates.items()):
+            path = output / name
+            handle, scratch = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+            staged.append((scratch, name))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.chmod(scratch, os.stat(path).st_mode & 0o7777)  # as the file it replaces
     except BaseException:
-        Path(scratch).unlink(missing_ok=True)
+        for scratch, _ in staged:
+            Path(scratch).unlink(missing_ok=True)
         raise
+    return staged
+
+
+def _move(scratch: str, path: Path) -> None:
+    """Replace ``path`` by a rename: no reader sees half a file."""
+    os.replace(scratch, path)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` by a rename (the search records)."""
+    [(scratch, _)] = _stage(path.parent, {path.name: data})
+    _move(scratch, path)
