@@ -76,6 +76,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.verbose:
+        import logging
+
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        quick_log = logging.getLogger("disclosure_pelican.quick")
+        quick_log.addHandler(handler)
+        quick_log.setLevel(logging.DEBUG)
     status = _build(args, use_cache=not args.no_cache)
     if status == 0:
         print(f"Preview: python publish.py serve --output {args.output}  (then open http://127.0.0.1:8000/)")
@@ -319,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", parents=[common], help="check, then build the site into --output")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not write .cache/ (the output is the same)")
+    build.add_argument("--verbose", action="store_true",
+                       help="say why a rebuild is not the quick one after a body edit (see README, Build outputs)")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", parents=[common], help="preview the built site on http://127.0.0.1:8000/")

@@ -209,3 +209,23 @@ def test_a_quick_rebuild_that_cannot_write_leaves_the_output_as_it_was(workspace
     assert tree(workspace["out"]) == before, "nothing replaced, no scratch file left"
     assert build(workspace).quick is not None, "the snapshot still describes the output"
     assert_same_as_full_build(workspace)
+
+
+def test_the_command_says_which_rebuild_ran_and_why(workspace: dict[str, Path]) -> None:  # noqa: F811
+    import subprocess
+    import sys
+
+    def publish(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(ROOT / "publish.py"), "build", "--content", str(workspace["content"]),
+                               "--output", str(workspace["out"]), "--settings", str(workspace["settings"]),
+                               "--as-of", AS_OF.isoformat(), *extra], text=True, capture_output=True, check=True)
+
+    publish()
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    done = publish()
+    assert f"after a body edit of {(workspace['content'] / NOTICE).as_posix()}" in done.stdout
+    notice = workspace["content"] / NOTICE
+    notice.write_text(notice.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
+    done = publish("--verbose")
+    assert "no quick rebuild: front matter, references or cited numbers changed" in done.stderr
+    assert "Built " in done.stdout

@@ -330,12 +330,16 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     html = bodies.html(body)
     targets = snapshot.targets
     for name in entry.pages:
-        hole = snapshot.holes[name]
+        hole = snapshot.holes.get(name)
+        if hole is None:
+            return _no(f"{name}: no recorded body")
         page_body = str(page_body_html(html, hole.root, lambda doc_id, version: (doc_id, version) in targets))
         if toc_digest(table_of_contents(page_body)) != hole.toc:
             return _no("headings changed: the table of contents with them")
-        data = _read(output / name)
-        page = data.decode("utf-8", errors="replace") if data is not None else ""
+        try:
+            page = (_read(output / name) or b"").decode("utf-8")
+        except UnicodeDecodeError:
+            page = ""
         if len(page) != hole.size:
             return _no(f"{name} is not the page the snapshot describes")
         updates[name] = (page[:hole.start] + page_body + page[hole.start + hole.length:]).encode("utf-8")
@@ -377,23 +381,18 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
     from disclosure_search.token_cache import TokenCache
 
     records_file = search_files(cache_dir, content).records
-    lines = _read(records_file)
-    if lines is None:
-        return False
-    split = lines.split(b"\n")
+    split = (_read(records_file) or b"").split(b"\n")
     try:
         old = SearchRecord.from_json(json.loads(split[entry.record_line]))
     except (IndexError, ValueError, TypeError):
-        return False
-    if old.id != entry.doc_id:
-        return False
+        old = None
+    if old is None or old.id != entry.doc_id or not snapshot.search_generation:
+        return bool(_no("the search records or index kept are not the published ones"))
     record = replace(old, text=markdown_to_text(body))
-    if not snapshot.search_generation:
-        return False
     patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),
                          snapshot.search_size, generation=snapshot.search_generation)
-    if patch is None:
-        return False
+    if patch is None:  # (mostly: the mean body length moved a 1/16 token step, which moves every score)
+        return bool(_no("the search export changes beyond the edited document's terms"))
     updates.update({f"search/{name}": data for name, data in patch.files.items()})
     split[entry.record_line] = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8")
     tokens = patch.cache
