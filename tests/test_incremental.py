@@ -40,8 +40,11 @@ def workspace(tmp_path: Path) -> dict[str, Path]:
             "out": tmp_path / "site" / "out", "fresh": tmp_path / "fresh" / "out"}
 
 
-def build(ws: dict[str, Path], *, cached: bool = True, output: Path | None = None):  # type: ignore[no-untyped-def]
-    return build_site(ws["content"], output or ws["out"], AS_OF, ws["settings"], ws["cache"] if cached else None)
+def build(ws: dict[str, Path], *, cached: bool = True, output: Path | None = None, quick: bool = False):  # type: ignore[no-untyped-def]
+    """A build of the workspace; the whole build unless ``quick`` (these tests are about
+    reusing pages: the quick rebuild after a body edit has tests of its own)."""
+    return build_site(ws["content"], output or ws["out"], AS_OF, ws["settings"], ws["cache"] if cached else None,
+                      quick=quick)
 
 
 def assert_same_as_full_build(ws: dict[str, Path]) -> None:

@@ -14,7 +14,8 @@ from disclosure_pelican import quick
 from disclosure_pelican.build import ContentError, build_site
 
 from support import ROOT
-from test_incremental import AS_OF, assert_same_as_full_build, build, tree, workspace  # noqa: F401 (a fixture)
+from test_incremental import AS_OF, assert_same_as_full_build, tree, workspace  # noqa: F401 (a fixture)
+from test_incremental import build as whole_or_quick
 
 INTERPRETATION = Path("interpretation") / "interp-gf-2016-55.md"
 NOTICE = Path("notice") / "demo-notice-2025-holiday-service.md"
@@ -37,6 +38,11 @@ def swap_last_paragraphs(path: Path) -> None:
     assert len(paragraphs) >= 3 and not any(p.startswith("#") for p in paragraphs[-2:]), paragraphs
     paragraphs[-2], paragraphs[-1] = paragraphs[-1], paragraphs[-2]
     path.write_text(head + "\n---\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
+def build(ws: dict[str, Path], **options: object):  # type: ignore[no-untyped-def]
+    """A build as ``publish.py build`` makes it: quick when it can be."""
+    return whole_or_quick(ws, quick=True, **options)
 
 
 def why_not(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -229,3 +235,15 @@ def test_the_command_says_which_rebuild_ran_and_why(workspace: dict[str, Path]) 
     done = publish("--verbose")
     assert "no quick rebuild: front matter, references or cited numbers changed" in done.stderr
     assert "Built " in done.stdout
+
+
+def test_a_build_with_nothing_changed_leaves_the_output_alone(workspace: dict[str, Path]) -> None:  # noqa: F811
+    build(workspace)
+    before = {path: path.stat().st_mtime_ns for path in workspace["out"].rglob("*")}
+    again = build(workspace)
+    assert again.quick is not None and again.quick.path is None and again.quick.written == []
+    assert {path: path.stat().st_mtime_ns for path in workspace["out"].rglob("*")} == before
+    (workspace["theme"] / "templates" / "base.html").write_text(
+        (workspace["theme"] / "templates" / "base.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build(workspace).quick is None, "a theme change is a change"
+    assert_same_as_full_build(workspace)

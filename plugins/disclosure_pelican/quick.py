@@ -150,8 +150,8 @@ class BuildSnapshot(NamedTuple):
 
 @dataclass
 class QuickResult:
-    path: str
-    """The changed file."""
+    path: str | None
+    """The changed file (None: nothing changed since the last build)."""
     written: list[str]
     """The output files updated."""
     public: int
@@ -256,10 +256,14 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
             return _no(f"{path} is gone")
         if (stat.st_mtime_ns, stat.st_size) != snapshot.files[path]:
             changed.append((path, stat))
-    if len(changed) != 1 or changed[0][0] not in snapshot.documents:
+    if len(changed) > 1 or (changed and changed[0][0] not in snapshot.documents):
         return _no(f"{len(changed)} files changed" if len(changed) != 1 else f"{changed[0][0]} is not a one-file public document")
     if snapshot.key != snapshot_key(content, others, config, as_of, settings_file, settings):
         return _no("code, theme, settings, date, ledger or other content files changed")
+    if not changed:  # the output is what this build would write
+        if not _manifest_describes(cache_dir, output, snapshot):
+            return _no("no page fingerprints of this output")
+        return QuickResult(None, [], snapshot.public, snapshot.files_written)
     path, stat = changed[0]
     entry = snapshot.documents[path]
     record, problems = read_file(Path(path), Path(path).as_posix())
@@ -404,6 +408,14 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
     finish.steps += [lambda: _replace(records_file, b"\n".join(split)), keep_index]
     finish.search_size = patch.postings_size
     return True
+
+
+def _manifest_describes(cache_dir: Path, output: Path, snapshot: BuildSnapshot) -> bool:
+    try:
+        manifest = json.loads((cache_dir / f"pages-{path_key(output)}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("output") == snapshot.output
 
 
 def _no(why: str) -> None:
