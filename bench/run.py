@@ -69,6 +69,8 @@ class Run:
     code: int
     load: float
     """1-minute load average when the run started (other work on the machine)."""
+    quick: bool = False
+    """A build that said it was the quick rebuild after a body edit (README, "Build outputs")."""
 
 
 def python() -> str:
@@ -91,12 +93,17 @@ def measure(cmd: list[str], log: Path) -> Run:
     with open(log, "ab") as out:
         out.write(f"\n$ {' '.join(cmd)}\n".encode())
         out.flush()
+        start_of_output = out.tell()
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, load)
+    with open(log, "rb") as written:
+        written.seek(start_of_output)
+        said = written.read().decode("utf-8", errors="replace")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, load,
+               quick=" after a body edit of " in said)
 
 
 def tail(log: Path, lines: int = 15) -> str:
@@ -142,7 +149,7 @@ class Bench:
 
     def run_one(self, label: str, cmd: list[str], expect_ok: bool = True) -> Run:
         run = measure(cmd, self.log)
-        status = "" if run.code == 0 else f"  EXIT {run.code}"
+        status = ("" if run.code == 0 else f"  EXIT {run.code}") + ("  (quick rebuild)" if run.quick else "")
         print(f"    {label:<22} {run.wall:7.2f} s wall {run.cpu:7.2f} s CPU {run.rss_mib:7.0f} MiB  (load {run.load:.1f}){status}",
               flush=True)
         if expect_ok and run.code != 0:
@@ -314,6 +321,9 @@ class Bench:
                          if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
                 if pairs:
                     rows.append(f"| {count:,} | {name} | {', '.join(f'{r:.2f}' for r in pairs)} | {statistics.median(pairs):.2f} |")
+        quick = [f"{count:,}: {sum(bool(run.get('quick')) for run in self.results[count]['runs']['rebuild_body'])} of "
+                 f"{len(self.results[count]['runs']['rebuild_body'])}" for count in counts]
+        rows.append(f"\nRebuilds after the body edit that were the quick rebuild (the rest: the whole rebuild): {'; '.join(quick)}.")
         return "\n".join(rows) + "\n"
 
     def main(self) -> int:
