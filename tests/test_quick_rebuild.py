@@ -247,3 +247,16 @@ def test_a_build_with_nothing_changed_leaves_the_output_alone(workspace: dict[st
         (workspace["theme"] / "templates" / "base.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert build(workspace).quick is None, "a theme change is a change"
     assert_same_as_full_build(workspace)
+
+
+def test_a_quick_rebuild_of_an_english_site_with_an_address(with_ledger: dict[str, Path]) -> None:
+    """Feeds with absolute links and English labels, pages with a canonical address."""
+    workspace = with_ledger
+    settings = workspace["settings"]
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + '\nSITE_LANGUAGE = "en"\nSITEURL = "https://example.org/disclosure"\n', encoding="utf-8")
+    build(workspace)
+    swap_last_paragraphs(workspace["content"] / INTERPRETATION)
+    result = build(workspace)
+    assert result.quick is not None and any(name.startswith("feeds/") for name in result.quick.written)
+    assert_same_as_full_build(workspace)
