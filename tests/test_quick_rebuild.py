@@ -260,3 +260,29 @@ def test_a_quick_rebuild_of_an_english_site_with_an_address(with_ledger: dict[st
     result = build(workspace)
     assert result.quick is not None and any(name.startswith("feeds/") for name in result.quick.written)
     assert_same_as_full_build(workspace)
+
+
+def test_a_page_is_rendered_as_it_is_when_its_body_is_not_one_hole() -> None:
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from disclosure_pelican.quick import BODY_HOLE, HoledTemplate
+
+    class Doc:
+        id = "d"
+
+    env = Environment(autoescape=True)
+    context = {"body_html": Markup("<p>正文</p>"), "doc": Doc(), "root": "../", "toc": []}
+    cases = {
+        "<main>{{ body_html }}</main>": True,
+        "<main>{{ body_html }}{{ body_html }}</main>": False,
+        "<main>{{ body_html|striptags if title else body_html }}</main>": True,
+        "<h1>{{ title }}</h1><main>{{ body_html }}</main>": False,  # the title holds the hole's characters
+    }
+    for source, holed in cases.items():
+        holes: dict = {}
+        template = env.from_string(source)
+        local = {**context, "title": str(BODY_HOLE) if "title }}" in source else ""}
+        page = HoledTemplate(template, "p.html", context, holes).render(local)
+        assert page == template.render(local), source
+        assert ("p.html" in holes) is holed, source

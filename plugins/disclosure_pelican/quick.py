@@ -98,9 +98,11 @@ class HoledTemplate:
             start, length = len(parts[0]), len(self.body)
             doc_id, root, toc = self.hole
             self.holes[self.name] = PageHole(doc_id, root, start, length, start + length + len(parts[1]), toc)
-        else:  # a theme that shows the body twice, or not at all: no quick rebuild of this page
-            self.holes.pop(self.name, None)
-        return self.body.join(parts)
+            return self.body.join(parts)
+        # A theme that shows the body twice or not at all (or a page that holds the hole's
+        # characters already): rendered as it is, and no quick rebuild of this page.
+        self.holes.pop(self.name, None)
+        return self.template.render(context)
 
 
 @dataclass
