@@ -7,7 +7,6 @@ metadata key never sees ours, and nothing non-public can slip through it).
 """
 
 
-
 def get_generators(pelican_object):  # type: ignore[no-untyped-def]
     """``get_generators`` handler: add our generator (module level: signals keep weak references)."""
     from .generator import DisclosureGenerator

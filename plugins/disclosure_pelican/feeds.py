@@ -80,7 +80,6 @@ def entry_id(organ: str, doc_id: str) -> str:
     return stable_id(organ, "documents", doc_id)
 
 
-
 def atom_feed(spec: FeedSpec, *, site_name: str, organ: str, siteurl: str, zone: str, fallback_date: date,
               statuses: dict[str, Effectiveness], language: str, type_label, status_label,  # type: ignore[no-untyped-def]
               max_entries: int = MAX_ENTRIES) -> str:

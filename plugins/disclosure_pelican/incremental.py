@@ -226,7 +226,7 @@ class PageReuse:
         self.manifest_path = None
         self.old: dict[str, str] = {}
         if cache_dir is not None and previous_output is not None:
-            self.manifest_path = cache_dir / f"pages-{path_key(previous_output)}.json"
+            self.manifest_path = manifest_path(cache_dir, previous_output)
             try:
                 manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
@@ -301,6 +301,11 @@ class PageReuse:
             return
         manifest = json.dumps({"output": folder_identity(self.output), "pages": self.new}, sort_keys=True)
         replace_file(self.manifest_path, lambda handle: handle.write(manifest.encode("utf-8")))
+
+
+def manifest_path(cache_dir: Path, output: Path) -> Path:
+    """Where the page fingerprints of ``output`` are kept."""
+    return cache_dir / f"pages-{path_key(output)}.json"
 
 
 def folder_identity(folder: Path) -> list[int] | None:

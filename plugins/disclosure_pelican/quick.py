@@ -242,7 +242,7 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
                   config: SiteConfig, cache_dir: Path, snapshot: BuildSnapshot | None) -> QuickResult | None:
     """Patch ``output`` for an edit of one document's body, or None when a whole build must
     run.  ``snapshot`` is :func:`load_snapshot`'s for ``output``."""
-    from .incremental import folder_identity
+    from .incremental import folder_identity, manifest_path
 
     if snapshot is None or snapshot.output is None or snapshot.output != folder_identity(output):
         return _no("no snapshot of this output")
@@ -262,22 +262,17 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
         return _no(f"{len(changed)} files changed" if len(changed) != 1 else f"{changed[0][0]} is not a one-file public document")
     if snapshot.key != snapshot_key(content, others, config, as_of, settings_file, settings):
         return _no("code, theme, settings, date, ledger or other content files changed")
+    manifest_file = manifest_path(cache_dir, output)
+    manifest = _manifest(manifest_file, snapshot)
+    if manifest is None:
+        return _no("no page fingerprints of this output")
     if not changed:  # the output is what this build would write
-        if not _manifest_describes(cache_dir, output, snapshot):
-            return _no("no page fingerprints of this output")
         return QuickResult(None, [], snapshot.public, snapshot.files_written)
     path, stat = changed[0]
     entry = snapshot.documents[path]
     record, problems = read_file(Path(path), Path(path).as_posix())
     if record is None or has_errors(problems) or record.signature != entry.signature:
         return _no("front matter, references or cited numbers changed (or errors)")
-    manifest_file = cache_dir / f"pages-{path_key(output)}.json"
-    try:
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return _no("no page fingerprints")
-    if not isinstance(manifest, dict) or manifest.get("output") != snapshot.output:
-        return _no("page fingerprints of another output")
     patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256)
     if patch is None:
         return None
@@ -412,12 +407,13 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
     return True
 
 
-def _manifest_describes(cache_dir: Path, output: Path, snapshot: BuildSnapshot) -> bool:
+def _manifest(path: Path, snapshot: BuildSnapshot) -> dict[str, Any] | None:
+    """The page fingerprints at ``path``, if they describe the output the snapshot does."""
     try:
-        manifest = json.loads((cache_dir / f"pages-{path_key(output)}.json").read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(manifest, dict) and manifest.get("output") == snapshot.output
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("output") == snapshot.output else None
 
 
 def _no(why: str) -> None:

@@ -23,7 +23,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from .index import SEARCH_FIELDS, payload_of
-from .inversion import swap_counts
+from .inversion import pair_index, swap_counts
 from .records import SearchRecord
 from .scoring import k1_norm, mean_length, norm_length, record_contribution
 from .script import REGIONAL_TERMS
@@ -156,9 +156,9 @@ class _Norms:
 def _rank(inverted: dict, fields: list[str], term: str, ordinal: int) -> int:
     """Where ``ordinal`` is among the records holding ``term``: its place in the posting
     text, which holds the union of the fields' records in order."""
+    if len(fields) == 1:
+        return pair_index(inverted[fields[0]][term], ordinal) // 2
     before = [postings[0::2] for postings in (inverted[field][term] for field in fields)]
-    if len(before) == 1:
-        return bisect_left(before[0], ordinal)
     return len(set().union(*(ordinals[:bisect_left(ordinals, ordinal)] for ordinals in before)))
 
 

@@ -211,7 +211,7 @@ def swap_counts(inverted: Inverted, lengths: Lengths, ordinal: int, old: Counts,
     return touched
 
 
-def _pair_index(found: "array[int]", ordinal: int) -> int:
+def pair_index(found: "array[int]", ordinal: int) -> int:
     """Where ``ordinal`` is, or goes, in flat ``[ordinal, tf, …]``: a binary search over the
     pairs (slicing out the ordinals copied the whole list of a common term every time)."""
     low, high = 0, len(found) // 2
@@ -226,7 +226,7 @@ def _pair_index(found: "array[int]", ordinal: int) -> int:
 
 def _remove(postings: dict[str, "array[int]"], term: str, ordinal: int) -> None:
     found = postings[term]
-    at = _pair_index(found, ordinal)
+    at = pair_index(found, ordinal)
     if at >= len(found) or found[at] != ordinal:
         raise ValueError(f"{term!r}: no posting for {ordinal}")
     del found[at:at + 2]
@@ -239,5 +239,5 @@ def _insert(postings: dict[str, "array[int]"], term: str, ordinal: int, tf: int)
     if found is None:
         postings[term] = array("i", (ordinal, tf))
         return
-    at = _pair_index(found, ordinal)
+    at = pair_index(found, ordinal)
     found[at:at] = array("i", (ordinal, tf))

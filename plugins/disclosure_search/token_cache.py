@@ -138,11 +138,11 @@ class TokenCache:
         older kept index, still whole (exports patch it by the records' keys)."""
         from .inversion import swap_counts  # (inversion imports this module)
 
+        self._replayed = 0
         try:
             handle = open(self.log_file, "rb")
         except OSError:
             return
-        self._replayed = 0
         with handle:
             while True:
                 try:
