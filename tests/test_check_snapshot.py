@@ -265,9 +265,10 @@ def test_a_front_matter_edit_a_rule_reads_runs_the_whole_check(site: dict[str, P
     assert remembered(site).changed is None, name
 
 
-def test_without_the_reads_the_title_edit_would_be_wrong(site: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fast answer rests on the reads noted: with none noted, an edit rules do read (a
-    document number another document has) would be answered from the snapshot, and wrongly."""
+def test_without_the_reads_an_edit_a_rule_reads_would_be_answered_wrongly(site: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast answer rests on the reads noted: with none noted, an edit a rule does read
+    (a repealed document no longer public, which its public repealer names) would be
+    answered from the snapshot, and wrongly."""
     from contextlib import contextmanager
     from collections import defaultdict
 
@@ -278,12 +279,63 @@ def test_without_the_reads_the_title_edit_would_be_wrong(site: dict[str, Path], 
     monkeypatch.setattr(check, "recording_reads", noting_nothing)
     monkeypatch.setattr(check, "ALWAYS_READ", frozenset())
     check_content(site["content"], CONFIG, AS_OF, site["cache"])
-    taken = re.search(r"(?m)^doc_number: .*$", (site["content"] / "normative" / "sipo-2017-42.md").read_text(encoding="utf-8"))
-    assert taken is not None
-    edit(site["content"] / HOLIDAY, lambda t: t.replace("\ntitle: ", f"\n{taken.group(0)}\ntitle: ", 1))
+    edit(site["content"] / "normative" / "demo-2015-window-service-rules.md",
+         lambda t: t.replace("disclosure: proactive", "disclosure: on_request\ndisclosure_basis: 测试"))
     fast = check_content(site["content"], CONFIG, AS_OF, site["cache"])
     whole = check_content(site["content"], CONFIG, AS_OF, None)
     assert fast.changed == 1 and fast.problems != whole.problems
+
+
+NUMBERED = "normative/demo-2020-info-service-outlets.md"
+
+
+def _renumber(number: str):  # type: ignore[no-untyped-def]
+    return lambda t: re.sub(r"(?m)^doc_number: .*$", f"doc_number: {number}", t, count=1)
+
+
+@pytest.mark.parametrize("name, number, appears", [
+    ("a new number", "国知发演字〔2020〕914号", None),
+    ("another document's number", "国知发演字〔2015〕901号", "is already used by"),
+    ("a number another document cites", "国知发管字〔2099〕1号", None),
+])
+def test_a_number_edit_is_answered_from_the_snapshot(site: dict[str, Path], name: str, number: str, appears: str | None) -> None:
+    """Every document's number is read by two rules (each number once; a cited number is
+    looked up): they are applied again to the remembered numbers and the edited one."""
+    before = remembered(site)
+    assert any("cites 国知发管字〔2099〕1号" in p.message for p in before.problems)
+    edit(site["content"] / NUMBERED, _renumber(number))
+    after = remembered(site)
+    assert after.changed == 1, name
+    messages = [p.message for p in after.problems if p.path.endswith(NUMBERED)]
+    assert any(appears in m for m in messages) if appears else not any("already used" in m for m in messages)
+    cited = any("cites 国知发管字〔2099〕1号" in p.message for p in after.problems)
+    assert cited == (number != "国知发管字〔2099〕1号")
+    edit(site["content"] / NUMBERED, _renumber("国知发演字〔2020〕904号"))
+    assert remembered(site).changed == 1, "and back"
+    assert remembered(site).problems == before.problems
+
+
+def test_numbers_removed_added_and_moved_down_match_the_whole_check(site: dict[str, Path]) -> None:
+    remembered(site)
+    doc = site["content"] / NUMBERED
+    edit(doc, lambda t: re.sub(r"(?m)^doc_number: .*\n", "", t, count=1))
+    remembered(site)
+    edit(doc, lambda t: t.replace("\ntitle: ", "\ndoc_number: 国知发演字〔2015〕901号\ntitle: ", 1))
+    assert any(p.message.endswith("is already used by " + (site["content"] / "normative" / "demo-2015-window-service-rules.md").as_posix())
+               for p in remembered(site).problems)
+
+
+def test_a_number_a_stated_status_quotes_runs_the_whole_check(site: dict[str, Path]) -> None:
+    """A repealed document stated to be in force: the error quotes the repealing document's
+    number, so that number is read by a rule beyond the two on numbers."""
+    repealed = site["content"] / "normative" / "demo-2015-window-service-rules.md"
+    edit(repealed, lambda t: t.replace("\ntitle: ", "\nstatus: effective\ntitle: ", 1))
+    result = remembered(site)
+    assert any("国知发演字〔2023〕906号" in p.message for p in result.problems if p.field == "status")
+    edit(site["content"] / "normative" / "demo-2023-window-service-rules.md", _renumber("国知发演字〔2023〕916号"))
+    result = remembered(site)
+    assert result.changed is None
+    assert any("国知发演字〔2023〕916号" in p.message for p in result.problems if p.field == "status")
 
 
 def test_random_front_matter_edits_match_the_whole_check(site: dict[str, Path]) -> None:

@@ -13,12 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from functools import cached_property
+from typing import Any, Iterable, NamedTuple
 
-from .citations import resolve_citation
+from .citations import RawCitation, resolve_citation
 from .config import SiteConfig
 from .document import Disclosure, DocType, Document, Version
 from .files import VERSION_FILE, FileRecord, ParseCache, read_files, scan_body
+from .frontmatter import line_of
 from .problems import Problem, Severity
 
 SKIPPED_TOP_LEVEL = {"data"}
@@ -31,9 +33,6 @@ class Corpus:
     def __init__(self, documents: Iterable[Document]) -> None:
         self.documents: tuple[Document, ...] = tuple(sorted(documents, key=lambda d: d.id))
         self._by_id = {doc.id: doc for doc in self.documents}
-        self._by_number = {doc.doc_number: doc for doc in self.documents if doc.doc_number}
-        self.doc_numbers: frozenset[str] = frozenset(self._by_number)
-        """Every document number of the corpus (for citation matching)."""
         incoming: dict[str, dict[str, list[Document]]] = defaultdict(lambda: defaultdict(list))
         for doc in self.documents:
             for relation, target in doc.relations:
@@ -49,8 +48,19 @@ class Corpus:
     def get(self, doc_id: str) -> Document | None:
         return self._by_id.get(doc_id)
 
+    @cached_property
+    def _by_number(self) -> dict[str, Document]:
+        # Made when first asked for: an index of every document's number would count, for
+        # ``check``, as every rule reading every number (disclosure.reads).
+        return {doc.doc_number: doc for doc in self.documents if doc.doc_number}
+
     def by_number(self, doc_number: str) -> Document | None:
         return self._by_number.get(doc_number)
+
+    @property
+    def doc_numbers(self) -> frozenset[str]:
+        """Every document number of the corpus (for citation matching)."""
+        return frozenset(self._by_number)
 
     def _from(self, relation: str, doc_id: str) -> tuple[Document, ...]:
         return tuple(self._incoming[relation].get(doc_id, ()))
@@ -99,6 +109,10 @@ class LoadResult:
     files: int = 0
     own_problems: int = 0
     """How many of ``problems``, the first ones, are files' own (found reading each file alone)."""
+    numbered: tuple[NumberedDocument, ...] = ()
+    """What the rules on document numbers read (:func:`number_problems`)."""
+    numbers_span: tuple[int, int] = (0, 0)
+    """Where the problems those rules found are in ``problems`` (start, end)."""
 
 
 def discover(content_dir: Path) -> list[Path]:
@@ -165,13 +179,16 @@ def load_corpus(content_dir: Path, config: SiteConfig | None = None, *, as_of: d
     own_problems = len(problems)
     documents, group_problems = _assemble(records)
     problems += group_problems
-    documents, number_problems = _assign_index_numbers(documents, config)
-    problems += number_problems
+    documents, index_problems = _assign_index_numbers(documents, config)
+    problems += index_problems
     corpus = Corpus(documents)
     problems += check_corpus(corpus, as_of=as_of, broken_ids=frozenset(broken_ids))
+    numbered = number_inputs(corpus, records)
+    start = len(problems)
+    problems += number_problems(numbered)
     if cache is not None:
         cache.save()
-    return LoadResult(corpus, problems, len(paths), own_problems)
+    return LoadResult(corpus, problems, len(paths), own_problems, numbered, (start, len(problems)))
 
 
 def _assemble(records: list[FileRecord]) -> tuple[list[Document], list[Problem]]:
@@ -352,7 +369,8 @@ def _serial_of(index_number: str, prefix: str) -> int | None:
 
 
 def check_corpus(corpus: Corpus, *, as_of: date | None = None, broken_ids: frozenset[str] = frozenset()) -> list[Problem]:
-    """Checks across documents: uniqueness, references, cycles, order, disclosure, links.
+    """Checks across documents: unique index numbers, references, cycles, order,
+    disclosure, links, stated statuses (document numbers: :func:`number_problems`).
 
     ``broken_ids`` are documents left out for errors of their own: references to
     them are not reported again.
@@ -365,16 +383,15 @@ def check_corpus(corpus: Corpus, *, as_of: date | None = None, broken_ids: froze
                severity: Severity = Severity.ERROR) -> None:
         problems.append(Problem(doc.path.as_posix(), doc.line_of(key), key, message, expected, severity))
 
-    for attribute in ("doc_number", "index_number"):
-        owners: dict[str, Document] = {}
-        for doc in corpus:
-            value = getattr(doc, attribute)
-            if not value or (attribute == "index_number" and not doc.index_number_assigned):
-                continue
-            if value in owners:
-                report(doc, attribute, f"'{value}' is already used by {owners[value].path.as_posix()}", f"a unique {attribute}")
-            else:
-                owners[value] = doc
+    owners: dict[str, Document] = {}
+    for doc in corpus:
+        if not (doc.index_number and doc.index_number_assigned):
+            continue
+        if doc.index_number in owners:
+            report(doc, "index_number", f"'{doc.index_number}' is already used by {owners[doc.index_number].path.as_posix()}",
+                   "a unique index_number")
+        else:
+            owners[doc.index_number] = doc
 
     ids = [doc.id for doc in corpus]
     for doc in corpus:
@@ -432,7 +449,7 @@ def check_corpus(corpus: Corpus, *, as_of: date | None = None, broken_ids: froze
 
 def _check_body(corpus: Corpus, doc: Document, version: Version, broken_ids: frozenset[str]) -> list[Problem]:
     refs = version.refs if version.refs is not None else scan_body(version.body, version.body_line)
-    if not (refs.links or refs.citations):
+    if not refs.links:
         return []  # most bodies
     problems = []
     display = version.path.as_posix()
@@ -447,11 +464,59 @@ def _check_body(corpus: Corpus, doc: Document, version: Version, broken_ids: fro
                                     "an existing version number"))
         elif version.is_public and not target.is_public:
             problems.append(Problem(display, line, "body", f"link to 'doc:{target_id}', which is not published", "links to published documents only"))
-    for line, raw in refs.citations:
-        citation = resolve_citation(raw, corpus.doc_numbers)
-        if citation is not None and citation.canonical not in corpus.doc_numbers:
-            problems.append(Problem(display, line, "body", f"cites {citation.text}, which is not in the corpus", "nothing: shown as plain text",
-                                    Severity.INFO))
+    return problems
+
+
+class NumberedDocument(NamedTuple):
+    """What the rules on document numbers read of one document: its number, and the numbers its versions cite."""
+
+    path: str
+    """Its current version's file, as problems name it."""
+    line: int | None
+    """The line of ``doc_number`` there."""
+    number: str | None
+    citations: tuple[tuple[str, tuple[tuple[int, RawCitation], ...]], ...]
+    """For each version's file (as problems name it): ``(line, candidate)`` of each number its body cites."""
+
+
+def number_inputs(corpus: Corpus, records: list[FileRecord]) -> tuple[NumberedDocument, ...]:
+    """What :func:`number_problems` reads of each document of ``corpus``, taken from the
+    ``records`` it was assembled from.
+
+    Plain values, not documents: ``check`` applies these rules again after an edit from
+    what it remembers of the other documents, and reading numbers through the documents
+    would count as every rule reading every number (:mod:`disclosure.reads`)."""
+    by_file = {record.display: record for record in records}
+    numbered = []
+    for doc in corpus:
+        files = [by_file[version.path.as_posix()] for version in doc.versions]
+        current = files[-1]
+        numbered.append(NumberedDocument(current.display, line_of(current.key_lines, "doc_number"), current.values.get("doc_number"),
+                                         tuple((record.display, record.refs.citations) for record in files)))
+    return tuple(numbered)
+
+
+def number_problems(numbered: Iterable[NumberedDocument]) -> list[Problem]:
+    """The rules on document numbers: each is used once, and a cited number the corpus lacks is noted."""
+    numbered = tuple(numbered)
+    problems: list[Problem] = []
+    owners: dict[str, str] = {}
+    for doc in numbered:
+        if not doc.number:
+            continue
+        if doc.number in owners:
+            problems.append(Problem(doc.path, doc.line, "doc_number", f"'{doc.number}' is already used by {owners[doc.number]}",
+                                    "a unique doc_number"))
+        else:
+            owners[doc.number] = doc.path
+    known = frozenset(owners)
+    for doc in numbered:
+        for display, citations in doc.citations:
+            for line, raw in citations:
+                citation = resolve_citation(raw, known)
+                if citation is not None and citation.canonical not in known:
+                    problems.append(Problem(display, line, "body", f"cites {citation.text}, which is not in the corpus",
+                                            "nothing: shown as plain text", Severity.INFO))
     return problems
 
 

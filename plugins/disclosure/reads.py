@@ -32,13 +32,15 @@ EVERYTHING = "*"
 _WHOLE_OBJECT = frozenset({"__dict__", "__reduce__", "__reduce_ex__", "__getstate__", "__copy__", "__deepcopy__"})
 
 _ALWAYS = {
-    "doc.": frozenset({"id", "type", "versions", "published", "doc_number", "index_number", "index_number_assigned",
+    "doc.": frozenset({"id", "type", "versions", "published", "index_number", "index_number_assigned",
                        "repeals", "amends", "interprets", "result_of", "relations", "explicit_status", "is_public"}),
     "version.": frozenset({"number", "path", "published", "disclosure", "review", "is_public", "refs"}),
 }
 """What the checks read of every document and version (indexing, numbering, the disclosure
 gate, relations, references): taken as read for every file without being noted, which
-keeps the noting to a quarter of a second in a 10,000-document check."""
+keeps the noting to a quarter of a second in a 10,000-document check.  Not ``doc_number``:
+the rules that read every number take it from plain values and ``check`` applies them
+again after an edit (:func:`disclosure.corpus.number_problems`)."""
 ALWAYS_READ = frozenset(prefix + name for prefix, names in _ALWAYS.items() for name in names)
 
 
