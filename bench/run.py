@@ -10,8 +10,8 @@ each repeat: (a) plain Pelican with its default theme and caching off, (b) our
 full ``publish.py build``, (c) our rebuild after editing one document's body and
 after editing its metadata (title), (d) ``publish.py check`` of the whole corpus, cold,
 (e) the same command after each of the two edits and after a third, of its document
-number (what the pre-commit hook runs; it answers a body edit, and a title no rule reads,
-from the check it remembers; a number edit runs the whole check), and (f) the peak RSS of each
+number (what the pre-commit hook runs; it answers all three from the check it remembers
+when no rule but those on numbers reads what changed), and (f) the peak RSS of each
 process (``os.wait4`` rusage of the child).  It prints medians and ratios as
 Markdown and saves them to ``bench/out/results.md`` (raw numbers in
 ``results.json``).  Performance goals live here, never in timed tests.
@@ -187,7 +187,7 @@ class Bench:
                 probe.write_bytes(re.sub(r'(?m)^(title: .*?)("?)$', lambda m: f"{m.group(1)}（修订{r + 1}）{m.group(2)}", text, count=1).encode("utf-8"))
                 runs["rebuild_meta"].append(self.run_one("rebuild, title edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 runs["check_meta"].append(self.run_one("check, title edit", self.ours("check", "--content", str(corpus))))
-                # a field every check reads (the document number: uniqueness, citations): the whole check runs
+                # a field two rules read of every document (uniqueness, citations): they run again over remembered numbers
                 probe.write_bytes(re.sub(r"(?m)^(doc_number: .*?\d+)号$", lambda m: f"{m.group(1)}0{r + 1}号", text,
                                          count=1).encode("utf-8"))
                 runs["check_number"].append(self.run_one("check, number edit", self.ours("check", "--content", str(corpus))))

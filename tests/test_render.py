@@ -85,3 +85,24 @@ TEXT = st.sampled_from(["知识产权", "专利", "。", "，", "国知发管字
 def test_quick_inline_matches_markdown_on_any_mix_of_markup(pieces: list[str]) -> None:
     body = "".join(pieces)
     assert QUICK.render(body) == SLOW.render(body)
+
+
+def test_a_body_cache_key_from_the_files_citations_is_the_key_from_its_text() -> None:
+    """The page model passes each body's citations as the parse cache found them, instead
+    of scanning the body again: the cache key (which says which cited numbers are links)
+    must be the one the scan gives, for every body of the embedded content and the seeds."""
+    from disclosure.files import scan_body
+    from disclosure.render_cache import BodyCache
+
+    bodies = _bodies(CONTENT) + (_bodies(SEEDS) if SEEDS.is_dir() else [])
+    numbers = {"国发〔2016〕55号": "gf-2016-55", "国知办发办字〔2017〕42号": "sipo-2017-42", "国知发管字〔2017〕42号": "demo"}
+    scanned, given = BodyCache(numbers), BodyCache(numbers)
+    with_citations = 0
+    for body in bodies:
+        found = tuple(raw for _, raw in scan_body(body, 1).citations)
+        with_citations += bool(found)
+        assert given.key(body, found) == scanned.key(body)
+    assert with_citations > 5
+    citing = "依据国发〔2016〕55号执行。"
+    found = tuple(raw for _, raw in scan_body(citing, 1).citations)
+    assert BodyCache({}).key(citing, found) != BodyCache(numbers).key(citing, found), "a number that became a link"

@@ -14,10 +14,10 @@ import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from . import citations, render
-from .citations import find_citations
+from .citations import RawCitation, raw_citations, resolve_citation
 from .keyed_store import KeyedStore, code_digest
 
 PARALLEL_THRESHOLD = 400
@@ -56,20 +56,27 @@ class BodyCache:
         self.hits = 0
         self.misses = 0
 
-    def key(self, source: str) -> str:
+    def key(self, source: str, found: Sequence[RawCitation] | None = None) -> str:
+        """``found``: the candidates for numbers in ``source`` (:func:`~.citations.raw_citations`),
+        when the caller has them (the parse cache keeps each file's): scanning every body
+        for them again took a second of each 10,000-document build."""
         # Remembered: every page of a body asks again (a third of making the page model).
         key = self._keys.get(source)
         if key is None:
-            cited = sorted({c.canonical for c in find_citations(source, self.numbers.keys())} & self.numbers.keys())
+            known = self.numbers.keys()
+            resolved = (resolve_citation(raw, known) for raw in (raw_citations(source) if found is None else found))
+            cited = sorted({c.canonical for c in resolved if c is not None} & known)
             links = json.dumps([[n, self.numbers[n]] for n in cited], ensure_ascii=False)
             key = self._keys[source] = hashlib.sha256(f"{self._code}\0{links}\0{source}".encode()).hexdigest()
         return key
 
-    def render_all(self, sources: Iterable[str]) -> None:
-        """Render every source not rendered yet: from the cache file, else in parallel."""
+    def render_all(self, sources: Iterable[str | tuple[str, Sequence[RawCitation]]]) -> None:
+        """Render every source not rendered yet: from the cache file, else in parallel.
+        A source may come with the candidates for numbers in it (see :meth:`key`)."""
         pending: dict[str, str] = {}
-        for source in sources:
-            key = self.key(source)
+        for item in sources:
+            source, found = (item, None) if isinstance(item, str) else item
+            key = self.key(source, found)
             if key not in self._html:
                 pending[key] = source
         if not pending:

@@ -35,11 +35,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from markupsafe import Markup
 from unidecode import unidecode
 
+from disclosure.citations import RawCitation
 from disclosure.corpus import Corpus
 from disclosure.diff import diff_html, diff_ops, diff_stats
 from disclosure.document import DocType, Document, Version
@@ -198,7 +200,8 @@ def page_body_html(html: str, root: str, exists: Callable[[str, int | None], boo
 
 
 def table_of_contents(html: str) -> list[tuple[str, str]]:
-    """``(id, text)`` of each second-level heading of a rendered body."""
+    """``(id, text)`` of each second-level heading of a rendered body (the same before and
+    after :func:`page_body_html`, which changes only attributes)."""
     return [(anchor, Markup(inner).striptags()) for anchor, inner in _H2.findall(html)]
 
 
@@ -222,9 +225,10 @@ class SiteModel:
         bodies_file = state.cache_dir / f"bodies-{path_key(state.content_dir)}.sqlite" if state.cache_dir else None
         self.bodies = BodyCache(numbers, bodies_file)
         # Every public body is rendered once, up front (in parallel when there are many).
-        self.bodies.render_all(self._source(v) for doc in self.public for v in doc.versions)
+        self.bodies.render_all(self._source_and_citations(v) for doc in self.public for v in doc.versions)
         self.statuses: dict[str, Effectiveness] = {doc.id: status_on(self.public, doc, self.as_of) for doc in self.public}
         self._version_statuses: dict[tuple[str, int], Effectiveness] = {}
+        self._contents: dict[Path, list[tuple[str, str]]] = {}
         self.listings: dict[str, list[Listing]] = self._listings()
         self._pages: list[Page] | None = None
         self._file_names: frozenset[str] | None = None
@@ -248,9 +252,23 @@ class SiteModel:
         """The Markdown a version shows: annual reports get their figures filled in."""
         return self.state.records.narratives.get(version.path, version.body)
 
+    def _source_and_citations(self, version: Version) -> str | tuple[str, tuple[RawCitation, ...]]:
+        """:meth:`_source`, with the numbers its file cites when the source is the file's body."""
+        source = self._source(version)
+        if version.refs is None or source is not version.body:
+            return source
+        return source, tuple(raw for _, raw in version.refs.citations)
+
     def body_html(self, version: Version, root: str) -> Markup:
         """The sanitized body with ``doc:`` links resolved for a page at ``root``."""
         return page_body_html(self.bodies.html(self._source(version)), root, self._exists)
+
+    def table_of_contents(self, version: Version) -> list[tuple[str, str]]:
+        """The version's headings, found once for all of its pages."""
+        found = self._contents.get(version.path)
+        if found is None:
+            found = self._contents[version.path] = table_of_contents(self.bodies.html(self._source(version)))
+        return found
 
     def listing(self, kind: str, key: str) -> Listing | None:
         return next((item for item in self.listings[kind] if item.key == key), None)
@@ -513,7 +531,7 @@ class SiteModel:
             "related": related,
             "statuses": self.statuses_of(d for shown in related.values() for d in shown),
             "body_html": body,
-            "toc": table_of_contents(body),
+            "toc": self.table_of_contents(version),
             "comment_state": self.comment_state(doc),
             "type_listing": self.listing("type", doc.type.value).head,
             "show_status": doc.type.is_register_type or status.status is not Status.EFFECTIVE or doc.expires is not None,
