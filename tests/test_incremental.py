@@ -14,7 +14,7 @@ from disclosure.document import Document
 from disclosure_pelican import incremental
 from disclosure_pelican.build import build_site
 
-from support import CONTENT, ROOT
+from support import CONTENT, ROOT, beside
 
 AS_OF = date(2026, 11, 22)
 
@@ -107,7 +107,7 @@ def test_a_rebuild_updates_the_previous_output_in_place(workspace: dict[str, Pat
     searched = {name for name in after if name.startswith("search/d/")}
     assert searched and sum(after[n] == before.get(n) for n in searched) >= len(searched) - 2, \
         "the search export rewrote records that did not change"
-    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
+    assert beside(out) == ["out"]
     assert_same_as_full_build(workspace)
 
 
@@ -404,10 +404,12 @@ def test_fingerprints_follow_every_value_of_a_context() -> None:
     assert digest(base) == digest({**base, "doc": _a_document(body="另一段正文")})
 
 
-def test_a_build_waits_for_another_build_of_the_same_output(workspace: dict[str, Path],
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_build_waits_for_another_build_of_the_same_output(workspace: dict[str, Path], cached: bool,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     """`serve --watch` and a build started by hand must not update one output at the same
-    time: the second waits for the first (here the test holds the lock)."""
+    time, nor a build without the cache swap in a whole folder while another updates it in
+    place: the second waits for the first (here the test holds the lock)."""
     import fcntl
     import threading
 
@@ -417,15 +419,15 @@ def test_a_build_waits_for_another_build_of_the_same_output(workspace: dict[str,
     target = workspace["content"] / "normative" / "gf-2016-55.md"
     target.write_text(target.read_text(encoding="utf-8") + "\n新增段落。\n", encoding="utf-8")
     done: list[object] = []
-    with one_build_at_a_time(workspace["cache"], workspace["out"].resolve()):
-        waiting = threading.Thread(target=lambda: done.append(build(workspace)))
+    with one_build_at_a_time(workspace["out"].resolve()):
+        waiting = threading.Thread(target=lambda: done.append(build(workspace, cached=cached)))
         waiting.start()
         for _ in range(600):  # a bound on waiting for the message, not on any speed
             if "Waiting for another build" in capsys.readouterr().err or not waiting.is_alive():
                 break
             waiting.join(0.1)
         assert waiting.is_alive() and not done, "the second build went ahead while the first held the lock"
-        [lock] = workspace["cache"].glob("build-*.lock")
+        lock = workspace["out"].parent / ".out.lock"
         with open(lock, "rb") as other, pytest.raises(BlockingIOError):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
     waiting.join(120)

@@ -106,3 +106,21 @@ def test_a_body_cache_key_from_the_files_citations_is_the_key_from_its_text() ->
     citing = "依据国发〔2016〕55号执行。"
     found = tuple(raw for _, raw in scan_body(citing, 1).citations)
     assert BodyCache({}).key(citing, found) != BodyCache(numbers).key(citing, found), "a number that became a link"
+
+
+def test_a_page_body_is_the_same_with_the_shortcut_for_bodies_without_document_links() -> None:
+    """``page_body_html`` returns a body with no ``doc:`` link and no link into documents/
+    as it is: the same as resolving its links would give, for every embedded body."""
+    from disclosure_pelican import pages
+
+    def exists(doc_id: str, version: int | None) -> bool:
+        return doc_id != "sipo-2017-42"
+
+    bodies = [QUICK.render(body) for body in _bodies(CONTENT)] + ['<p>见<a href="documents/x/">x</a>与<a href="doc:gf-2016-55">y</a></p>']
+    plain = 0
+    for html in bodies:
+        for root in ("", "../../"):
+            slow = pages._DOC_DIR_HREF.sub(r'href="\1index.html"', render.resolve_links(html, root, exists))
+            assert str(pages.page_body_html(html, root, exists)) == slow
+        plain += 'href="doc:' not in html and "documents/" not in html
+    assert 0 < plain < len(bodies), "bodies both with and without document links"

@@ -28,7 +28,6 @@ except ImportError:  # not POSIX: builds are not serialised
 
 from disclosure.config import SiteConfig, read_settings_file
 from disclosure.corpus import discover_files
-from disclosure.files import path_key
 
 from .incremental import folder_identity
 from .state import BuildState, ContentError
@@ -82,7 +81,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     values = read_settings_file(settings_file)
     config = SiteConfig.from_settings(values)
     output = output.resolve()
-    with one_build_at_a_time(cache_dir, output):
+    with one_build_at_a_time(output):
         snapshot = None
         if cache_dir is not None and quick:
             from . import quick as quick_path
@@ -164,19 +163,21 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
 
 
 @contextmanager
-def one_build_at_a_time(cache_dir: Path | None, output: Path) -> Iterator[None]:
-    """Hold a lock on building ``output`` (a file in ``cache_dir``), waiting for a build
-    that holds it: ``serve --watch`` and a build started by hand must not both update
-    the same output in place, nor save fingerprints of each other's pages.
+def one_build_at_a_time(output: Path) -> Iterator[None]:
+    """Hold a lock on building ``output``, waiting for a build that holds it: ``serve
+    --watch`` and a build started by hand must not both update the same output in place,
+    nor save fingerprints of each other's pages, and a build without the cache must not
+    swap in a whole folder while another updates the old one.
 
-    Builds without a cache read no fingerprints and swap in a whole folder: they take no
-    lock (as before).  The lock is the operating system's (``flock``): it goes with the
-    process, so a killed build leaves none behind; the file itself stays."""
-    if cache_dir is None or fcntl is None:
+    The lock is a hidden file beside ``output`` (where the build makes its new folder, so
+    it can write there; a build with and one without the cache find the same file).  It
+    is the operating system's (``flock``): it goes with the process, so a killed build
+    leaves none behind; the file itself stays."""
+    if fcntl is None:
         yield
         return
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with open(cache_dir / f"build-{path_key(output)}.lock", "a+b") as handle:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with open(output.parent / f".{output.name}.lock", "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -194,6 +194,8 @@ _DOC_DIR_HREF = re.compile(r'href="((?:\.\./)*documents/[a-z0-9-]+/(?:v\d+/)?)"'
 def page_body_html(html: str, root: str, exists: Callable[[str, int | None], bool]) -> Markup:
     """A rendered body as a page at ``root`` shows it: ``doc:`` links resolved (``exists``
     says which documents and versions the site has)."""
+    if 'href="doc:' not in html and "documents/" not in html:
+        return Markup(html)  # most bodies: neither pattern below can match (a second of a 10,000-document build)
     html = resolve_links(html, root, exists)
     # Links to documents name the file, so the site also works opened from disk.
     return Markup(_DOC_DIR_HREF.sub(r'href="\1index.html"', html))
