@@ -12,8 +12,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from .citations import RawCitation, resolve_citation
