@@ -25,9 +25,3 @@ def browser_or_skip() -> tuple[str, str]:
         pytest.fail(reason + ": required in CI")
     pytest.skip(reason)
     raise AssertionError  # unreachable
-
-
-def beside(output: Path) -> list[str]:
-    """The names in the folder of ``output``, but for the build's lock file (which stays,
-    as lock files do): a build leaves nothing else there, whether it succeeded or not."""
-    return sorted(p.name for p in output.parent.iterdir() if p.name != f".{output.name}.lock")

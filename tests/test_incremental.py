@@ -14,7 +14,7 @@ from disclosure.document import Document
 from disclosure_pelican import incremental
 from disclosure_pelican.build import build_site
 
-from support import CONTENT, ROOT, beside
+from support import CONTENT, ROOT
 
 AS_OF = date(2026, 11, 22)
 
@@ -107,7 +107,7 @@ def test_a_rebuild_updates_the_previous_output_in_place(workspace: dict[str, Pat
     searched = {name for name in after if name.startswith("search/d/")}
     assert searched and sum(after[n] == before.get(n) for n in searched) >= len(searched) - 2, \
         "the search export rewrote records that did not change"
-    assert beside(out) == ["out"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
     assert_same_as_full_build(workspace)
 
 
@@ -432,8 +432,42 @@ def test_a_build_waits_for_another_build_of_the_same_output(workspace: dict[str,
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
     waiting.join(120)
     assert done and not waiting.is_alive()
+    assert not lock.exists(), "the lock file is there only while a build runs"
     assert "新增段落。" in (workspace["out"] / "documents" / "gf-2016-55" / "index.html").read_text(encoding="utf-8")
     assert_same_as_full_build(workspace)
+
+
+def test_a_build_that_waited_holds_the_lock_file_that_is_there(tmp_path: Path) -> None:
+    """The build that held the lock removes its file before letting go; the one that
+    waited on that file must lock a file at the path again, or a third build could go
+    ahead beside it."""
+    import fcntl
+    import threading
+
+    from disclosure_pelican.build import one_build_at_a_time
+
+    out = tmp_path / "out"
+    lock = tmp_path / ".out.lock"
+    seen: list[bool] = []
+
+    def second() -> None:
+        with one_build_at_a_time(out):
+            with open(lock, "rb") as third:  # a third build opening the path now finds it locked
+                try:
+                    fcntl.flock(third, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    seen.append(False)
+                except BlockingIOError:
+                    seen.append(True)
+
+    with one_build_at_a_time(out):
+        assert lock.exists()
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and not seen
+    waiting.join(60)
+    assert seen == [True]
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_fingerprints_of_an_output_replaced_since_are_not_trusted(workspace: dict[str, Path]) -> None:

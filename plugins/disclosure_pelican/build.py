@@ -170,23 +170,43 @@ def one_build_at_a_time(output: Path) -> Iterator[None]:
     swap in a whole folder while another updates the old one.
 
     The lock is a hidden file beside ``output`` (where the build makes its new folder, so
-    it can write there; a build with and one without the cache find the same file).  It
+    it can write there; a build with and one without the cache find the same file),
+    there only while a build runs: the holder removes it before letting go, so a waiting
+    build that then holds a removed file tries again with the one there now.  The lock
     is the operating system's (``flock``): it goes with the process, so a killed build
-    leaves none behind; the file itself stays."""
+    leaves no lock behind, at most the empty file."""
     if fcntl is None:
         yield
         return
+    lock_path = output.parent / f".{output.name}.lock"
     output.parent.mkdir(parents=True, exist_ok=True)
-    with open(output.parent / f".{output.name}.lock", "a+b") as handle:
+    said = False
+    while True:
+        handle = open(lock_path, "a+b")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"Waiting for another build of {output} to finish…", file=sys.stderr, flush=True)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not said:
+                    print(f"Waiting for another build of {output} to finish…", file=sys.stderr, flush=True)
+                    said = True
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                held = os.stat(lock_path).st_ino == os.fstat(handle.fileno()).st_ino
+            except FileNotFoundError:
+                held = False
+        except BaseException:
+            handle.close()
+            raise
+        if held:
+            break
+        handle.close()  # the build before removed this file: lock the one there now
+    try:
+        yield
+    finally:
+        lock_path.unlink(missing_ok=True)  # still held: whoever opens the path next gets a new file
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def _swap_in(staging: Path, output: Path) -> None:
