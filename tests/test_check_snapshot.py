@@ -372,3 +372,48 @@ def test_random_front_matter_edits_match_the_whole_check(site: dict[str, Path]) 
         answered += remembered(site).changed is not None
     assert tried > 30
     assert answered > 3, "some edits touch only fields no rule read"
+
+
+def test_random_number_edits_in_a_generated_corpus_match_the_whole_check(tmp_path: Path) -> None:
+    """Document numbers changed at random in a generated corpus, whose bodies cite many
+    numbers (bench/generate_corpus.py): to another document's, to one a body cites, to a
+    new one, or removed. Whichever way the check answers, its problems are those of a
+    whole check; most are answered from the snapshot."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import generate_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    content = tmp_path / "corpus"
+    generate_corpus.generate(150, 11, content)
+    site = {"content": content, "cache": tmp_path / ".cache"}
+    documents = [p for p in sorted(content.rglob("*.md")) if not re.fullmatch(r"v\d+\.md", p.name)
+                 and re.search(r"(?m)^doc_number: ", p.read_text(encoding="utf-8"))]
+    numbers = sorted({m for p in documents for m in re.findall(r"(?m)^doc_number: (.*)$", p.read_text(encoding="utf-8"))})
+    cited = sorted({m for p in sorted(content.rglob("*.md")) for m in re.findall(r"[\u4e00-\u9fff]{2,8}〔\d{4}〕\d+号",
+                                                                                   p.read_text(encoding="utf-8").split("\n---\n", 1)[-1])})
+    assert len(documents) > 40 and len(cited) > 10
+    rng = random.Random(20261123)
+    remembered(site)
+    answered = 0
+    for step in range(30):
+        doc = rng.choice(documents)
+        choice = rng.random()
+        if choice < 0.3:
+            number = rng.choice(numbers)
+        elif choice < 0.6:
+            number = rng.choice(cited)
+        elif choice < 0.9:
+            number = f"国知发测字〔2030〕{step + 1}号"
+        else:
+            number = None
+        text = doc.read_text(encoding="utf-8")
+        changed = (re.sub(r"(?m)^doc_number: .*$", f"doc_number: {number}", text, count=1) if number
+                   else re.sub(r"(?m)^doc_number: .*\n", "", text, count=1))
+        if changed == text:
+            continue
+        edit(doc, lambda _: changed)
+        answered += remembered(site).changed == 1
+    assert answered > 10, "most number edits are answered from the snapshot"
