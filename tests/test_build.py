@@ -109,6 +109,16 @@ def test_content_error_writes_nothing_and_keeps_previous_output(tmp_path: Path, 
     assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
 
 
+def test_a_refused_first_build_makes_no_folder(tmp_path: Path, run_cli) -> None:
+    """Into a folder that does not exist yet, a build refused for its content leaves no
+    folder behind (not even the one its lock would live in)."""
+    content = _corpus_with(tmp_path, {"notice/broken.md": "---\nid: broken\ntype: notice\ntitle: x\npublished: 2026-13-01\n---\n"})
+    output = tmp_path / "new" / "site" / "out"
+    result = run_cli("build", "--content", str(content), "--output", str(output), "--as-of", "2026-11-22")
+    assert result.exit_code == 1 and "nothing was written" in result.stderr
+    assert not (tmp_path / "new").exists()
+
+
 def test_failure_midway_keeps_previous_output(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
     from disclosure_pelican import pages
 

@@ -175,11 +175,13 @@ def one_build_at_a_time(output: Path) -> Iterator[None]:
     build that then holds a removed file tries again with the one there now.  The lock
     is the operating system's (``flock``): it goes with the process, so a killed build
     leaves no lock behind, at most the empty file."""
-    if fcntl is None:
+    if fcntl is None or not output.parent.is_dir():
+        # Without the folder there is no output to update in place (a build refused for
+        # its content must not leave the folder made for the lock behind): a first build
+        # swaps in a whole new folder, as any concurrent one would.
         yield
         return
     lock_path = output.parent / f".{output.name}.lock"
-    output.parent.mkdir(parents=True, exist_ok=True)
     said = False
     while True:
         handle = open(lock_path, "a+b")
