@@ -107,12 +107,14 @@ def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
                  else "The previous output is unchanged.")
         print(f"Build failed: {error}\n{state}", file=sys.stderr)
         return 1
-    if result.quick is not None and result.quick.path is None:
+    if result.quick is not None and not result.quick.paths:
         print(f"Nothing changed since the last build of {args.output}/ ({result.quick.public} public document(s) "
               f"as of {as_of}, {result.files} files).", flush=True)
         return 0
     if result.quick is not None:
-        print(f"Rebuilt {args.output}/ after a body edit of {result.quick.path}: {len(result.quick.written)} file(s) "
+        edited = result.quick.paths
+        what = f"a body edit of {edited[0]}" if len(edited) == 1 else f"body edits of {len(edited)} files ({', '.join(edited)})"
+        print(f"Rebuilt {args.output}/ after {what}: {len(result.quick.written)} file(s) "
               f"updated, the other pages left as they were ({result.quick.public} public document(s) as of {as_of}).",
               flush=True)
         return 0

@@ -75,13 +75,53 @@ def test_a_body_edit_patches_the_output_as_a_whole_build_writes_it(with_ledger: 
         assert_same_as_full_build(workspace)
 
 
+def test_several_body_edits_are_patched_one_after_another(with_ledger: dict[str, Path]) -> None:
+    """Two files saved together (a ``git pull``): each is patched as if it were the only
+    edit, and the output is a whole build's."""
+    workspace = with_ledger
+    build(workspace)
+    swap_last_paragraphs(workspace["content"] / INTERPRETATION)
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    result = build(workspace)
+    assert result.quick is not None
+    assert result.quick.paths == tuple((workspace["content"] / path).as_posix() for path in (INTERPRETATION, NOTICE))
+    for path in (INTERPRETATION, NOTICE):
+        assert f"documents/{path.stem}/index.html" in result.quick.written
+    assert_same_as_full_build(workspace)
+    swap_last_paragraphs(workspace["content"] / NOTICE)  # and a next edit starts from what they left
+    assert build(workspace).quick is not None
+    assert_same_as_full_build(workspace)
+
+
+def test_when_a_later_edit_cannot_be_patched_the_whole_build_takes_over(workspace: dict[str, Path],  # noqa: F811
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """The first file is patched and published; the second changes its headings: the
+    whole build starts from the output and fingerprints the first step left."""
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    swap_last_paragraphs(workspace["content"] / INTERPRETATION)
+    _append(workspace["content"] / NOTICE, "\n## 新的小标题\n\n一句。\n")
+    assert build(workspace).quick is None
+    assert any("headings changed" in reason for reason in why_not(caplog))
+    assert_same_as_full_build(workspace)
+
+
+def test_more_edited_files_than_the_quick_rebuild_takes_run_the_whole_build(workspace: dict[str, Path],  # noqa: F811
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    build(workspace)
+    monkeypatch.setattr(quick, "MAX_EDITED_FILES", 1)
+    swap_last_paragraphs(workspace["content"] / INTERPRETATION)
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    assert build(workspace).quick is None
+    assert_same_as_full_build(workspace)
+
+
 def test_edits_a_quick_rebuild_cannot_take_run_the_whole_build(workspace: dict[str, Path],  # noqa: F811
                                                                caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger=quick.__name__)
     build(workspace)
     content = workspace["content"]
     edits = {
-        "two files": lambda: (swap_last_paragraphs(content / INTERPRETATION), swap_last_paragraphs(content / NOTICE)),
         "a version of a revised document": lambda: swap_last_paragraphs(content / VERSIONED / "v2.md"),
         "the theme": lambda: (swap_last_paragraphs(content / NOTICE),
                               _append(workspace["theme"] / "templates" / "document.html", "\n")),
@@ -230,10 +270,14 @@ def test_the_command_says_which_rebuild_ran_and_why(workspace: dict[str, Path]) 
     swap_last_paragraphs(workspace["content"] / NOTICE)
     done = publish()
     assert f"after a body edit of {(workspace['content'] / NOTICE).as_posix()}" in done.stdout
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    swap_last_paragraphs(workspace["content"] / INTERPRETATION)
+    done = publish()
+    assert f"after body edits of 2 files ({(workspace['content'] / INTERPRETATION).as_posix()}, " in done.stdout
     notice = workspace["content"] / NOTICE
     notice.write_text(notice.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
     done = publish("--verbose")
-    assert "no quick rebuild: front matter, references or cited numbers changed" in done.stderr
+    assert f"no quick rebuild: {notice.as_posix()}: front matter, references or cited numbers changed" in done.stderr
     assert "Built " in done.stdout
 
 
@@ -241,7 +285,7 @@ def test_a_build_with_nothing_changed_leaves_the_output_alone(workspace: dict[st
     build(workspace)
     before = {path: path.stat().st_mtime_ns for path in workspace["out"].rglob("*")}
     again = build(workspace)
-    assert again.quick is not None and again.quick.path is None and again.quick.written == []
+    assert again.quick is not None and again.quick.paths == () and again.quick.written == []
     assert {path: path.stat().st_mtime_ns for path in workspace["out"].rglob("*")} == before
     (workspace["theme"] / "templates" / "base.html").write_text(
         (workspace["theme"] / "templates" / "base.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")
