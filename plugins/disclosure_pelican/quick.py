@@ -1,4 +1,4 @@
-"""A rebuild after an edit of one document's prose: only the files that show it change.
+"""A rebuild after edits of documents' prose: only the files that show them change.
 
 Editors mostly change the text of a document, not its metadata, and preview on every
 save.  A whole rebuild (loading the corpus, the page model, every page's fingerprint,
