@@ -103,7 +103,7 @@ def measure(cmd: list[str], log: Path) -> Run:
         written.seek(start_of_output)
         said = written.read().decode("utf-8", errors="replace")
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, load,
-               quick=" after a body edit of " in said or " after body edits of " in said)
+               quick=re.search(r"(?m)^Rebuilt ", said) is not None)
 
 
 def tail(log: Path, lines: int = 15) -> str:

@@ -70,12 +70,11 @@ class BodyCache:
             key = self._keys[source] = hashlib.sha256(f"{self._code}\0{links}\0{source}".encode()).hexdigest()
         return key
 
-    def render_all(self, sources: Iterable[str | tuple[str, Sequence[RawCitation]]]) -> None:
+    def render_all(self, sources: Iterable[tuple[str, Sequence[RawCitation] | None]]) -> None:
         """Render every source not rendered yet: from the cache file, else in parallel.
-        A source may come with the candidates for numbers in it (see :meth:`key`)."""
+        Each comes with the candidates for numbers in it, when known (see :meth:`key`)."""
         pending: dict[str, str] = {}
-        for item in sources:
-            source, found = (item, None) if isinstance(item, str) else item
+        for source, found in sources:
             key = self.key(source, found)
             if key not in self._html:
                 pending[key] = source
@@ -104,7 +103,7 @@ class BodyCache:
         """The sanitized HTML of ``source`` (rendered now if ``render_all`` did not see it)."""
         key = self.key(source)
         if key not in self._html:
-            self.render_all([source])
+            self.render_all([(source, None)])
         return self._html[key]
 
     def _local(self) -> render.BodyRenderer:

@@ -254,11 +254,11 @@ class SiteModel:
         """The Markdown a version shows: annual reports get their figures filled in."""
         return self.state.records.narratives.get(version.path, version.body)
 
-    def _source_and_citations(self, version: Version) -> str | tuple[str, tuple[RawCitation, ...]]:
+    def _source_and_citations(self, version: Version) -> tuple[str, tuple[RawCitation, ...] | None]:
         """:meth:`_source`, with the numbers its file cites when the source is the file's body."""
         source = self._source(version)
         if version.refs is None or source is not version.body:
-            return source
+            return source, None
         return source, tuple(raw for _, raw in version.refs.citations)
 
     def body_html(self, version: Version, root: str) -> Markup:
