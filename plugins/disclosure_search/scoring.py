@@ -135,6 +135,20 @@ def term_contributions(field: str, postings: Sequence[int], k1_norms: list[float
     return ordinals, values
 
 
+def contributions_of_postings(field: str, df: Any, ordinals: Any, tfs: Any, k1_norms: list[float]) -> Any:
+    """:func:`term_contributions` of every term of ``field`` at once, as numpy arrays:
+    term ``i`` has the next ``df[i]`` of ``ordinals`` and ``tfs``.  The same floating-point
+    operations in the same order (numpy's are IEEE doubles too, none fused), and each
+    term's IDF from :mod:`math`: the same integers, bit for bit (a test compares them)."""
+    import numpy as np
+
+    boost_idf = np.array([_boost_idf(field, len(k1_norms), d) for d in df.tolist()], np.float64)
+    tf = tfs.astype(np.float64)
+    norms = np.asarray(k1_norms, np.float64)[ordinals] if len(ordinals) else np.zeros(0, np.float64)
+    values = np.repeat(boost_idf, df) * tf * (K1 + 1.0) / (tf + norms) * float(SCALE) + 0.5
+    return np.floor(values).astype(np.int64)
+
+
 def record_contribution(field: str, tf: int, k1_norm: float, df: int, n_docs: int) -> int:
     """:func:`term_contributions`' value for one document (the same arithmetic, bit for bit):
     what a term's posting list changes by when one document's text changes and the

@@ -36,7 +36,6 @@ import json
 import operator
 import shutil
 import sys
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import chain
@@ -49,7 +48,8 @@ from disclosure.keyed_store import code_digest
 from . import scoring
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
 from .index import SEARCH_FIELDS, open_index, payload_of
-from .inversion import Inverted, forked_map, invert_records, workers_for
+from .flat_postings import grouped_of, posting_texts
+from .inversion import invert_records
 from .records import SearchRecord
 from .scoring import field_k1_norms, field_stats, mean_length, record_order, term_contributions, term_scores
 from .script import REGIONAL_TERMS, is_cjk, t2s_table
@@ -134,12 +134,15 @@ def _postings_from_records(records: list[SearchRecord], cache: TokenCache | None
     k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
     scale = (_scoring_digest(), len(records),
              tuple(mean_length(sum(lengths[field]), len(records)) for field in SEARCH_FIELDS))
-    previous, workers = inversion.previous, workers_for(len(records))
+    previous = inversion.previous
+    grouped = inversion.grouped if inversion.grouped is not None else grouped_of(inverted)
+    inversion.grouped = None  # (its memory goes before the index is kept)
     if previous is not None and previous.scale == scale:
         texts = {term: text for term, text in previous.texts.items() if term not in inversion.touched}
-        texts.update(_texts(inverted, k1_norms, workers, inversion.touched))
+        texts.update(posting_texts(grouped, k1_norms, len(records), inversion.touched))
     else:
-        texts = _texts(inverted, k1_norms, workers)
+        texts = posting_texts(grouped, k1_norms, len(records))
+    del grouped
     if cache is not None and inversion.keys is not None:
         cache.save_postings(Postings([r.id for r in records], inversion.keys, inverted, lengths, texts, scale))
     return texts
@@ -163,35 +166,6 @@ def _term_text(found: list[tuple[str, Sequence[int]]], k1_norms: dict[str, list[
         ordinals = sorted(summed)
         values = [summed[o] for o in ordinals]
     return _posting_text(ordinals, values)
-
-
-def _texts_of_part(job: tuple[Inverted, dict[str, list[float]], int, frozenset[str] | None], part: int) -> dict[str, str]:
-    """The posting texts of the terms (of ``only``, if given) whose CRC-32 falls in ``part``."""
-    inverted, k1_norms, parts, only = job
-    texts: dict[str, str] = {}
-    for index, field in enumerate(SEARCH_FIELDS):
-        earlier, later = SEARCH_FIELDS[:index], SEARCH_FIELDS[index + 1:]
-        for term, postings in inverted[field].items():
-            if (only is not None and term not in only) or zlib.crc32(term.encode("utf-8")) % parts != part \
-                    or any(term in inverted[e] for e in earlier):
-                continue  # not asked for, another part's term, or done with the first field that has it
-            texts[term] = _term_text([(field, postings)] + [(other, inverted[other][term])
-                                                           for other in later if term in inverted[other]], k1_norms)
-    return texts
-
-
-def _texts(inverted: Inverted, k1_norms: dict[str, list[float]], workers: int,
-           only: frozenset[str] | None = None) -> dict[str, str]:
-    """:func:`_term_text` of every term (or of those in ``only``), the terms split between
-    ``workers`` forked processes when there are several (a rebuild waits for this part of
-    the export); the texts are the same as one process's."""
-    if workers < 2:
-        return _texts_of_part((inverted, k1_norms, 1, only), 0)
-    parts = workers * 2
-    texts: dict[str, str] = {}
-    for part_texts in forked_map(_texts_of_part, (inverted, k1_norms, parts, only), list(range(parts)), workers):
-        texts.update(part_texts)
-    return texts
 
 
 def _posting_text(ordinals: list[int], values: list[int] | None) -> str:

@@ -42,8 +42,14 @@ def computed_texts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     from disclosure_search import static_export
 
     computed: list[int] = []
-    real = static_export._term_text
-    monkeypatch.setattr(static_export, "_term_text", lambda *args: computed.append(1) or real(*args))
+    real = static_export.posting_texts
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        texts = real(*args, **kwargs)
+        computed.extend([1] * len(texts))
+        return texts
+
+    monkeypatch.setattr(static_export, "posting_texts", counting)
     return computed
 
 
