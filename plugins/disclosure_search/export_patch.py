@@ -25,7 +25,7 @@ from pathlib import Path
 from .index import SEARCH_FIELDS, payload_of
 from .inversion import pair_index, swap_counts
 from .records import SearchRecord
-from .scoring import k1_norm, mean_length, norm_length, record_contribution
+from .scoring import k1_norm, mean_length, record_contribution
 from .script import REGIONAL_TERMS
 from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _scoring_digest, _shard_bytes,
                             _shard_count, _term_text, dumps, shard_of)
@@ -84,13 +84,8 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     size = postings_size
     k1_norms = {field: _Norms(field, lengths[field], averages[field]) for field in SEARCH_FIELDS}
     by_shard: dict[int, dict[bytes, tuple[str | None, str | None]]] = {}
-    same_norm = {field: norm_length(sum(old[field].values())) == norm_length(lengths[field][ordinal])
-                 for field in SEARCH_FIELDS}
     try:
-        for term in touched:
-            if all(old[field].get(term) == new_counts[field].get(term) and (term not in old[field] or same_norm[field])
-                   for field in SEARCH_FIELDS):
-                continue  # the record holds it as before, with the same length: no score moves
+        for term in touched:  # (only the terms whose score in the record may have moved)
             old_text = texts.pop(term, None)
             fields = [field for field in SEARCH_FIELDS if term in inverted[field]]
             if not fields:

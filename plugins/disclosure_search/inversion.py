@@ -25,6 +25,7 @@ from disclosure.keyed_store import KeyedStore
 from .flat_postings import Flat, Grouped, flatten, group, inverted_of
 from .index import SEARCH_FIELDS
 from .records import SearchRecord
+from .scoring import norm_length
 from .token_cache import Counts, Postings, TokenCache, decode_counts, encode_counts, record_counts
 
 #: From this many records, the export tokenises them in several processes.
@@ -180,12 +181,19 @@ def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> I
 
 def swap_counts(inverted: Inverted, lengths: Lengths, ordinal: int, old: Counts, new: Counts) -> set[str]:
     """Replace record ``ordinal``'s postings (``old`` counts) by ``new`` ones in place; the
-    terms touched.  Raises KeyError, IndexError or ValueError when ``old`` is not what the
-    index holds for it."""
+    terms touched: those whose score in the record may have moved (the mean lengths
+    staying the same), in a field whose count of them changed, or that the record holds
+    in a field whose length, as scores see it (:func:`~.scoring.norm_length`), changed.
+    A title edit then touches the title's terms, not every term of the body.  Raises
+    KeyError, IndexError or ValueError when ``old`` is not what the index holds for it."""
     touched: set[str] = set()
     for field in SEARCH_FIELDS:
-        touched.update(old[field])
-        touched.update(new[field])
+        before, after = old[field], new[field]
+        if norm_length(sum(before.values())) != norm_length(sum(after.values())):
+            touched.update(before)
+            touched.update(after)
+        else:
+            touched.update(term for term in before.keys() | after.keys() if before.get(term) != after.get(term))
         postings = inverted[field]
         for term in old[field]:
             _remove(postings, term, ordinal)

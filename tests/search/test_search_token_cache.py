@@ -204,3 +204,39 @@ def test_a_kept_index_of_another_format_is_ignored(tmp_path: Path) -> None:
     cache, kept = exported_once(synthetic_records(20), tmp_path)
     cache.postings_file.write_bytes(pickle.dumps((token_cache.POSTINGS_FORMAT - 1, kept)))
     assert cache.load_postings() is None
+
+
+def test_an_edit_touches_only_the_terms_whose_scores_it_moves() -> None:
+    """A title edit that keeps the title's length touches the title terms it changes, not the
+    body's; one that changes the length as scores see it touches every title term."""
+    from disclosure_search.scoring import norm_length
+
+    record = synthetic_records(1)[0]
+    old = record_counts(record)
+    same_length = changed(record, title=record.title[:-1] + ("甲" if record.title[-1] != "甲" else "乙"))
+    longer = changed(record, title=record.title + "关于进一步加强和改进知识产权公共服务工作的补充通知" * 3)
+    for edited, norm_moves in ((same_length, False), (longer, True)):
+        new = record_counts(edited)
+        assert (norm_length(sum(old["title"].values())) != norm_length(sum(new["title"].values()))) is norm_moves
+        kept = inversion.invert_records([record], None)
+        touched = inversion.swap_counts(kept.inverted, kept.lengths, 0, old, new)
+        title_terms = set(old["title"]) | set(new["title"])
+        if norm_moves:
+            assert touched == title_terms
+        else:
+            assert touched == {t for t in title_terms if old["title"].get(t) != new["title"].get(t)}
+            assert 0 < len(touched) < len(title_terms)
+        assert not touched & (set(old["text"]) - title_terms)  # the body's terms keep their scores
+        assert kept.inverted == inversion.invert_records([edited], None).inverted
+
+
+def test_a_title_edit_recomputes_the_title_s_texts_only(tmp_path: Path, computed_texts: list[int]) -> None:
+    records = synthetic_records(120)
+    records[9] = changed(records[9], title="zzqx")
+    cache, kept = exported_once(records, tmp_path)
+    computed_texts.clear()
+    records[9] = changed(records[9], title="wwpy")  # one term for another: the lengths stay
+    export_from_records(records, tmp_path / "cached", token_cache=cache)
+    assert len(computed_texts) == 1  # the new term's (the old one is gone), not every term of the record
+    export_from_records(records, tmp_path / "plain")
+    assert read_tree(tmp_path / "cached") == read_tree(tmp_path / "plain")
