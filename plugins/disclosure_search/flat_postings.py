@@ -11,7 +11,7 @@ all.  The results are those of :func:`~.inversion.invert_records`' per-posting l
 floating-point operations are the same, in the same order, and per-term logarithms
 are still computed by :mod:`math`.
 
-numpy is imported only when a whole export runs (never by a quick rebuild or check).
+numpy is imported only by the export of a whole build (never by a quick rebuild or check).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from .index import SEARCH_FIELDS
 from .scoring import contributions_of_postings
+from .token_cache import Counts
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy
 
-Counts = dict[str, dict[str, int]]
 PART_POSTINGS = 500_000
 """Posting texts are computed for the terms of one part at a time, parts of about this
 many postings: the arrays that sum a term's scores over fields then take ~25 MB, not

@@ -114,8 +114,8 @@ class Inversion:
     previous: Postings | None = None
     """The previous export's kept index, when it was patched into this one."""
     touched: frozenset[str] = frozenset()
-    """With :attr:`previous`: the terms whose postings may differ from its (the terms of the
-    changed records, before and after)."""
+    """With :attr:`previous`: the terms whose posting texts may differ from its (those whose
+    scores in the changed records moved: :func:`swap_counts`)."""
     grouped: dict[str, Grouped] | None = None
     """After a whole inversion: the postings by term as arrays (:func:`~.flat_postings.posting_texts`)."""
 
