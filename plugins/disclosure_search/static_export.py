@@ -134,14 +134,13 @@ def _postings_from_records(records: list[SearchRecord], cache: TokenCache | None
     k1_norms = {field: field_k1_norms(field, lengths[field]) for field in SEARCH_FIELDS}
     scale = (_scoring_digest(), len(records),
              tuple(mean_length(sum(lengths[field]), len(records)) for field in SEARCH_FIELDS))
-    previous = inversion.previous
-    grouped = inversion.grouped if inversion.grouped is not None else grouped_of(inverted)
+    previous, grouped = inversion.previous, inversion.grouped
     inversion.grouped = None  # (its memory goes before the index is kept)
     if previous is not None and previous.scale == scale:
         texts = {term: text for term, text in previous.texts.items() if term not in inversion.touched}
-        texts.update(posting_texts(grouped, k1_norms, len(records), inversion.touched))
+        texts.update(posting_texts(grouped_of(inverted, inversion.touched), k1_norms, len(records)))
     else:
-        texts = posting_texts(grouped, k1_norms, len(records))
+        texts = posting_texts(grouped if grouped is not None else grouped_of(inverted), k1_norms, len(records))
     del grouped
     if cache is not None and inversion.keys is not None:
         cache.save_postings(Postings([r.id for r in records], inversion.keys, inverted, lengths, texts, scale))

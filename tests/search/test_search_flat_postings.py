@@ -116,8 +116,8 @@ def test_posting_texts_are_the_per_term_ones(counts: list, part_postings: int,  
     grouped, _ = flat_inversion(counts, 2)
     assert posting_texts(grouped, norms, len(counts)) == expected
     some = frozenset(list(expected)[::5])
-    assert posting_texts(grouped, norms, len(counts), some) == {term: expected[term] for term in some}
-    assert posting_texts(grouped, norms, len(counts), frozenset()) == {}
+    assert posting_texts(grouped_of(inverted, some), norms, len(counts)) == {term: expected[term] for term in some}
+    assert posting_texts(grouped_of(inverted, frozenset()), norms, len(counts)) == {}
 
 
 def test_numbers_beyond_the_lookup_table_are_written_too(monkeypatch: pytest.MonkeyPatch) -> None:
