@@ -32,6 +32,7 @@ from .tasks_csv import tasks_csv
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
 from .quick import BuildRecorder, HoledTemplate
+from .titles import MarkedTemplate, TitleMarker
 from .sitemap import sitemap_xml
 from .search_export import SearchExport
 from .state import BuildState
@@ -96,7 +97,8 @@ class DisclosureGenerator(Generator):
             "memo": _Memo(),
         })
         self.env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, date) else ""
-        self.env.filters["fmt"] = lambda pattern, **kwargs: pattern.format(**kwargs)
+        self.titles = TitleMarker(self.env)
+        self.env.filters["fmt"] = TitleMarker.fmt
 
     def generate_output(self, writer) -> None:  # type: ignore[no-untyped-def]
         model = self.model
@@ -112,7 +114,10 @@ class DisclosureGenerator(Generator):
             reuse.global_key = global_digest(Path(self.theme), self.settings, labels_for(model.language),
                                              model.file_names, self.state.as_of)
             css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
-            recorder = self.state.recorder = BuildRecorder()
+            recorder = self.state.recorder = BuildRecorder(page_names=[page.name for page in model.pages])
+            # Where titles are shown: for the quick rebuild after a title edit, which only a
+            # build with the cache (that leaves its snapshot) can make.
+            self.titles.on = self.state.parse_cache is not None
             for page in model.pages:
                 if page.template == "document":
                     recorder.document_pages.setdefault(page.context["doc"].id, []).append(page.name)
@@ -163,12 +168,12 @@ class DisclosureGenerator(Generator):
         def fingerprinted(page, local: dict) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
             return page.name, {"template": page.template, **local}  # what the page's fingerprint covers
 
-        holes = self.state.recorder.holes
+        holes, titles = self.state.recorder.holes, self.state.recorder.titles
 
         def render(page, local: dict) -> None:  # type: ignore[no-untyped-def]
-            template = self.get_template(page.template)
+            template = MarkedTemplate(self.get_template(page.template), page.name, self.titles, titles)
             if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
-                template = HoledTemplate(template, page.name, local, holes)
+                template = HoledTemplate(template, page.name, local, holes, titles)
             writer.write_file(page.name, template, self.context, relative_urls=True, **local)
 
         mine, theirs, helper = pages, [], None

@@ -53,8 +53,9 @@ from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
 from .build import BuildError
+from .titles import TitleHole, shift_holes
 
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4
 log = logging.getLogger(__name__)
 BODY_HOLE = Markup("\ue000body\ue001")
 """What a document page's template is given as ``body_html``: private-use characters, never in a page."""
@@ -92,8 +93,9 @@ class HoledTemplate:
     is thus only ever printed, never computed with: a template cannot make the rest of the
     page depend on it (the table of contents, ``toc``, is a value of its own)."""
 
-    def __init__(self, template: Any, name: str, context: dict[str, Any], holes: dict[str, PageHole]) -> None:
-        self.template, self.name, self.holes = template, name, holes
+    def __init__(self, template: Any, name: str, context: dict[str, Any], holes: dict[str, PageHole],
+                 titles: dict[str, tuple[TitleHole, ...] | None] | None = None) -> None:
+        self.template, self.name, self.holes, self.titles = template, name, holes, titles
         self.body = str(context["body_html"])
         self.hole = (context["doc"].id, context["root"], toc_digest(context["toc"]))
 
@@ -103,6 +105,8 @@ class HoledTemplate:
             start, length = len(parts[0]), len(self.body)
             doc_id, root, toc = self.hole
             self.holes[self.name] = PageHole(doc_id, root, start, length, start + length + len(parts[1]), toc)
+            if self.titles is not None and self.titles.get(self.name):  # (noted with the hole in the page)
+                self.titles[self.name] = shift_holes(self.titles[self.name], start, length - len(BODY_HOLE))
             return self.body.join(parts)
         # A theme that shows the body twice or not at all (or a page that holds the hole's
         # characters already): rendered as it is, and no quick rebuild of this page.
@@ -114,8 +118,12 @@ class HoledTemplate:
 class BuildRecorder:
     """What a whole build notes for the snapshot as it writes the site."""
 
+    page_names: list[str] = field(default_factory=list)
+    """Every page of the site."""
     holes: dict[str, PageHole] = field(default_factory=dict)
     """Document pages rendered by this build (kept pages: the previous snapshot's)."""
+    titles: dict[str, tuple[TitleHole, ...] | None] = field(default_factory=dict)
+    """Where each page rendered by this build shows titles (:mod:`.titles`; None: unknown)."""
     document_pages: dict[str, list[str]] = field(default_factory=dict)
     """Every document page of each document, by id."""
     feeds: dict[str, list[str]] = field(default_factory=dict)
@@ -153,6 +161,8 @@ class BuildSnapshot(NamedTuple):
     organ: str
     public: int
     files_written: int
+    titles: dict[str, tuple[TitleHole, ...]] | None = None
+    """Where each page shows titles (:mod:`.titles`); None when that is not known of every page."""
 
 
 @dataclass
@@ -223,8 +233,22 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         {number: doc.id for doc in public for number in [doc.doc_number] if number},
         frozenset([(doc.id, None) for doc in public] + [(doc.id, v.number) for doc in public for v in doc.versions]),
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
-        recorder.search_generation, state.config.organ_code, len(public), files_written)
+        recorder.search_generation, state.config.organ_code, len(public), files_written,
+        _title_holes(recorder, previous))
     _save(snapshot_path(cache_dir, output), snapshot)
+
+
+def _title_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> dict[str, tuple[TitleHole, ...]] | None:
+    """Where every page shows titles: as this build rendered it, or (a page it left as it
+    was) as the previous snapshot says; None when some page's are not known."""
+    known = previous.titles if previous is not None and previous.titles is not None else {}
+    titles: dict[str, tuple[TitleHole, ...]] = {}
+    for name in recorder.page_names:
+        holes = recorder.titles[name] if name in recorder.titles else known.get(name)
+        if holes is None:
+            return None
+        titles[name] = holes
+    return titles
 
 
 def load_snapshot(cache_dir: Path, output: Path) -> BuildSnapshot | None:
@@ -364,6 +388,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
 
     updates: dict[str, bytes] = {}
     holes: dict[str, PageHole] = {}
+    titles: dict[str, tuple[TitleHole, ...]] = {}
     bodies = BodyCache(snapshot.numbers, cache_dir / f"bodies-{path_key(content)}.sqlite")
     html = bodies.html(body)
     targets = snapshot.targets
@@ -382,6 +407,8 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             return _no(f"{name} is not the page the snapshot describes")
         updates[name] = (page[:hole.start] + page_body + page[hole.start + hole.length:]).encode("utf-8")
         holes[name] = hole._replace(length=len(page_body), size=hole.size - hole.length + len(page_body))
+        if snapshot.titles is not None and name in snapshot.titles:  # the titles after the body move with it
+            titles[name] = shift_holes(snapshot.titles[name], hole.start, len(page_body) - hole.length)
     summary = escape(summary_text(body)).encode("utf-8")
     marker = f"<id>{entry_id(snapshot.organ, entry.doc_id)}</id>".encode("utf-8")
     for name in snapshot.feeds.get(entry.doc_id, ()):

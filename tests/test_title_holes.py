@@ -1,0 +1,88 @@
+"""Where a whole build's pages show each document's title (``disclosure_pelican.titles``):
+the places the quick rebuild after a title edit fills in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from disclosure_pelican import quick
+from disclosure_pelican.titles import (CLOSE, NAMED, OPEN, MarkedTitle, TitleHole, TitleMarker, replace_titles,
+                                       shift_holes, take_marks)
+
+from test_incremental import workspace  # noqa: F401 (a fixture)
+from test_quick_rebuild import build, with_ledger  # noqa: F401 (a fixture)
+
+
+def titles_of(output: Path) -> dict[str, str]:
+    records = json.loads((output / "data" / "documents.json").read_text(encoding="utf-8"))["documents"]
+    return {record["id"]: record["title"] for record in records}
+
+
+def test_a_whole_build_notes_where_every_page_shows_each_title(with_ledger: dict[str, Path]) -> None:  # noqa: F811
+    ws = with_ledger
+    build(ws)
+    snapshot = quick.load_snapshot(ws["cache"], ws["out"])
+    assert snapshot is not None and snapshot.titles is not None
+    titles = titles_of(ws["out"])
+    pages = {p.relative_to(ws["out"]).as_posix() for p in ws["out"].rglob("*.html")}
+    assert set(snapshot.titles) == pages
+    shown: dict[str, set[str]] = {}
+    for name, holes in snapshot.titles.items():
+        text = (ws["out"] / name).read_text(encoding="utf-8")
+        for hole in holes:
+            assert text[hole.start:hole.start + hole.length] == str(escape(titles[hole.doc_id])), (name, hole)
+            shown.setdefault(hole.doc_id, set()).add(name)
+        assert not {OPEN, NAMED, CLOSE} & set(text), name
+    doc_id = "interp-gf-2016-55"
+    own = f"documents/{doc_id}/index.html"
+    # its own page: the window title, the breadcrumb, the heading and the metadata
+    assert sum(hole.doc_id == doc_id for hole in snapshot.titles[own]) == 4
+    assert f"documents/{doc_id}/v1/index.html" in shown[doc_id]
+    assert "ledger/index.html" in shown[doc_id] and "types/interpretation/index.html" in shown[doc_id]
+    interpreted = next(name for name in shown[doc_id] if name.startswith("documents/") and doc_id not in name)
+    assert interpreted.endswith("/index.html")
+    # every row of the register shows its title once
+    register = (ws["out"] / "register" / "index.html").read_text(encoding="utf-8")
+    assert len(snapshot.titles["register/index.html"]) == register.count('<td class="cell-title">')
+
+
+def test_pages_rendered_without_noting_titles_are_the_same(workspace: dict[str, Path]) -> None:  # noqa: F811
+    """A build with the cache notes the places, one without it does not: the same bytes
+    (and a page whose content holds a mark's character is rendered unmarked)."""
+    from test_incremental import assert_same_as_full_build
+
+    notice = workspace["content"] / "notice" / "demo-notice-2025-holiday-service.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("title: ", f"title: {OPEN}", 1), encoding="utf-8")
+    build(workspace)
+    assert_same_as_full_build(workspace)
+    snapshot = quick.load_snapshot(workspace["cache"], workspace["out"])
+    assert snapshot is not None and snapshot.titles is None  # not known of every page
+
+
+def test_taking_marks_out() -> None:
+    marked = f"a{OPEN}x{NAMED}T&amp;{CLOSE}b{OPEN}y{NAMED}U{CLOSE}"
+    text, holes = take_marks(marked)
+    assert text == "aT&amp;bU"
+    assert holes == (TitleHole("x", 1, 6), TitleHole("y", 8, 1))
+    assert take_marks("plain") == ("plain", ())
+    for broken in (f"a{NAMED}b", f"{OPEN}x{NAMED}t", f"{OPEN}x{CLOSE}", f"{OPEN}x{NAMED}t{CLOSE}{CLOSE}"):
+        assert take_marks(broken) is None, broken
+    assert replace_titles(text, holes, lambda doc_id: "NEW" if doc_id == "x" else None) == (
+        "aNEWbU", (TitleHole("x", 1, 3), TitleHole("y", 5, 1)))
+    assert shift_holes(holes, 8, 3) == (TitleHole("x", 1, 6), TitleHole("y", 11, 1))
+
+
+def test_labels_formatted_around_a_title_keep_it_marked() -> None:
+    title = MarkedTitle("甲<乙>", "doc-a")
+    formatted = TitleMarker.fmt("{title} & 任务", title=title)
+    assert take_marks(str(escape(formatted))) == ("甲&lt;乙&gt; &amp; 任务", (TitleHole("doc-a", 0, len("甲&lt;乙&gt;")),))
+    assert TitleMarker.fmt("{n} & 件", n=3) == "3 & 件"
+
+
+@pytest.mark.parametrize("title", ["普通标题", "含<尖括号>与&符号", "引号\"'"])
+def test_a_marked_title_prints_as_the_title(title: str) -> None:
+    assert take_marks(str(escape(MarkedTitle(title, "d"))))[0] == str(escape(title))
