@@ -14,7 +14,7 @@ from disclosure_pelican.titles import (CLOSE, NAMED, OPEN, MarkedTitle, TitleHol
                                        shift_holes, take_marks)
 
 from test_incremental import workspace  # noqa: F401 (a fixture)
-from test_quick_rebuild import build, with_ledger  # noqa: F401 (a fixture)
+from test_quick_rebuild import build, swap_last_paragraphs, with_ledger  # noqa: F401 (a fixture)
 
 
 def titles_of(output: Path) -> dict[str, str]:
@@ -86,3 +86,45 @@ def test_labels_formatted_around_a_title_keep_it_marked() -> None:
 @pytest.mark.parametrize("title", ["普通标题", "含<尖括号>与&符号", "引号\"'"])
 def test_a_marked_title_prints_as_the_title(title: str) -> None:
     assert take_marks(str(escape(MarkedTitle(title, "d"))))[0] == str(escape(title))
+
+
+def retitle(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    head, sep, body = text.partition("\n---\n")
+    line = next(line for line in head.split("\n") if line.startswith("title: "))
+    assert old in line, line
+    path.write_text(head.replace(line, line.replace(old, new), 1) + sep + body, encoding="utf-8")
+
+
+NORMATIVE = Path("normative") / "gf-2016-55.md"
+
+
+@pytest.mark.parametrize("path, old, new", [
+    (Path("notice") / "demo-notice-2025-holiday-service.md", "的公告", "的通告"),  # in a feed, lists, the ledger
+    (Path("interpretation") / "interp-gf-2016-55.md", "解读", "说明"),  # listed by the document it interprets
+    (NORMATIVE, "加快", "加速"),  # in the register; its interpretation's page lists it
+])
+def test_a_title_edit_patches_the_output_as_a_whole_build_writes_it(with_ledger: dict[str, Path], path: Path, old: str,  # noqa: F811
+                                                                   new: str, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from test_incremental import assert_same_as_full_build
+
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    ws = with_ledger
+    build(ws)
+    retitle(ws["content"] / path, old, new)
+    result = build(ws)
+    assert result.quick is not None, [r.getMessage() for r in caplog.records if r.name == quick.__name__]
+    assert result.quick.titled == ((ws["content"] / path).as_posix(),)
+    assert {f"documents/{path.stem}/index.html", "data/documents.json", "data/documents.csv", "ledger/ledger.json",
+            "ledger/ledger.csv", "ledger/index.html"} <= set(result.quick.written)
+    assert_same_as_full_build(ws)
+    # and back, with a body edit in the same save; then a body edit alone
+    retitle(ws["content"] / path, new, old)
+    swap_last_paragraphs(ws["content"] / path)
+    assert build(ws).quick is not None
+    assert_same_as_full_build(ws)
+    swap_last_paragraphs(ws["content"] / path)
+    assert build(ws).quick is not None
+    assert_same_as_full_build(ws)

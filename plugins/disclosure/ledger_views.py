@@ -18,7 +18,7 @@ from .corpus import Corpus
 from .document import Disclosure, DocType
 from .effectiveness import status_on
 from .ledger_chain import LedgerFile, replay, write_atomic
-from .spreadsheet import csv_text
+from .spreadsheet import csv_text, safe_cell
 
 COLUMNS = ("序号", "索引号", "标题", "发文字号", "发文机关", "类型", "成文日期", "发布日期", "公开方式", "有效性", "解读",
            "审查", "内容哈希", "链接")
@@ -183,6 +183,11 @@ def write_ledger_csv(rows: list[dict[str, Any]], path: Path) -> None:
     """The rows as CSV for Excel: UTF-8 with a BOM, CRLF line ends, fixed columns."""
     text = csv_text([COLUMNS, *([_cell(row.get(column)) for column in COLUMNS] for row in rows)])
     write_atomic(Path(path), text.encode("utf-8"))
+
+
+def ledger_csv_cell(value: Any) -> str:
+    """A row's value as a cell of :func:`write_ledger_csv`'s file (before CSV quoting)."""
+    return safe_cell(_cell(value))
 
 
 def write_ledger_json(view: dict[str, Any], path: Path) -> None:

@@ -48,7 +48,7 @@ from disclosure.check import inputs_key
 from disclosure.config import SiteConfig
 from disclosure.corpus import discover_files
 from disclosure.document import DocType
-from disclosure.files import FileRecord, path_key, read_file
+from disclosure.files import FileRecord, cross_signature, path_key, read_file
 from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
@@ -139,6 +139,7 @@ class DocEntry(NamedTuple):
     pages: tuple[str, ...]
     record_line: int
     """Line of its record in the command line's search records (sorted by id)."""
+    title: str
 
 
 class BuildSnapshot(NamedTuple):
@@ -171,6 +172,8 @@ class QuickResult:
     """The edited files (none: nothing changed since the last build)."""
     written: list[str]
     """The output files updated."""
+    titled: tuple[str, ...]
+    """Those of ``paths`` whose title changed."""
     public: int
     files: int
 
@@ -227,7 +230,7 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
                 or entry.record is None or hashes[version.sha256] != 1 or not pages
                 or any(name not in holes for name in pages)):
             continue
-        documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, pages, line_of[doc.id])
+        documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, pages, line_of[doc.id], doc.title)
     snapshot = BuildSnapshot(
         key, output_identity, files, documents,
         {number: doc.id for doc in public for number in [doc.doc_number] if number},
@@ -306,37 +309,54 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
     if manifest is None:
         return _no("no page fingerprints of this output")
     if not changed:  # the output is what this build would write
-        return QuickResult((), [], snapshot.public, snapshot.files_written)
+        return QuickResult((), [], (), snapshot.public, snapshot.files_written)
     edits = []
     for path, stat in changed:
         record, problems = read_file(Path(path), Path(path).as_posix())
-        if record is None or has_errors(problems) or record.signature != snapshot.documents[path].signature:
-            return _no(f"{path}: front matter, references or cited numbers changed (or errors)")
-        edits.append((path, stat, record))
+        entry = snapshot.documents[path]
+        if record is None or has_errors(problems):
+            return _no(f"{path} has errors")
+        title = None if record.signature == entry.signature else _new_title(record, entry)
+        if record.signature != entry.signature and title is None:
+            return _no(f"{path}: front matter (besides the title), references or cited numbers changed")
+        edits.append((path, stat, record, title))
     written: set[str] = set()
-    for path, stat, record in edits:
-        applied = _apply_edit(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record)
+    for path, stat, record, title in edits:
+        applied = _apply_edit(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, title)
         if applied is None:
             return None
         snapshot, manifest, names = applied
         written.update(names)
-    return QuickResult(tuple(Path(path).as_posix() for path, _, _ in edits), sorted(written), snapshot.public,
+    return QuickResult(tuple(Path(path).as_posix() for path, _, _, _ in edits), sorted(written),
+                       tuple(Path(path).as_posix() for path, _, _, title in edits if title is not None), snapshot.public,
                        snapshot.files_written)
 
 
+def _new_title(record: FileRecord, entry: DocEntry) -> str | None:
+    """The file's new title when that is all that changed of what checks across documents
+    read (its signature is the old one's with the old title), else None.  Not for a document
+    that repeals or amends others: their statuses give its title as their reason."""
+    title = record.values.get("title")
+    if not isinstance(title, str) or title == entry.title or record.values.get("repeals") or record.values.get("amends"):
+        return None
+    as_before = replace(record, values={**record.values, "title": entry.title})
+    return title if cross_signature(as_before) == entry.signature else None
+
+
 def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest: dict[str, Any],
-                manifest_file: Path, path: str, stat: os.stat_result, record: FileRecord,
+                manifest_file: Path, path: str, stat: os.stat_result, record: FileRecord, title: str | None,
                 ) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
-    """Patch the output for the body of the file at ``path`` (read as ``record``), and save
-    what describes it then; the new snapshot and fingerprints, and the files written.
-    None when the edit reaches further than its document's files (nothing written)."""
+    """Patch the output for the body and ``title`` (if it changed) of the file at ``path``
+    (read as ``record``), and save what describes it then; the new snapshot and
+    fingerprints, and the files written.  None when the edit reaches further than that
+    (nothing written)."""
     from .incremental import folder_identity
 
     entry = snapshot.documents[path]
-    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256)
+    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, title)
     if patch is None:
         return None
-    updates, holes, finish = patch
+    updates, holes, titles, finish = patch
     try:
         staged = _stage(output, updates)
     except OSError as error:  # (a full disk) nothing replaced yet
@@ -359,8 +379,10 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     replace_file(manifest_file, lambda handle: handle.write(json.dumps(manifest, sort_keys=True).encode("utf-8")))
     snapshot = snapshot._replace(
         output=identity, files={**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)},
-        documents={**snapshot.documents, path: entry._replace(sha256=record.sha256)},
-        holes={**snapshot.holes, **holes}, search_size=finish.search_size, search_generation=finish.search_generation)
+        documents={**snapshot.documents, path: entry._replace(sha256=record.sha256, signature=record.signature,
+                                                              title=title if title is not None else entry.title)},
+        holes={**snapshot.holes, **holes}, search_size=finish.search_size, search_generation=finish.search_generation,
+        titles={**snapshot.titles, **titles} if snapshot.titles is not None else None)
     _save(snapshot_path(cache_dir, output), snapshot)
     return snapshot, manifest, sorted(updates)
 
@@ -378,42 +400,57 @@ class _Finish:
 
 
 def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
-           sha256: str) -> tuple[dict[str, bytes], dict[str, PageHole], _Finish] | None:
-    """The new bytes of every output file the edit changes, the pages' new holes, and what
-    to keep once they are written; None when the edit reaches further than that."""
+           sha256: str, title: str | None = None,
+           ) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, tuple[TitleHole, ...]], _Finish] | None:
+    """The new bytes of every output file the edit changes, the pages' new body and title
+    holes, and what to keep once they are written; None when the edit reaches further."""
     from disclosure.render_cache import BodyCache
 
     from .feeds import entry_id, summary_text
     from .pages import page_body_html, table_of_contents
+    from .retitle import retitle_feed_entry
 
     updates: dict[str, bytes] = {}
     holes: dict[str, PageHole] = {}
     titles: dict[str, tuple[TitleHole, ...]] = {}
+
+    def current(name: str) -> bytes | None:
+        return updates[name] if name in updates else _read(output / name)
+
+    if title is not None and not _retitle(output, snapshot, entry, title, updates, holes, titles):
+        return None
     bodies = BodyCache(snapshot.numbers, cache_dir / f"bodies-{path_key(content)}.sqlite")
     html = bodies.html(body)
     targets = snapshot.targets
     for name in entry.pages:
-        hole = snapshot.holes.get(name)
+        hole = holes.get(name, snapshot.holes.get(name))
         if hole is None:
             return _no(f"{name}: no recorded body")
         page_body = str(page_body_html(html, hole.root, lambda doc_id, version: (doc_id, version) in targets))
         if toc_digest(table_of_contents(page_body)) != hole.toc:
             return _no("headings changed: the table of contents with them")
         try:
-            page = (_read(output / name) or b"").decode("utf-8")
+            page = (current(name) or b"").decode("utf-8")
         except UnicodeDecodeError:
             page = ""
         if len(page) != hole.size:
             return _no(f"{name} is not the page the snapshot describes")
         updates[name] = (page[:hole.start] + page_body + page[hole.start + hole.length:]).encode("utf-8")
         holes[name] = hole._replace(length=len(page_body), size=hole.size - hole.length + len(page_body))
-        if snapshot.titles is not None and name in snapshot.titles:  # the titles after the body move with it
-            titles[name] = shift_holes(snapshot.titles[name], hole.start, len(page_body) - hole.length)
+        page_titles = titles.get(name, snapshot.titles.get(name) if snapshot.titles is not None else None)
+        if page_titles is not None:  # the titles after the body move with it
+            titles[name] = shift_holes(page_titles, hole.start, len(page_body) - hole.length)
     summary = escape(summary_text(body)).encode("utf-8")
     marker = f"<id>{entry_id(snapshot.organ, entry.doc_id)}</id>".encode("utf-8")
     for name in snapshot.feeds.get(entry.doc_id, ()):
         data = _read(output / name)
         at = data.find(marker) if data is not None else -1
+        if title is not None and data is not None and at >= 0:
+            retitled = retitle_feed_entry(data, at, entry.title, title)
+            if retitled is None:
+                return _no(f"{name}: the entry's title is not where the snapshot says")
+            at += len(retitled) - len(data)
+            data = retitled
         start = data.find(b'<summary type="text">', at) if at >= 0 else -1
         text = data.find(b"\n", start) if start >= 0 else -1
         end = data.find(b"</summary>", start) if start >= 0 else -1
@@ -422,22 +459,61 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         updates[name] = data[:text + 1] + summary + data[end:]
     old, new = entry.sha256.encode("ascii"), sha256.encode("ascii")
     for name in SHA_FILES:
-        data = _read(output / name)
+        data = current(name)
         if data is not None and old in data:
             updates[name] = data.replace(old, new)
         elif name == SHA_FILES[0]:
             return _no(f"{name} does not show the file's hash")
     finish = _Finish(snapshot.search_size, snapshot.search_generation)
     if snapshot.search_size is not None and not _patch_search(output, content, cache_dir, snapshot, entry, body,
-                                                              updates, finish):
+                                                              title, updates, finish):
         return None
     for name in [name for name, data in updates.items() if _read(output / name) == data]:
         del updates[name]  # (a body edit that changes nothing a reader sees: whitespace)
-    return updates, holes, finish
+    return updates, holes, titles, finish
+
+
+def _retitle(output: Path, snapshot: BuildSnapshot, entry: DocEntry, title: str, updates: dict[str, bytes],
+             holes: dict[str, PageHole], titles: dict[str, tuple[TitleHole, ...]]) -> bool:
+    """Add to ``updates`` every page and data file with the document's new title, and the
+    pages' holes as they then are; False when only a whole build will do."""
+    from .pages import DATA_FILES, LEDGER_FILES
+    from .retitle import retitle_documents, retitle_ledger, retitle_page
+
+    if snapshot.titles is None:
+        return bool(_no("where pages show titles is not known"))
+    doc_id = entry.doc_id
+    for name, page_holes in snapshot.titles.items():
+        if not any(hole.doc_id == doc_id for hole in page_holes):
+            continue
+        try:
+            page = (_read(output / name) or b"").decode("utf-8")
+        except UnicodeDecodeError:
+            page = ""
+        body_hole = snapshot.holes.get(name)
+        retitled = retitle_page(page, page_holes, doc_id, entry.title, title)
+        if retitled is None or (body_hole is not None and len(page) != body_hole.size):
+            return bool(_no(f"{name} is not the page the snapshot describes"))
+        text, titles[name], moved = retitled
+        updates[name] = text.encode("utf-8")
+        if body_hole is not None:
+            holes[name] = body_hole._replace(start=moved(body_hole.start), size=len(text))
+    documents = _read(output / DATA_FILES[0]), _read(output / DATA_FILES[1])
+    ledger = _read(output / LEDGER_FILES[1]), _read(output / LEDGER_FILES[0])
+    retitled = retitle_documents(*documents, doc_id, entry.title, title) if None not in documents else None
+    if retitled is None:
+        return bool(_no("the data export does not show the title where the snapshot says"))
+    updates[DATA_FILES[0]], updates[DATA_FILES[1]] = retitled
+    if ledger != (None, None):
+        retitled = retitle_ledger(*ledger, f"documents/{doc_id}/", entry.title, title) if None not in ledger else None
+        if retitled is None:
+            return bool(_no("the ledger's files do not show the title where the snapshot says"))
+        updates[LEDGER_FILES[1]], updates[LEDGER_FILES[0]] = retitled
+    return True
 
 
 def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
-                  updates: dict[str, bytes], finish: _Finish) -> bool:
+                  title: str | None, updates: dict[str, bytes], finish: _Finish) -> bool:
     """Add the search export's changed files to ``updates`` and the keeping of its records
     and index to ``finish``; False when only a whole export will do."""
     from disclosure_search.export_patch import patch_export
@@ -453,7 +529,7 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
         old = None
     if old is None or old.id != entry.doc_id or not snapshot.search_generation:
         return bool(_no("the search records or index kept are not the published ones"))
-    record = replace(old, text=markdown_to_text(body))
+    record = replace(old, text=markdown_to_text(body), title=old.title if title is None else title)
     patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),
                          snapshot.search_size, generation=snapshot.search_generation)
     if patch is None:  # (mostly: the mean body length moved a 1/16 token step, which moves every score)
