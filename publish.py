@@ -113,7 +113,7 @@ def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
         return 0
     if result.quick is not None:
         edited = result.quick.paths
-        kind = "title and body" if result.quick.titled else "body"
+        kind = "title" if result.quick.titled else "body"
         what = f"a {kind} edit of {edited[0]}" if len(edited) == 1 else f"{kind} edits of {len(edited)} files ({', '.join(edited)})"
         print(f"Rebuilt {args.output}/ after {what}: {len(result.quick.written)} file(s) "
               f"updated, the other pages left as they were ({result.quick.public} public document(s) as of {as_of}).",

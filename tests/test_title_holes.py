@@ -10,8 +10,8 @@ import pytest
 from markupsafe import escape
 
 from disclosure_pelican import quick
-from disclosure_pelican.titles import (CLOSE, NAMED, OPEN, MarkedTitle, TitleHole, TitleMarker, replace_titles,
-                                       shift_holes, take_marks)
+from disclosure_pelican.titles import (CLOSE, NAMED, OPEN, MarkedTitle, TitleHole, TitleMarker, pack, replace_titles,
+                                       shift_holes, take_marks, unpack)
 
 from test_incremental import workspace  # noqa: F401 (a fixture)
 from test_quick_rebuild import build, swap_last_paragraphs, with_ledger  # noqa: F401 (a fixture)
@@ -31,7 +31,8 @@ def test_a_whole_build_notes_where_every_page_shows_each_title(with_ledger: dict
     pages = {p.relative_to(ws["out"]).as_posix() for p in ws["out"].rglob("*.html")}
     assert set(snapshot.titles) == pages
     shown: dict[str, set[str]] = {}
-    for name, holes in snapshot.titles.items():
+    for name, packed in snapshot.titles.items():
+        holes = unpack(packed)
         text = (ws["out"] / name).read_text(encoding="utf-8")
         for hole in holes:
             assert text[hole.start:hole.start + hole.length] == str(escape(titles[hole.doc_id])), (name, hole)
@@ -40,14 +41,14 @@ def test_a_whole_build_notes_where_every_page_shows_each_title(with_ledger: dict
     doc_id = "interp-gf-2016-55"
     own = f"documents/{doc_id}/index.html"
     # its own page: the window title, the breadcrumb, the heading and the metadata
-    assert sum(hole.doc_id == doc_id for hole in snapshot.titles[own]) == 4
+    assert sum(hole.doc_id == doc_id for hole in unpack(snapshot.titles[own])) == 4
     assert f"documents/{doc_id}/v1/index.html" in shown[doc_id]
     assert "ledger/index.html" in shown[doc_id] and "types/interpretation/index.html" in shown[doc_id]
     interpreted = next(name for name in shown[doc_id] if name.startswith("documents/") and doc_id not in name)
     assert interpreted.endswith("/index.html")
     # every row of the register shows its title once
     register = (ws["out"] / "register" / "index.html").read_text(encoding="utf-8")
-    assert len(snapshot.titles["register/index.html"]) == register.count('<td class="cell-title">')
+    assert len(unpack(snapshot.titles["register/index.html"])) == register.count('<td class="cell-title">')
 
 
 def test_pages_rendered_without_noting_titles_are_the_same(workspace: dict[str, Path]) -> None:  # noqa: F811
@@ -74,6 +75,7 @@ def test_taking_marks_out() -> None:
     assert replace_titles(text, holes, lambda doc_id: "NEW" if doc_id == "x" else None) == (
         "aNEWbU", (TitleHole("x", 1, 3), TitleHole("y", 5, 1)))
     assert shift_holes(holes, 8, 3) == (TitleHole("x", 1, 6), TitleHole("y", 11, 1))
+    assert unpack(pack(holes)) == holes and unpack(pack(())) == ()
 
 
 def test_labels_formatted_around_a_title_keep_it_marked() -> None:

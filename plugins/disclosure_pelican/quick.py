@@ -53,7 +53,7 @@ from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
 from .build import BuildError
-from .titles import TitleHole, shift_holes
+from .titles import PackedHoles, TitleHole, pack, shift_holes, unpack
 
 SNAPSHOT_FORMAT = 4
 log = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ class BuildSnapshot(NamedTuple):
     organ: str
     public: int
     files_written: int
-    titles: dict[str, tuple[TitleHole, ...]] | None = None
+    titles: dict[str, PackedHoles] | None = None
     """Where each page shows titles (:mod:`.titles`); None when that is not known of every page."""
 
 
@@ -241,16 +241,21 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
     _save(snapshot_path(cache_dir, output), snapshot)
 
 
-def _title_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> dict[str, tuple[TitleHole, ...]] | None:
+def _title_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> dict[str, PackedHoles] | None:
     """Where every page shows titles: as this build rendered it, or (a page it left as it
     was) as the previous snapshot says; None when some page's are not known."""
     known = previous.titles if previous is not None and previous.titles is not None else {}
-    titles: dict[str, tuple[TitleHole, ...]] = {}
+    titles: dict[str, PackedHoles] = {}
     for name in recorder.page_names:
-        holes = recorder.titles[name] if name in recorder.titles else known.get(name)
-        if holes is None:
+        if name in recorder.titles:
+            holes = recorder.titles[name]
+            if holes is None:
+                return None
+            titles[name] = pack(holes)
+        elif name in known:
+            titles[name] = known[name]
+        else:
             return None
-        titles[name] = holes
     return titles
 
 
@@ -401,7 +406,7 @@ class _Finish:
 
 def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
            sha256: str, title: str | None = None,
-           ) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, tuple[TitleHole, ...]], _Finish] | None:
+           ) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, PackedHoles], _Finish] | None:
     """The new bytes of every output file the edit changes, the pages' new body and title
     holes, and what to keep once they are written; None when the edit reaches further."""
     from disclosure.render_cache import BodyCache
@@ -412,7 +417,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
 
     updates: dict[str, bytes] = {}
     holes: dict[str, PageHole] = {}
-    titles: dict[str, tuple[TitleHole, ...]] = {}
+    titles: dict[str, PackedHoles] = {}
 
     def current(name: str) -> bytes | None:
         return updates[name] if name in updates else _read(output / name)
@@ -439,7 +444,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         holes[name] = hole._replace(length=len(page_body), size=hole.size - hole.length + len(page_body))
         page_titles = titles.get(name, snapshot.titles.get(name) if snapshot.titles is not None else None)
         if page_titles is not None:  # the titles after the body move with it
-            titles[name] = shift_holes(page_titles, hole.start, len(page_body) - hole.length)
+            titles[name] = pack(shift_holes(unpack(page_titles), hole.start, len(page_body) - hole.length))
     summary = escape(summary_text(body)).encode("utf-8")
     marker = f"<id>{entry_id(snapshot.organ, entry.doc_id)}</id>".encode("utf-8")
     for name in snapshot.feeds.get(entry.doc_id, ()):
@@ -474,7 +479,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
 
 
 def _retitle(output: Path, snapshot: BuildSnapshot, entry: DocEntry, title: str, updates: dict[str, bytes],
-             holes: dict[str, PageHole], titles: dict[str, tuple[TitleHole, ...]]) -> bool:
+             holes: dict[str, PageHole], titles: dict[str, PackedHoles]) -> bool:
     """Add to ``updates`` every page and data file with the document's new title, and the
     pages' holes as they then are; False when only a whole build will do."""
     from .pages import DATA_FILES, LEDGER_FILES
@@ -483,18 +488,19 @@ def _retitle(output: Path, snapshot: BuildSnapshot, entry: DocEntry, title: str,
     if snapshot.titles is None:
         return bool(_no("where pages show titles is not known"))
     doc_id = entry.doc_id
-    for name, page_holes in snapshot.titles.items():
-        if not any(hole.doc_id == doc_id for hole in page_holes):
+    for name, packed in snapshot.titles.items():
+        if doc_id not in packed[0]:
             continue
         try:
             page = (_read(output / name) or b"").decode("utf-8")
         except UnicodeDecodeError:
             page = ""
         body_hole = snapshot.holes.get(name)
-        retitled = retitle_page(page, page_holes, doc_id, entry.title, title)
+        retitled = retitle_page(page, unpack(packed), doc_id, entry.title, title)
         if retitled is None or (body_hole is not None and len(page) != body_hole.size):
             return bool(_no(f"{name} is not the page the snapshot describes"))
-        text, titles[name], moved = retitled
+        text, page_holes, moved = retitled
+        titles[name] = pack(page_holes)
         updates[name] = text.encode("utf-8")
         if body_hole is not None:
             holes[name] = body_hole._replace(start=moved(body_hole.start), size=len(text))

@@ -15,6 +15,7 @@ Ours prints them (a test renders every page with and without the marks and compa
 
 from __future__ import annotations
 
+from array import array
 from typing import Any, Callable, NamedTuple
 
 from markupsafe import Markup, escape
@@ -104,6 +105,22 @@ class TitleMarker:
         if any(isinstance(value, MarkedTitle) for value in values.values()):
             return escape(pattern).format(**values)
         return pattern.format(**values)
+
+
+PackedHoles = tuple[tuple[str, ...], bytes]
+"""A page's holes as the snapshot keeps them: the documents' ids, and starts and lengths
+as an ``array('i')``'s bytes (pickled and loaded ten times faster than the tuples)."""
+
+
+def pack(holes: tuple[TitleHole, ...]) -> PackedHoles:
+    return tuple(hole.doc_id for hole in holes), array("i", [n for hole in holes for n in hole[1:]]).tobytes()
+
+
+def unpack(packed: PackedHoles) -> tuple[TitleHole, ...]:
+    ids, places = packed
+    numbers = array("i")
+    numbers.frombytes(places)
+    return tuple(TitleHole(doc_id, numbers[2 * i], numbers[2 * i + 1]) for i, doc_id in enumerate(ids))
 
 
 def take_marks(text: str) -> tuple[str, tuple[TitleHole, ...]] | None:
