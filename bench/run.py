@@ -70,7 +70,7 @@ class Run:
     load: float
     """1-minute load average when the run started (other work on the machine)."""
     quick: bool = False
-    """A build that said it was the quick rebuild after a body edit (README, "Build outputs")."""
+    """A build that said it was the quick rebuild after a body or title edit (README, "Build outputs")."""
 
 
 def python() -> str:
@@ -321,9 +321,10 @@ class Bench:
                          if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
                 if pairs:
                     rows.append(f"| {count:,} | {name} | {', '.join(f'{r:.2f}' for r in pairs)} | {statistics.median(pairs):.2f} |")
-        quick = [f"{count:,}: {sum(bool(run.get('quick')) for run in self.results[count]['runs']['rebuild_body'])} of "
-                 f"{len(self.results[count]['runs']['rebuild_body'])}" for count in counts]
-        rows.append(f"\nRebuilds after the body edit that were the quick rebuild (the rest: the whole rebuild): {'; '.join(quick)}.")
+        for edit, key in (("body", "rebuild_body"), ("title", "rebuild_meta")):
+            quick = [f"{count:,}: {sum(bool(run.get('quick')) for run in self.results[count]['runs'][key])} of "
+                     f"{len(self.results[count]['runs'][key])}" for count in counts]
+            rows.append(f"\nRebuilds after the {edit} edit that were the quick rebuild (the rest: the whole rebuild): {'; '.join(quick)}.")
         return "\n".join(rows) + "\n"
 
     def main(self) -> int:

@@ -75,14 +75,23 @@ class TitleMarker:
         """Set when a title holds a mark's character itself: its places cannot be noted."""
         plain_getattr, plain_getitem = env.getattr, env.getitem
 
+        # Every lookup of every template passes here: Jinja's own first step is inlined (a
+        # second Python call per lookup would slow the page writing down), its fallbacks
+        # (an item for an attribute and the reverse, Undefined) are left to it.
         def getattr_(obj: Any, attribute: str) -> Any:
-            value = plain_getattr(obj, attribute)
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                return plain_getattr(obj, attribute)
             if attribute == "title" and self.on and type(obj) in (Document, Version) and type(value) is str:
                 return self._mark(value, obj.id if type(obj) is Document else obj.doc_id)
             return value
 
         def getitem(obj: Any, argument: Any) -> Any:
-            value = plain_getitem(obj, argument)
+            try:
+                value = obj[argument]
+            except (AttributeError, TypeError, LookupError):
+                return plain_getitem(obj, argument)
             if argument == LEDGER_TITLE and self.on and type(obj) is dict and type(value) is str:
                 link = obj.get(LEDGER_LINK)
                 if isinstance(link, str) and link.startswith(DOCUMENT_LINK) and link.endswith("/"):
