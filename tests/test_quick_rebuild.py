@@ -64,9 +64,9 @@ def test_a_body_edit_patches_the_output_as_a_whole_build_writes_it(with_ledger: 
         assert len(result.quick.written) < 20, result.quick.written
         assert_same_as_full_build(workspace)
     # The next whole build starts from what the quick ones left (their pages are no longer
-    # fingerprinted as the old text): a title edit, then the texts restored.
+    # fingerprinted as the old text): a topic edit, then the texts restored.
     notice = workspace["content"] / NOTICE
-    notice.write_text(notice.read_text(encoding="utf-8").replace("title: ", "title: 新", 1), encoding="utf-8")
+    notice.write_text(notice.read_text(encoding="utf-8").replace("topic: 政务服务", "topic: 服务", 1), encoding="utf-8")
     assert build(workspace).quick is None
     assert_same_as_full_build(workspace)
     for path in (NOTICE, INTERPRETATION):

@@ -130,3 +130,54 @@ def test_a_title_edit_patches_the_output_as_a_whole_build_writes_it(with_ledger:
     swap_last_paragraphs(ws["content"] / path)
     assert build(ws).quick is not None
     assert_same_as_full_build(ws)
+
+
+@pytest.mark.parametrize("path, edit, why", [
+    (Path("normative") / "demo-2023-window-service-rules.md", ("服务规范", "服务准则"), "front matter (besides the title)"),
+    (Path("normative") / "demo-2022-info-service-outlets-amendment.md", ("修改", "修订"), "front matter (besides the title)"),
+    (Path("notice") / "demo-notice-2025-holiday-service.md", None, "front matter (besides the title)"),
+])
+def test_title_edits_the_quick_rebuild_cannot_take_run_the_whole_build(
+        with_ledger: dict[str, Path], path: Path, edit: tuple[str, str] | None, why: str,  # noqa: F811
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A document that repeals or amends another (its title is in their status), and a
+    title edited with another field: the whole build, as exact as ever."""
+    import logging
+
+    from test_incremental import assert_same_as_full_build
+
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    ws = with_ledger
+    build(ws)
+    file = ws["content"] / path
+    if edit is None:
+        retitle(file, "的公告", "的通告")
+        file.write_text(file.read_text(encoding="utf-8").replace("topic: 政务服务", "topic: 服务", 1), encoding="utf-8")
+    else:
+        head = file.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        title = next(line for line in head.split("\n") if line.startswith("title: "))
+        assert edit[0] in title, title
+        retitle(file, *edit)
+    assert build(ws).quick is None
+    assert any(why in r.getMessage() for r in caplog.records if r.name == quick.__name__)
+    assert_same_as_full_build(ws)
+
+
+@pytest.mark.parametrize("old, new", [("、", "&"), ("（演示）", "<演示>"), ("的公告", '的"公告",')])
+def test_a_title_with_characters_each_format_escapes(with_ledger: dict[str, Path], old: str, new: str) -> None:  # noqa: F811
+    """HTML, XML, JSON (with ``<>&`` as escapes) and CSV (a quoted cell) each print the new
+    title their own way.  (Edits that keep the title's count of search tokens: with 31
+    documents, another count moves the mean title length every score uses, and the quick
+    rebuild rightly gives way.)"""
+    from test_incremental import assert_same_as_full_build
+
+    ws = with_ledger
+    build(ws)
+    retitle(ws["content"] / "notice" / "demo-notice-2025-holiday-service.md", old, new)
+    assert build(ws).quick is not None
+    assert_same_as_full_build(ws)
+    export = (ws["out"] / "data" / "documents.json").read_text(encoding="utf-8")
+    shown = {"&": "\\u0026", "<演示>": "\\u003c演示\\u003e", '的"公告",': '的\\"公告\\",'}[new]
+    assert shown in export
+    quoted = new.replace('"', '""')  # a CSV cell with quotes or commas is quoted, its quotes doubled
+    assert quoted in (ws["out"] / "data" / "documents.csv").read_text(encoding="utf-8-sig")
