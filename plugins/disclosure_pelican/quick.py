@@ -1,4 +1,4 @@
-"""A rebuild after edits of documents' prose: only the files that show them change.
+"""A rebuild after edits of documents' prose or titles: only the files that show them change.
 
 Editors mostly change the text of a document, not its metadata, and preview on every
 save.  A whole rebuild (loading the corpus, the page model, every page's fingerprint,
@@ -23,7 +23,13 @@ Then its pages are patched where the body goes: document pages are rendered with
 body as a hole (:class:`HoledTemplate`) whose place each build records, so the new body
 replaces the old one byte for byte as a whole render would place it.  Its feed entries'
 summaries, the file's SHA-256 in the data export and the ledger view, and the search
-export (:mod:`disclosure_search.export_patch`) follow.  Everything is computed before
+export (:mod:`disclosure_search.export_patch`) follow.
+
+A file whose signature differs only by its title (the same with the old title put back)
+is a title edit, taken the same way unless the document repeals or amends another (the
+statuses it gives name it by its title): every page shows the new title where the build
+noted the old one (:mod:`.titles`), and the feeds, the data export and the ledger's files
+where their writers print it (:mod:`.retitle`).  Everything is computed before
 anything is written; any doubt returns None and the whole build runs.  Tests compare
 the result with a whole build of the same content, byte for byte.
 """
