@@ -147,6 +147,17 @@ class Bench:
     def ours(self, *args: str) -> list[str]:
         return [self.py, "publish.py", *args, "--as-of", self.args.as_of]
 
+    def settle(self) -> None:
+        """With ``--drop-caches``: the same page cache (none) before each full build."""
+        if not self.args.drop_caches:
+            return
+        os.sync()
+        try:
+            Path("/proc/sys/vm/drop_caches").write_text("3\n")
+        except OSError as error:
+            print(f"    (--drop-caches: {error}; measuring without)", flush=True)
+            self.args.drop_caches = False
+
     def run_one(self, label: str, cmd: list[str], expect_ok: bool = True) -> Run:
         run = measure(cmd, self.log)
         status = ("" if run.code == 0 else f"  EXIT {run.code}") + ("  (quick rebuild)" if run.quick else "")
@@ -169,10 +180,12 @@ class Bench:
                 print(f"[{count}] repeat {r + 1}/{self.args.repeat}", flush=True)
                 if not self.args.skip_plain:
                     shutil.rmtree(site_plain, ignore_errors=True)
+                    self.settle()
                     runs["plain"].append(self.run_one("plain Pelican", [*self.pelican, str(plain_corpus), "-o", str(site_plain),
                                                                          "-s", str(self.settings), "--ignore-cache", "-q"]))
                 shutil.rmtree(site_ours, ignore_errors=True)
                 clear_build_cache()  # the full build is a cold build: no rendered bodies, no page fingerprints
+                self.settle()
                 runs["full"].append(self.run_one("our full build", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 for stale in (ROOT / ".cache").glob("check-*"):
                     # "check (all)" is a cold check; "check, 1 file changed" then uses the cache
@@ -224,7 +237,8 @@ class Bench:
                      f"seed {self.args.seed}, as of {self.args.as_of}, {self.args.repeat} repeat(s), medians; "
                      f"1-min load average at the start of each run {min(loads, default=0):.1f}–{max(loads, default=0):.1f} "
                      "(other work on the machine inflates wall time; CPU time is less sensitive to it). "
-                     f"Our build's plugins (pelicanconf.py): {self.plugins}.\n")
+                     f"Our build's plugins (pelicanconf.py): {self.plugins}."
+                     + (" Page cache dropped before each full build (--drop-caches)." if self.args.drop_caches else "") + "\n")
         for field, title in (("wall", "Wall-clock seconds"), ("cpu", "CPU seconds (user + system)")):
             lines.append(f"## {title}\n")
             lines.append(f"| documents | files (ours / plain) | plain Pelican | our full build | **ours / plain** | rebuild, body edit | **rebuild / full** "
@@ -355,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the built sites")
     parser.add_argument("--skip-plain", action="store_true", help="do not run plain Pelican")
     parser.add_argument("--no-seeds", action="store_true", help="built-in sentences only")
+    parser.add_argument("--drop-caches", action="store_true",
+                        help="before each full build (plain and ours): sync and drop the kernel's page cache (Linux, root); "
+                             "on some virtual machines system time grows with the page cache, build after build")
     args = parser.parse_args(argv)
     args.counts = sorted(set(args.counts))
     return Bench(args).main()
