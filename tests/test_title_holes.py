@@ -181,3 +181,18 @@ def test_a_title_with_characters_each_format_escapes(with_ledger: dict[str, Path
     assert shown in export
     quoted = new.replace('"', '""')  # a CSV cell with quotes or commas is quoted, its quotes doubled
     assert quoted in (ws["out"] / "data" / "documents.csv").read_text(encoding="utf-8-sig")
+
+
+def test_a_title_edit_and_a_body_edit_of_a_page_that_shows_the_title_in_one_save(with_ledger: dict[str, Path]) -> None:  # noqa: F811
+    """The interpretation's page lists the document it interprets: the first step writes
+    the new title into it (moving its body's hole), the second its new body."""
+    from test_incremental import assert_same_as_full_build
+
+    ws = with_ledger
+    build(ws)
+    retitle(ws["content"] / NORMATIVE, "加快", "加速")
+    swap_last_paragraphs(ws["content"] / "interpretation" / "interp-gf-2016-55.md")
+    result = build(ws)
+    assert result.quick is not None and len(result.quick.paths) == 2
+    assert result.quick.titled == ((ws["content"] / NORMATIVE).as_posix(),)
+    assert_same_as_full_build(ws)
