@@ -196,3 +196,28 @@ def test_a_title_edit_and_a_body_edit_of_a_page_that_shows_the_title_in_one_save
     assert result.quick is not None and len(result.quick.paths) == 2
     assert result.quick.titled == ((ws["content"] / NORMATIVE).as_posix(),)
     assert_same_as_full_build(ws)
+
+
+def test_a_site_with_other_plugins_pages_gets_no_quick_title_edits(with_ledger: dict[str, Path],  # noqa: F811
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """Pages other plugins write (``DISCLOSURE_EXTRA_PAGES``) may show titles where no build
+    noted them: a title edit takes the whole build; a body edit is still patched."""
+    import logging
+
+    from test_incremental import assert_same_as_full_build
+
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    ws = with_ledger
+    settings = ws["settings"]
+    settings.write_text(settings.read_text(encoding="utf-8") + '\nDISCLOSURE_EXTRA_PAGES = ("extra/index.html",)\n',
+                        encoding="utf-8")
+    build(ws)
+    snapshot = quick.load_snapshot(ws["cache"], ws["out"])
+    assert snapshot is not None and snapshot.titles is None
+    retitle(ws["content"] / NORMATIVE, "加快", "加速")
+    assert build(ws).quick is None
+    assert any("where pages show titles is not known" in r.getMessage() for r in caplog.records if r.name == quick.__name__)
+    assert_same_as_full_build(ws)
+    swap_last_paragraphs(ws["content"] / NORMATIVE)
+    assert build(ws).quick is not None
+    assert_same_as_full_build(ws)

@@ -116,8 +116,9 @@ class DisclosureGenerator(Generator):
             css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
             recorder = self.state.recorder = BuildRecorder(page_names=[page.name for page in model.pages])
             # Where titles are shown: for the quick rebuild after a title edit, which only a
-            # build with the cache (that leaves its snapshot) can make.
-            self.titles.on = self.state.parse_cache is not None
+            # build with the cache (that leaves its snapshot) can make, and only when every
+            # page is ours (another plugin's pages, DISCLOSURE_EXTRA_PAGES, may show titles).
+            self.titles.on = recorder.titles_known = self.state.parse_cache is not None and not model.extra_pages
             for page in model.pages:
                 if page.template == "document":
                     recorder.document_pages.setdefault(page.context["doc"].id, []).append(page.name)

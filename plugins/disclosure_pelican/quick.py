@@ -130,6 +130,8 @@ class BuildRecorder:
     """Document pages rendered by this build (kept pages: the previous snapshot's)."""
     titles: dict[str, tuple[TitleHole, ...] | None] = field(default_factory=dict)
     """Where each page rendered by this build shows titles (:mod:`.titles`; None: unknown)."""
+    titles_known: bool = False
+    """Whether this build noted where titles are (every page it rendered is in ``titles``)."""
     document_pages: dict[str, list[str]] = field(default_factory=dict)
     """Every document page of each document, by id."""
     feeds: dict[str, list[str]] = field(default_factory=dict)
@@ -250,6 +252,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
 def _title_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> dict[str, PackedHoles] | None:
     """Where every page shows titles: as this build rendered it, or (a page it left as it
     was) as the previous snapshot says; None when some page's are not known."""
+    if not recorder.titles_known:
+        return None
     known = previous.titles if previous is not None and previous.titles is not None else {}
     titles: dict[str, PackedHoles] = {}
     for name in recorder.page_names:
