@@ -444,10 +444,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         page_body = str(page_body_html(html, hole.root, lambda doc_id, version: (doc_id, version) in targets))
         if toc_digest(table_of_contents(page_body)) != hole.toc:
             return _no("headings changed: the table of contents with them")
-        try:
-            page = (current(name) or b"").decode("utf-8")
-        except UnicodeDecodeError:
-            page = ""
+        page = _text(current(name))
         if len(page) != hole.size:
             return _no(f"{name} is not the page the snapshot describes")
         updates[name] = (page[:hole.start] + page_body + page[hole.start + hole.length:]).encode("utf-8")
@@ -501,10 +498,7 @@ def _retitle(output: Path, snapshot: BuildSnapshot, entry: DocEntry, title: str,
     for name, packed in snapshot.titles.items():
         if doc_id not in packed[0]:
             continue
-        try:
-            page = (_read(output / name) or b"").decode("utf-8")
-        except UnicodeDecodeError:
-            page = ""
+        page = _text(_read(output / name))
         body_hole = snapshot.holes.get(name)
         retitled = retitle_page(page, unpack(packed), doc_id, entry.title, title)
         if retitled is None or (body_hole is not None and len(page) != body_hole.size):
@@ -583,6 +577,14 @@ def _read(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def _text(data: bytes | None) -> str:
+    """A page's text; "" when it is missing or not UTF-8 (then no snapshot describes it)."""
+    try:
+        return (data or b"").decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
 
 
 def _stage(output: Path, updates: dict[str, bytes]) -> list[tuple[str, str]]:

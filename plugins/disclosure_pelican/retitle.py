@@ -57,7 +57,7 @@ def retitle_documents(json_data: bytes, csv_data: bytes, doc_id: str, old: str, 
     text = json_data.decode("utf-8")
     key = json_line({"id": doc_id})[1:-1]  # '"id": "<id>"', as the writer prints it
     lines = text.split("\n")
-    found = [i for i, line in enumerate(lines) if key + "," in line or line.rstrip(",").endswith(key + "}")]
+    found = [i for i, line in enumerate(lines) if key + "," in line]  # ("id" is never a record's last key)
     if len(found) != 1:
         return None
     line = lines[found[0]]

@@ -19,7 +19,6 @@ import os
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 
 from .index import SEARCH_FIELDS, payload_of
@@ -27,7 +26,7 @@ from .inversion import pair_index, swap_counts
 from .records import SearchRecord
 from .scoring import k1_norm, mean_length, record_contribution
 from .script import REGIONAL_TERMS
-from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _scoring_digest, _shard_bytes,
+from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _scoring_digest,
                             _shard_count, _term_text, dumps, shard_of)
 from .token_cache import Postings, PostingsPatch, TokenCache, decode_counts, encode_counts, record_counts
 

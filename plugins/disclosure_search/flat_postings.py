@@ -17,7 +17,7 @@ numpy is imported only by the export of a whole build (never by a quick rebuild 
 from __future__ import annotations
 
 from array import array
-from itertools import count, repeat
+from itertools import count
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from .index import SEARCH_FIELDS
