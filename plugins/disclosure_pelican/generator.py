@@ -32,7 +32,7 @@ from .tasks_csv import tasks_csv
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
 from .quick import BuildRecorder, HoledTemplate
-from .titles import MarkedTemplate, TitleMarker
+from .printed import MarkedTemplate, PrintedMarker
 from .sitemap import sitemap_xml
 from .search_export import SearchExport
 from .state import BuildState
@@ -97,8 +97,8 @@ class DisclosureGenerator(Generator):
             "memo": _Memo(),
         })
         self.env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, date) else ""
-        self.titles = TitleMarker(self.env)
-        self.env.filters["fmt"] = TitleMarker.fmt
+        self.printed = PrintedMarker(self.env)
+        self.env.filters["fmt"] = PrintedMarker.fmt
 
     def generate_output(self, writer) -> None:  # type: ignore[no-untyped-def]
         model = self.model
@@ -115,10 +115,10 @@ class DisclosureGenerator(Generator):
                                              model.file_names, self.state.as_of)
             css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
             recorder = self.state.recorder = BuildRecorder(page_names=[page.name for page in model.pages])
-            # Where titles are shown: for the quick rebuild after a title edit, which only a
-            # build with the cache (that leaves its snapshot) can make, and only when every
-            # page is ours (another plugin's pages, DISCLOSURE_EXTRA_PAGES, may show titles).
-            self.titles.on = recorder.titles_known = self.state.parse_cache is not None and not model.extra_pages
+            # Where titles, numbers, … are printed: for the quick rebuild after an edit of one,
+            # which only a build with the cache (that leaves its snapshot) can make, and only
+            # when every page is ours (another plugin's pages, DISCLOSURE_EXTRA_PAGES, may print them).
+            self.printed.on = recorder.printed_known = self.state.parse_cache is not None and not model.extra_pages
             for page in model.pages:
                 if page.template == "document":
                     recorder.document_pages.setdefault(page.context["doc"].id, []).append(page.name)
@@ -169,12 +169,12 @@ class DisclosureGenerator(Generator):
         def fingerprinted(page, local: dict) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
             return page.name, {"template": page.template, **local}  # what the page's fingerprint covers
 
-        holes, titles = self.state.recorder.holes, self.state.recorder.titles
+        holes, printed = self.state.recorder.holes, self.state.recorder.printed
 
         def render(page, local: dict) -> None:  # type: ignore[no-untyped-def]
-            template = MarkedTemplate(self.get_template(page.template), page.name, self.titles, titles)
+            template = MarkedTemplate(self.get_template(page.template), page.name, self.printed, printed)
             if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
-                template = HoledTemplate(template, page.name, local, holes, titles)
+                template = HoledTemplate(template, page.name, local, holes, printed)
             writer.write_file(page.name, template, self.context, relative_urls=True, **local)
 
         mine, theirs, helper = pages, [], None

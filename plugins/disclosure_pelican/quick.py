@@ -1,4 +1,4 @@
-"""A rebuild after edits of documents' prose or titles: only the files that show them change.
+"""A rebuild after edits of documents' prose, titles or numbers: only the files that show them change.
 
 Editors mostly change the text of a document, not its metadata, and preview on every
 save.  A whole rebuild (loading the corpus, the page model, every page's fingerprint,
@@ -25,11 +25,13 @@ replaces the old one byte for byte as a whole render would place it.  Its feed e
 summaries, the file's SHA-256 in the data export and the ledger view, and the search
 export (:mod:`disclosure_search.export_patch`) follow.
 
-A file whose signature differs only by its title (the same with the old title put back)
-is a title edit, taken the same way unless the document repeals or amends another (the
-statuses it gives name it by its title): every page shows the new title where the build
-noted the old one (:mod:`.titles`), and the feeds, the data export and the ledger's files
-where their writers print it (:mod:`.retitle`).  Everything is computed before
+A file whose signature differs only by fields that pages only print (its title, English
+title, document number, index number: the same signature with their old values put back)
+is taken the same way, when the change moves nothing else (:func:`_reprintable`: a
+number no other document has and no body cites, no index number made up for another
+document from it, no status quoting it): every page prints the new value where the
+build noted the old one (:mod:`.printed`), and the feeds, the data export and the
+ledger's files where their writers print it (:mod:`.reprint`).  Everything is computed before
 anything is written; any doubt returns None and the whole build runs.  Tests compare
 the result with a whole build of the same content, byte for byte.
 """
@@ -59,9 +61,10 @@ from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
 from .build import BuildError
-from .titles import PackedHoles, TitleHole, pack, shift_holes, unpack
+from .printed import PRINTED_FIELDS, PackedHoles, PrintedHole, pack, shift_holes, unpack
+from .reprint import Changes
 
-SNAPSHOT_FORMAT = 4
+SNAPSHOT_FORMAT = 5
 log = logging.getLogger(__name__)
 BODY_HOLE = Markup("\ue000body\ue001")
 """What a document page's template is given as ``body_html``: private-use characters, never in a page."""
@@ -70,6 +73,8 @@ MAX_EDITED_FILES = 8
 second and a half at 10,000 documents: beyond this, the whole rebuild is as quick)."""
 SHA_FILES = ("data/documents.json", "ledger/ledger.json", "ledger/ledger.csv", "ledger/index.html")
 """Files that show a document's SHA-256 (and nothing else of its text); the first always does."""
+SEARCH_RECORD_FIELDS = ("title", "title_en", "doc_number")
+"""The printed fields a search record holds (:class:`disclosure_search.records.SearchRecord`)."""
 _BODY_TYPES = frozenset({DocType.ANNUAL_REPORT, DocType.KEYPOINTS})
 """Types whose bodies reach other pages (report figures, task tables)."""
 
@@ -100,8 +105,8 @@ class HoledTemplate:
     page depend on it (the table of contents, ``toc``, is a value of its own)."""
 
     def __init__(self, template: Any, name: str, context: dict[str, Any], holes: dict[str, PageHole],
-                 titles: dict[str, tuple[TitleHole, ...] | None] | None = None) -> None:
-        self.template, self.name, self.holes, self.titles = template, name, holes, titles
+                 printed: dict[str, tuple[PrintedHole, ...] | None] | None = None) -> None:
+        self.template, self.name, self.holes, self.printed = template, name, holes, printed
         self.body = str(context["body_html"])
         self.hole = (context["doc"].id, context["root"], toc_digest(context["toc"]))
 
@@ -111,8 +116,8 @@ class HoledTemplate:
             start, length = len(parts[0]), len(self.body)
             doc_id, root, toc = self.hole
             self.holes[self.name] = PageHole(doc_id, root, start, length, start + length + len(parts[1]), toc)
-            if self.titles is not None and self.titles.get(self.name):  # (noted with the hole in the page)
-                self.titles[self.name] = shift_holes(self.titles[self.name], start, length - len(BODY_HOLE))
+            if self.printed is not None and self.printed.get(self.name):  # (noted with the hole in the page)
+                self.printed[self.name] = shift_holes(self.printed[self.name], start, length - len(BODY_HOLE))
             return self.body.join(parts)
         # A theme that shows the body twice or not at all (or a page that holds the hole's
         # characters already): rendered as it is, and no quick rebuild of this page.
@@ -128,10 +133,10 @@ class BuildRecorder:
     """Every page of the site."""
     holes: dict[str, PageHole] = field(default_factory=dict)
     """Document pages rendered by this build (kept pages: the previous snapshot's)."""
-    titles: dict[str, tuple[TitleHole, ...] | None] = field(default_factory=dict)
-    """Where each page rendered by this build shows titles (:mod:`.titles`; None: unknown)."""
-    titles_known: bool = False
-    """Whether this build noted where titles are (every page it rendered is in ``titles``)."""
+    printed: dict[str, tuple[PrintedHole, ...] | None] = field(default_factory=dict)
+    """Where each page rendered by this build prints titles and numbers (:mod:`.printed`; None: unknown)."""
+    printed_known: bool = False
+    """Whether this build noted where they are (every page it rendered is in ``printed``)."""
     document_pages: dict[str, list[str]] = field(default_factory=dict)
     """Every document page of each document, by id."""
     feeds: dict[str, list[str]] = field(default_factory=dict)
@@ -147,7 +152,26 @@ class DocEntry(NamedTuple):
     pages: tuple[str, ...]
     record_line: int
     """Line of its record in the command line's search records (sorted by id)."""
-    title: str
+    printed: dict[str, str]
+    """Its fields of :data:`~.printed.PRINTED_FIELDS` that its file gives, as pages print them."""
+
+
+class TakenValues(NamedTuple):
+    """What the whole corpus (not only its public part) has taken, that an edited number
+    must not collide with or move."""
+
+    doc_numbers: frozenset[str]
+    """Every document's number (each is used once)."""
+    index_numbers: frozenset[str]
+    """Every index number a file gives (each is used once)."""
+    provisional_years: frozenset[int]
+    """Years of publication of documents given a provisional index number: it continues
+    the largest serial of the year's index numbers, which an edit could move."""
+    cited: dict[str, frozenset[str]]
+    """What the bodies cite as numbers (:func:`~disclosure.citations.raw_citations`):
+    ``〔year〕serial号`` → the characters before it (a citation links the longest ending of
+    them that makes a known number: a number with the same year and serial and an issuer
+    code they end with could change where a body links)."""
 
 
 class BuildSnapshot(NamedTuple):
@@ -170,8 +194,10 @@ class BuildSnapshot(NamedTuple):
     organ: str
     public: int
     files_written: int
-    titles: dict[str, PackedHoles] | None = None
-    """Where each page shows titles (:mod:`.titles`); None when that is not known of every page."""
+    printed: dict[str, PackedHoles] | None = None
+    """Where each page prints titles and numbers (:mod:`.printed`); None when that is not known of every page."""
+    taken: "TakenValues | None" = None
+    """What an edit of a printed field must not collide with or move (:func:`_reprintable`)."""
 
 
 @dataclass
@@ -180,8 +206,8 @@ class QuickResult:
     """The edited files (none: nothing changed since the last build)."""
     written: list[str]
     """The output files updated."""
-    titled: tuple[str, ...]
-    """Those of ``paths`` whose title changed."""
+    reprinted: dict[str, tuple[str, ...]]
+    """Those of ``paths`` whose printed fields (title, numbers) changed, and which."""
     public: int
     files: int
 
@@ -238,35 +264,68 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
                 or entry.record is None or hashes[version.sha256] != 1 or not pages
                 or any(name not in holes for name in pages)):
             continue
-        documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, pages, line_of[doc.id], doc.title)
+        printed = {name: value for name in PRINTED_FIELDS for value in [entry.record.values.get(name)]
+                   if isinstance(value, str) and value == getattr(doc, name)}
+        documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, pages, line_of[doc.id], printed)
     snapshot = BuildSnapshot(
         key, output_identity, files, documents,
         {number: doc.id for doc in public for number in [doc.doc_number] if number},
         frozenset([(doc.id, None) for doc in public] + [(doc.id, v.number) for doc in public for v in doc.versions]),
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
         recorder.search_generation, state.config.organ_code, len(public), files_written,
-        _title_holes(recorder, previous))
+        _printed_holes(recorder, previous), _taken_values(state.corpus, cache.used.values()))
     _save(snapshot_path(cache_dir, output), snapshot)
 
 
-def _title_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> dict[str, PackedHoles] | None:
-    """Where every page shows titles: as this build rendered it, or (a page it left as it
-    was) as the previous snapshot says; None when some page's are not known."""
-    if not recorder.titles_known:
+def _printed_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> dict[str, PackedHoles] | None:
+    """Where every page prints titles and numbers: as this build rendered it, or (a page it
+    left as it was) as the previous snapshot says; None when some page's are not known."""
+    if not recorder.printed_known:
         return None
-    known = previous.titles if previous is not None and previous.titles is not None else {}
-    titles: dict[str, PackedHoles] = {}
+    known = previous.printed if previous is not None and previous.printed is not None else {}
+    printed: dict[str, PackedHoles] = {}
     for name in recorder.page_names:
-        if name in recorder.titles:
-            holes = recorder.titles[name]
+        if name in recorder.printed:
+            holes = recorder.printed[name]
             if holes is None:
                 return None
-            titles[name] = pack(holes)
+            printed[name] = pack(holes)
         elif name in known:
-            titles[name] = known[name]
+            printed[name] = known[name]
         else:
             return None
-    return titles
+    return printed
+
+
+def _taken_values(corpus: Any, entries: Any) -> TakenValues:
+    return TakenValues(
+        frozenset(doc.doc_number for doc in corpus if doc.doc_number),
+        frozenset(doc.index_number for doc in corpus if doc.index_number and doc.index_number_assigned),
+        frozenset(doc.published.year for doc in corpus if not doc.index_number_assigned),
+        _cited(raw for entry in entries if entry.record is not None and entry.record.refs is not None
+               for _, raw in entry.record.refs.citations))
+
+
+def _cited(found: Any) -> dict[str, frozenset[str]]:
+    codes: dict[str, set[str]] = {}
+    for raw in found:
+        codes.setdefault(raw.tail, set()).add(raw.code)
+    return {tail: frozenset(before) for tail, before in codes.items()}
+
+
+def _may_be_cited(number: str, cited: dict[str, frozenset[str]]) -> bool:
+    """Whether a citation in some body could name ``number`` (and so link to it, or to
+    another document without it: :func:`~disclosure.citations.resolve_citation`)."""
+    from disclosure.citations import raw_citations
+
+    for raw in raw_citations(number):
+        codes = cited.get(raw.tail, frozenset())
+        if raw.code + raw.tail != number:  # not a number as citations name one: any of its year and serial
+            if codes:
+                return True
+        elif any(code.endswith(raw.code) for code in codes):
+            return True
+    return False
 
 
 def load_snapshot(cache_dir: Path, output: Path) -> BuildSnapshot | None:
@@ -331,47 +390,97 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
         entry = snapshot.documents[path]
         if record is None or has_errors(problems):
             return _no(f"{path} has errors")
-        title = None if record.signature == entry.signature else _new_title(record, entry)
-        if record.signature != entry.signature and title is None:
-            return _no(f"{path}: front matter (besides the title), references or cited numbers changed")
-        edits.append((path, stat, record, title))
+        changes = {} if record.signature == entry.signature else _printed_changes(record, entry)
+        if changes is None:
+            return _no(f"{path}: front matter (besides titles and numbers), references or cited numbers changed")
+        edits.append((path, stat, record, changes))
     written: set[str] = set()
-    for path, stat, record, title in edits:
-        applied = _apply_edit(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, title)
+    for path, stat, record, changes in edits:
+        applied = _apply_edit(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes)
         if applied is None:
             return None
         snapshot, manifest, names = applied
         written.update(names)
     return QuickResult(tuple(Path(path).as_posix() for path, _, _, _ in edits), sorted(written),
-                       tuple(Path(path).as_posix() for path, _, _, title in edits if title is not None), snapshot.public,
-                       snapshot.files_written)
+                       {Path(path).as_posix(): tuple(changes) for path, _, _, changes in edits if changes},
+                       snapshot.public, snapshot.files_written)
 
 
-def _new_title(record: FileRecord, entry: DocEntry) -> str | None:
-    """The file's new title when that is all that changed of what checks across documents
-    read (its signature is the old one's with the old title), else None.  Not for a document
-    that repeals or amends others: their statuses give its title as their reason."""
-    title = record.values.get("title")
-    if not isinstance(title, str) or title == entry.title or record.values.get("repeals") or record.values.get("amends"):
+def _printed_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
+    """The file's changed printed fields (:data:`~.printed.PRINTED_FIELDS`), when they are
+    all that changed of what checks across documents read (its signature is the old one's
+    with their old values put back), else None.  Each had a value and still has one: a value
+    that appears or goes changes what a page shows around it (a dash, a line)."""
+    changes: Changes = {}
+    for name in PRINTED_FIELDS:
+        old, new = entry.printed.get(name), record.values.get(name)
+        if new == old:
+            continue
+        if not (isinstance(old, str) and old and isinstance(new, str) and new):
+            return None
+        changes[name] = (old, new)
+    if not changes:
         return None
-    as_before = replace(record, values={**record.values, "title": entry.title})
-    return title if cross_signature(as_before) == entry.signature else None
+    as_before = replace(record, values={**record.values, **{name: old for name, (old, _) in changes.items()}})
+    return changes if cross_signature(as_before) == entry.signature else None
+
+
+def _reprintable(snapshot: BuildSnapshot, record: FileRecord, changes: Changes) -> bool:
+    """Whether the changed printed fields change nothing but where they are printed."""
+    taken = snapshot.taken
+    if not changes:
+        return True
+    if snapshot.printed is None or taken is None:
+        return bool(_no("where pages print titles and numbers is not known"))
+    if changes.keys() & {"title", "doc_number"} and (record.values.get("repeals") or record.values.get("amends")):
+        return bool(_no("the statuses of the documents it repeals or amends quote its title and number"))
+    if "doc_number" in changes:
+        old, new = changes["doc_number"]
+        if new in taken.doc_numbers:
+            return bool(_no(f"{new} is another document's number"))
+        if _may_be_cited(old, taken.cited) or _may_be_cited(new, taken.cited):
+            return bool(_no("a body cites the old or the new number: its links change"))
+    if "index_number" in changes:
+        published = record.values.get("published")
+        if changes["index_number"][1] in taken.index_numbers:
+            return bool(_no("the new index number is another document's"))
+        if not isinstance(published, date) or published.year in taken.provisional_years:
+            return bool(_no("provisional index numbers of its year continue from the year's serials"))
+    return True
+
+
+def _after(snapshot: BuildSnapshot, doc_id: str, changes: Changes) -> tuple[dict[str, str], TakenValues | None]:
+    """The snapshot's document numbers (public ones, as bodies link them) and taken values
+    once ``changes`` are published."""
+    numbers, taken = snapshot.numbers, snapshot.taken
+    if "doc_number" in changes:
+        old, new = changes["doc_number"]
+        numbers = {**{number: owner for number, owner in numbers.items() if number != old}, new: doc_id}
+        if taken is not None:
+            taken = taken._replace(doc_numbers=taken.doc_numbers - {old} | {new})
+    if "index_number" in changes and taken is not None:
+        old, new = changes["index_number"]
+        taken = taken._replace(index_numbers=taken.index_numbers - {old} | {new})
+    return numbers, taken
 
 
 def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest: dict[str, Any],
-                manifest_file: Path, path: str, stat: os.stat_result, record: FileRecord, title: str | None,
+                manifest_file: Path, path: str, stat: os.stat_result, record: FileRecord, changes: Changes,
                 ) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
-    """Patch the output for the body and ``title`` (if it changed) of the file at ``path``
+    """Patch the output for the body and the ``changes`` of printed fields of the file at ``path``
     (read as ``record``), and save what describes it then; the new snapshot and
     fingerprints, and the files written.  None when the edit reaches further than that
     (nothing written)."""
     from .incremental import folder_identity
 
     entry = snapshot.documents[path]
-    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, title)
+    if not _reprintable(snapshot, record, changes):
+        return None
+    numbers, taken = _after(snapshot, entry.doc_id, changes)
+    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, changes, numbers)
     if patch is None:
         return None
-    updates, holes, titles, finish = patch
+    updates, holes, printed, finish = patch
     try:
         staged = _stage(output, updates)
     except OSError as error:  # (a full disk) nothing replaced yet
@@ -394,10 +503,12 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     replace_file(manifest_file, lambda handle: handle.write(json.dumps(manifest, sort_keys=True).encode("utf-8")))
     snapshot = snapshot._replace(
         output=identity, files={**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)},
-        documents={**snapshot.documents, path: entry._replace(sha256=record.sha256, signature=record.signature,
-                                                              title=title if title is not None else entry.title)},
+        documents={**snapshot.documents, path: entry._replace(
+            sha256=record.sha256, signature=record.signature,
+            printed={**entry.printed, **{name: new for name, (_, new) in changes.items()}})},
+        numbers=numbers, taken=taken,
         holes={**snapshot.holes, **holes}, search_size=finish.search_size, search_generation=finish.search_generation,
-        titles={**snapshot.titles, **titles} if snapshot.titles is not None else None)
+        printed={**snapshot.printed, **printed} if snapshot.printed is not None else None)
     _save(snapshot_path(cache_dir, output), snapshot)
     return snapshot, manifest, sorted(updates)
 
@@ -415,26 +526,27 @@ class _Finish:
 
 
 def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
-           sha256: str, title: str | None = None,
+           sha256: str, changes: Changes, numbers: dict[str, str],
            ) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, PackedHoles], _Finish] | None:
-    """The new bytes of every output file the edit changes, the pages' new body and title
-    holes, and what to keep once they are written; None when the edit reaches further."""
+    """The new bytes of every output file the edit changes, the pages' new body holes and
+    printed places, and what to keep once they are written; None when the edit reaches
+    further.  ``numbers``: the public documents' numbers once it is published."""
     from disclosure.render_cache import BodyCache
 
     from .feeds import entry_id, summary_text
     from .pages import page_body_html, table_of_contents
-    from .retitle import retitle_feed_entry
+    from .reprint import reprint_feed_entry
 
     updates: dict[str, bytes] = {}
     holes: dict[str, PageHole] = {}
-    titles: dict[str, PackedHoles] = {}
+    printed: dict[str, PackedHoles] = {}
 
     def current(name: str) -> bytes | None:
         return updates[name] if name in updates else _read(output / name)
 
-    if title is not None and not _retitle(output, snapshot, entry, title, updates, holes, titles):
+    if changes and not _reprint(output, snapshot, entry, changes, updates, holes, printed):
         return None
-    bodies = BodyCache(snapshot.numbers, cache_dir / f"bodies-{path_key(content)}.sqlite")
+    bodies = BodyCache(numbers, cache_dir / f"bodies-{path_key(content)}.sqlite")
     html = bodies.html(body)
     targets = snapshot.targets
     for name in entry.pages:
@@ -449,20 +561,19 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             return _no(f"{name} is not the page the snapshot describes")
         updates[name] = (page[:hole.start] + page_body + page[hole.start + hole.length:]).encode("utf-8")
         holes[name] = hole._replace(length=len(page_body), size=hole.size - hole.length + len(page_body))
-        page_titles = titles.get(name, snapshot.titles.get(name) if snapshot.titles is not None else None)
-        if page_titles is not None:  # the titles after the body move with it
-            titles[name] = pack(shift_holes(unpack(page_titles), hole.start, len(page_body) - hole.length))
+        places = printed.get(name, snapshot.printed.get(name) if snapshot.printed is not None else None)
+        if places is not None:  # the titles and numbers after the body move with it
+            printed[name] = pack(shift_holes(unpack(places), hole.start, len(page_body) - hole.length))
     summary = escape(summary_text(body)).encode("utf-8")
     marker = f"<id>{entry_id(snapshot.organ, entry.doc_id)}</id>".encode("utf-8")
     for name in snapshot.feeds.get(entry.doc_id, ()):
         data = _read(output / name)
         at = data.find(marker) if data is not None else -1
-        if title is not None and data is not None and at >= 0:
-            retitled = retitle_feed_entry(data, at, entry.title, title)
-            if retitled is None:
-                return _no(f"{name}: the entry's title is not where the snapshot says")
-            at += len(retitled) - len(data)
-            data = retitled
+        if changes.keys() & {"title", "doc_number"} and data is not None and at >= 0:
+            data = reprint_feed_entry(data, at, changes)
+            if data is None:
+                return _no(f"{name}: the entry's title or number is not where the snapshot says")
+            at = data.find(marker)
         start = data.find(b'<summary type="text">', at) if at >= 0 else -1
         text = data.find(b"\n", start) if start >= 0 else -1
         end = data.find(b"</summary>", start) if start >= 0 else -1
@@ -478,52 +589,54 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             return _no(f"{name} does not show the file's hash")
     finish = _Finish(snapshot.search_size, snapshot.search_generation)
     if snapshot.search_size is not None and not _patch_search(output, content, cache_dir, snapshot, entry, body,
-                                                              title, updates, finish):
+                                                              changes, updates, finish):
         return None
     for name in [name for name, data in updates.items() if _read(output / name) == data]:
         del updates[name]  # (a body edit that changes nothing a reader sees: whitespace)
-    return updates, holes, titles, finish
+    return updates, holes, printed, finish
 
 
-def _retitle(output: Path, snapshot: BuildSnapshot, entry: DocEntry, title: str, updates: dict[str, bytes],
-             holes: dict[str, PageHole], titles: dict[str, PackedHoles]) -> bool:
-    """Add to ``updates`` every page and data file with the document's new title, and the
-    pages' holes as they then are; False when only a whole build will do."""
+def _reprint(output: Path, snapshot: BuildSnapshot, entry: DocEntry, changes: Changes, updates: dict[str, bytes],
+             holes: dict[str, PageHole], printed: dict[str, PackedHoles]) -> bool:
+    """Add to ``updates`` every page and data file with the document's changed fields, and
+    the pages' holes as they then are; False when only a whole build will do."""
     from .pages import DATA_FILES, LEDGER_FILES
-    from .retitle import retitle_documents, retitle_ledger, retitle_page
+    from .printed import place_key
+    from .reprint import reprint_documents, reprint_ledger, reprint_page
 
-    if snapshot.titles is None:
-        return bool(_no("where pages show titles is not known"))
+    if snapshot.printed is None:
+        return bool(_no("where pages print titles and numbers is not known"))
     doc_id = entry.doc_id
-    for name, packed in snapshot.titles.items():
-        if doc_id not in packed[0]:
+    keys = [place_key(doc_id, name) for name in changes]
+    for name, packed in snapshot.printed.items():
+        if not any(key in packed[0] for key in keys):
             continue
         page = _text(_read(output / name))
         body_hole = snapshot.holes.get(name)
-        retitled = retitle_page(page, unpack(packed), doc_id, entry.title, title)
-        if retitled is None or (body_hole is not None and len(page) != body_hole.size):
+        reprinted = reprint_page(page, unpack(packed), doc_id, changes)
+        if reprinted is None or (body_hole is not None and len(page) != body_hole.size):
             return bool(_no(f"{name} is not the page the snapshot describes"))
-        text, page_holes, moved = retitled
-        titles[name] = pack(page_holes)
+        text, page_holes, moved = reprinted
+        printed[name] = pack(page_holes)
         updates[name] = text.encode("utf-8")
         if body_hole is not None:
             holes[name] = body_hole._replace(start=moved(body_hole.start), size=len(text))
     documents = _read(output / DATA_FILES[0]), _read(output / DATA_FILES[1])
     ledger = _read(output / LEDGER_FILES[1]), _read(output / LEDGER_FILES[0])
-    retitled = retitle_documents(*documents, doc_id, entry.title, title) if None not in documents else None
-    if retitled is None:
-        return bool(_no("the data export does not show the title where the snapshot says"))
-    updates[DATA_FILES[0]], updates[DATA_FILES[1]] = retitled
+    reprinted_data = reprint_documents(*documents, doc_id, changes) if None not in documents else None
+    if reprinted_data is None:
+        return bool(_no("the data export does not show the fields where the snapshot says"))
+    updates[DATA_FILES[0]], updates[DATA_FILES[1]] = reprinted_data
     if ledger != (None, None):
-        retitled = retitle_ledger(*ledger, f"documents/{doc_id}/", entry.title, title) if None not in ledger else None
-        if retitled is None:
-            return bool(_no("the ledger's files do not show the title where the snapshot says"))
-        updates[LEDGER_FILES[1]], updates[LEDGER_FILES[0]] = retitled
+        reprinted_data = reprint_ledger(*ledger, f"documents/{doc_id}/", changes) if None not in ledger else None
+        if reprinted_data is None:
+            return bool(_no("the ledger's files do not show the fields where the snapshot says"))
+        updates[LEDGER_FILES[1]], updates[LEDGER_FILES[0]] = reprinted_data
     return True
 
 
 def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
-                  title: str | None, updates: dict[str, bytes], finish: _Finish) -> bool:
+                  changes: Changes, updates: dict[str, bytes], finish: _Finish) -> bool:
     """Add the search export's changed files to ``updates`` and the keeping of its records
     and index to ``finish``; False when only a whole export will do."""
     from disclosure_search.export_patch import patch_export
@@ -539,7 +652,8 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
         old = None
     if old is None or old.id != entry.doc_id or not snapshot.search_generation:
         return bool(_no("the search records or index kept are not the published ones"))
-    record = replace(old, text=markdown_to_text(body), title=old.title if title is None else title)
+    record = replace(old, text=markdown_to_text(body),
+                     **{name: new for name, (_, new) in changes.items() if name in SEARCH_RECORD_FIELDS})
     patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),
                          snapshot.search_size, generation=snapshot.search_generation)
     if patch is None:  # (mostly: the mean body length moved a 1/16 token step, which moves every score)

@@ -1,0 +1,229 @@
+"""Where each page prints each document's title and other printed fields, so that an
+edit of one of them can be patched in.
+
+A title is shown on many pages: the document's own, every list and register page that
+lists it, the pages of the documents it relates to, the ledger; its document number and
+index number on fewer, its English title on the document's page of an English site.  A
+whole build notes where (:class:`PrintedMarker`): while a page renders, each such value
+prints as itself between private-use characters that name the document and the field;
+the marks are then taken out and their places kept (:func:`take_marks`).  The quick
+rebuild (:mod:`disclosure_pelican.quick`) replaces those places after an edit of one of
+these fields, byte for byte as a whole render would print the new value.
+
+Themes print these values and never compute with them (as with ``body_html``): a title
+printed through ``|safe`` or cut with ``|truncate`` would be noted, or missed, wrongly.
+Ours prints them (a test renders every page with and without the marks and compares).
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from typing import Any, Callable, NamedTuple
+
+from markupsafe import Markup, escape
+
+from disclosure.document import Document, Version
+
+OPEN, NAMED, CLOSE = "\ue002", "\ue003", "\ue004"
+"""A marked value: ``OPEN key NAMED escaped value CLOSE``.  Private-use characters."""
+MARK_CHARS = frozenset(OPEN + NAMED + CLOSE)
+PRINTED_FIELDS = ("title", "title_en", "doc_number", "index_number")
+"""The documents' fields whose places are noted (a version's: its title)."""
+LEDGER_COLUMNS = {"标题": "title", "发文字号": "doc_number", "索引号": "index_number"}
+"""The ledger view's columns of those fields (:mod:`disclosure.ledger_views`): its rows are
+dicts of plain values, printed by the ledger page as ``row['标题']``; a row names its
+document by its link column (empty for a withdrawn item, whose values are the ledger's)."""
+LEDGER_LINK = "链接"
+DOCUMENT_LINK = "documents/"
+_FIELD_MARK = "#"
+"""Between a document's id and a field in a place's key (ids are ``[a-z0-9-]+``)."""
+
+
+def place_key(doc_id: str, field: str) -> str:
+    """What names a document's field in the noted places: its id alone for its title
+    (most places), ``id#field`` for another field."""
+    return doc_id if field == "title" else sys.intern(f"{doc_id}{_FIELD_MARK}{field}")
+
+
+def place_of(key: str) -> tuple[str, str]:
+    """``(doc_id, field)`` of a place's key."""
+    doc_id, _, field = key.partition(_FIELD_MARK)
+    return doc_id, field or "title"
+
+
+class PrintedHole(NamedTuple):
+    """Where a page prints a document's field (in characters of the page)."""
+
+    key: str
+    """:func:`place_key` of the document and field."""
+    start: int
+    length: int
+
+
+class MarkedValue(str):
+    """A value that prints (through :func:`markupsafe.escape`, as templates print) between
+    marks naming its document and field; as a string it is the value."""
+
+    __slots__ = ("key",)
+    key: str
+
+    def __new__(cls, value: str, key: str) -> "MarkedValue":
+        marked = super().__new__(cls, value)
+        marked.key = key
+        return marked
+
+    def __html__(self) -> Markup:
+        return Markup(f"{OPEN}{self.key}{NAMED}{escape(str(self))}{CLOSE}")
+
+
+def printed_text(value: str) -> str:
+    """A value as a page prints it (what a hole holds)."""
+    return str(escape(value))
+
+
+class PrintedMarker:
+    """Marks the printed fields in the templates of ``env`` while :attr:`on` (a whole build
+    with the cache: the quick rebuild needs the places; otherwise nothing is marked).
+
+    Templates reach them as ``doc.title``, ``doc.doc_number``, … and ``version.title``
+    (attribute lookups, which Jinja makes through ``environment.getattr``) and as the
+    ledger rows' ``row['标题']``, … (``environment.getitem``); the ``fmt`` filter formats
+    labels around marked values as Markup, so they stay marked.  Only strings are marked:
+    an absent number (None) prints nothing, or a dash, in every build alike."""
+
+    def __init__(self, env: Any) -> None:
+        self.on = False
+        self.unmarkable = False
+        """Set when a value holds a mark's character itself: its places cannot be noted."""
+        plain_getattr, plain_getitem = env.getattr, env.getitem
+        printed = frozenset(PRINTED_FIELDS)
+
+        # Every lookup of every template passes here: Jinja's own first step is inlined (a
+        # second Python call per lookup would slow the page writing down), its fallbacks
+        # (an item for an attribute and the reverse, Undefined) are left to it.
+        def getattr_(obj: Any, attribute: str) -> Any:
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                return plain_getattr(obj, attribute)
+            if attribute in printed and self.on and type(value) is str:
+                if type(obj) is Document:
+                    return self._mark(value, obj.id, attribute)
+                if type(obj) is Version and attribute == "title":
+                    return self._mark(value, obj.doc_id, attribute)
+            return value
+
+        def getitem(obj: Any, argument: Any) -> Any:
+            try:
+                value = obj[argument]
+            except (AttributeError, TypeError, LookupError):
+                return plain_getitem(obj, argument)
+            if self.on and type(value) is str and type(obj) is dict and argument in LEDGER_COLUMNS:
+                link = obj.get(LEDGER_LINK)
+                if isinstance(link, str) and link.startswith(DOCUMENT_LINK) and link.endswith("/"):
+                    return self._mark(value, link[len(DOCUMENT_LINK):-1], LEDGER_COLUMNS[argument])
+            return value
+
+        env.getattr, env.getitem = getattr_, getitem
+
+    def _mark(self, value: str, doc_id: str, field: str) -> str:
+        if MARK_CHARS.intersection(value) or MARK_CHARS.intersection(doc_id):
+            self.unmarkable = True
+            return value
+        return MarkedValue(value, place_key(doc_id, field))
+
+    @staticmethod
+    def fmt(pattern: str, **values: Any) -> str:
+        """The ``fmt`` filter: ``pattern.format(**values)``; Markup (the pattern escaped, each
+        value escaped as printed) when a value is marked, the same characters once printed."""
+        if any(isinstance(value, MarkedValue) for value in values.values()):
+            return escape(pattern).format(**values)
+        return pattern.format(**values)
+
+
+PackedHoles = tuple[tuple[str, ...], bytes]
+"""A page's holes as the snapshot keeps them: their keys, and starts and lengths
+as an ``array('i')``'s bytes (pickled and loaded ten times faster than the tuples)."""
+
+
+def pack(holes: tuple[PrintedHole, ...]) -> PackedHoles:
+    return tuple(hole.key for hole in holes), array("i", [n for hole in holes for n in hole[1:]]).tobytes()
+
+
+def unpack(packed: PackedHoles) -> tuple[PrintedHole, ...]:
+    ids, places = packed
+    numbers = array("i")
+    numbers.frombytes(places)
+    return tuple(PrintedHole(key, numbers[2 * i], numbers[2 * i + 1]) for i, key in enumerate(ids))
+
+
+def take_marks(text: str) -> tuple[str, tuple[PrintedHole, ...]] | None:
+    """``text`` without its marks, and where the marked values are; None when the
+    marks are not well formed (content holding a mark's character)."""
+    if OPEN not in text:
+        return (text, ()) if NAMED not in text and CLOSE not in text else None
+    parts = text.split(OPEN)
+    if NAMED in parts[0] or CLOSE in parts[0]:
+        return None
+    out = [parts[0]]
+    at = len(parts[0])
+    holes = []
+    for part in parts[1:]:
+        key, named, rest = part.partition(NAMED)
+        value, closed, tail = rest.partition(CLOSE)
+        if not named or not closed or NAMED in value or NAMED in tail or CLOSE in tail:
+            return None
+        holes.append(PrintedHole(key, at, len(value)))
+        out += (value, tail)
+        at += len(value) + len(tail)
+    return "".join(out), tuple(holes)
+
+
+def shift_holes(holes: tuple[PrintedHole, ...], after: int, by: int) -> tuple[PrintedHole, ...]:
+    """``holes`` once ``by`` characters are added (or taken, if negative) at ``after``:
+    those starting at or after it move."""
+    if not by:
+        return holes
+    return tuple(hole._replace(start=hole.start + by) if hole.start >= after else hole for hole in holes)
+
+
+def replace_values(page: str, holes: tuple[PrintedHole, ...], new_text: Callable[[str], str | None]
+                   ) -> tuple[str, tuple[PrintedHole, ...]]:
+    """``page`` with the holes whose key ``new_text`` gives a new text (else None) filled
+    with it, and where every hole is then."""
+    out, moved, at, shift = [], [], 0, 0
+    for hole in sorted(holes, key=lambda h: h.start):
+        text = new_text(hole.key)
+        if text is None:
+            moved.append(hole._replace(start=hole.start + shift))
+            continue
+        out += (page[at:hole.start], text)
+        at = hole.start + hole.length
+        moved.append(PrintedHole(hole.key, hole.start + shift, len(text)))
+        shift += len(text) - hole.length
+    out.append(page[at:])
+    return "".join(out), tuple(moved)
+
+
+class MarkedTemplate:
+    """A page's template whose render notes where printed values are (in ``holes``, by page name;
+    None for a page whose marks could not be taken out: it is then rendered unmarked)."""
+
+    def __init__(self, template: Any, name: str, marker: PrintedMarker,
+                 holes: dict[str, tuple[PrintedHole, ...] | None]) -> None:
+        self.template, self.name, self.marker, self.holes = template, name, marker, holes
+
+    def render(self, context: dict[str, Any]) -> str:
+        if not self.marker.on:
+            return self.template.render(context)
+        taken = take_marks(self.template.render(context))
+        if taken is not None:
+            text, self.holes[self.name] = taken
+            return text
+        self.holes[self.name] = None
+        self.marker.on = False
+        try:
+            return self.template.render(context)
+        finally:
+            self.marker.on = True

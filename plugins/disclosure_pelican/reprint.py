@@ -1,0 +1,194 @@
+"""A document's new title, numbers or English title in the files a whole build wrote,
+for the quick rebuild.
+
+Pages get them where the build noted them (:mod:`.printed`); the feeds, the data export
+and the ledger's files are made by our own writers in fixed layouts, so each value is
+found there by the document's id or link, checked to be the old value as that writer
+prints it, and replaced as it prints the new one.  Each function returns None when the
+file is not as described: the caller then runs the whole build.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any, Callable
+from xml.sax.saxutils import escape as xml_escape
+
+from disclosure.export import csv_row, json_line
+from disclosure.ledger_views import COLUMNS, ledger_csv_cell
+from disclosure.spreadsheet import csv_text
+
+from .printed import LEDGER_COLUMNS, LEDGER_LINK, PrintedHole, place_key, printed_text, replace_values
+
+FEED_TITLE = b'    <title type="text" xml:lang="zh-CN">'
+"""How :func:`~.feeds.atom_feed` opens an entry's title line (right after ``<entry>``)."""
+FEED_SUMMARY = b'<summary type="text">'
+FEED_SEPARATOR = " · "
+"""Between the fields of a feed summary's first line (:func:`~.feeds._summary`): the type,
+the document number (when there is one), the issuers, the status."""
+LEDGER_TITLE = next(column for column, field in LEDGER_COLUMNS.items() if field == "title")
+Changes = dict[str, tuple[str, str]]
+"""``field → (old value, new value)`` of one document."""
+
+
+def reprint_page(page: str, holes: tuple[PrintedHole, ...], doc_id: str, changes: Changes,
+                 ) -> tuple[str, tuple[PrintedHole, ...], Callable[[int], int]] | None:
+    """The page with the document's changed fields replaced where the build noted them,
+    the holes then, and how a place in the page moves (for the body's hole); None when a
+    noted place does not hold the old value."""
+    texts = {place_key(doc_id, field): (printed_text(old), printed_text(new)) for field, (old, new) in changes.items()}
+    mine = [hole for hole in holes if hole.key in texts]
+    if any(page[hole.start:hole.start + hole.length] != texts[hole.key][0] for hole in mine):
+        return None
+    text, moved = replace_values(page, holes, lambda key: texts[key][1] if key in texts else None)
+    steps = [(hole.start, len(texts[hole.key][1]) - len(texts[hole.key][0])) for hole in mine]
+    return text, moved, lambda at: at + sum(step for start, step in steps if start < at)
+
+
+def reprint_feed_entry(data: bytes, entry_at: int, changes: Changes) -> bytes | None:
+    """The feed with the changed title and document number of the entry whose ``<id>`` is
+    at ``entry_at`` replaced (its title line is the entry's first, its number the second
+    field of its summary's first line)."""
+    if "title" in changes:
+        old, new = changes["title"]
+        start = data.rfind(b"  <entry>\n" + FEED_TITLE, 0, entry_at)
+        if start < 0:
+            return None
+        start += len(b"  <entry>\n" + FEED_TITLE)
+        line_end = data.find(b"\n", start)
+        old_line = xml_escape(old).encode("utf-8") + b"</title>"
+        if line_end < 0 or line_end > entry_at or data[start:line_end] != old_line:
+            return None
+        new_line = xml_escape(new).encode("utf-8") + b"</title>"
+        data, entry_at = data[:start] + new_line + data[line_end:], entry_at + len(new_line) - len(old_line)
+    if "doc_number" in changes:
+        old, new = changes["doc_number"]
+        if FEED_SEPARATOR in old or FEED_SEPARATOR in new:
+            return None
+        start = data.find(FEED_SUMMARY, entry_at)
+        line_end = data.find(b"\n", start)
+        if start < 0 or line_end < 0 or data.find(b"</entry>", entry_at) < line_end:
+            return None
+        start += len(FEED_SUMMARY)
+        fields = data[start:line_end].decode("utf-8").split(FEED_SEPARATOR)
+        if len(fields) < 4 or fields[1] != xml_escape(old):
+            return None
+        fields[1] = xml_escape(new)
+        data = data[:start] + FEED_SEPARATOR.join(fields).encode("utf-8") + data[line_end:]
+    return data
+
+
+def reprint_documents(json_data: bytes, csv_data: bytes, doc_id: str, changes: Changes) -> tuple[bytes, bytes] | None:
+    """``data/documents.json`` and ``.csv`` (one record per line and row, :mod:`disclosure.export`)
+    with the document's changed fields replaced."""
+    text = json_data.decode("utf-8")
+    key = json_line({"id": doc_id})[1:-1]  # '"id": "<id>"', as the writer prints it
+    lines = text.split("\n")
+    found = [i for i, line in enumerate(lines) if key + "," in line]  # ("id" is never a record's last key)
+    if len(found) != 1:
+        return None
+    line = lines[found[0]]
+    comma = "," if line.endswith(",") else ""
+    try:
+        record = json.loads(line[:len(line) - len(comma)])
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or record.get("id") != doc_id or json_line(record) + comma != line \
+            or any(record.get(field) != old for field, (old, _) in changes.items()):
+        return None
+    old_row = csv_row(record).encode("utf-8")
+    record.update({field: new for field, (_, new) in changes.items()})
+    lines[found[0]] = json_line(record) + comma
+    new_row = csv_row(record).encode("utf-8")
+    if csv_data.count(b"\r\n" + old_row) != 1:
+        return None
+    return "\n".join(lines).encode("utf-8"), csv_data.replace(b"\r\n" + old_row, b"\r\n" + new_row)
+
+
+def reprint_ledger(json_data: bytes, csv_data: bytes, link: str, changes: Changes) -> tuple[bytes, bytes] | None:
+    """``ledger/ledger.json`` (indented, sorted keys) and ``ledger/ledger.csv`` with the
+    changed fields of the document at ``link`` replaced: in its row, and its title in the
+    interpretations listed by the rows of the documents it interprets."""
+    columns = {column: changes[field] for column, field in LEDGER_COLUMNS.items() if field in changes}
+    if not columns:
+        return json_data, csv_data
+    try:
+        rows = json.loads(json_data)["rows"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    lines = csv_data.decode("utf-8").split("\r\n")
+    at = {line.rsplit(",", 1)[-1]: i for i, line in enumerate(lines)}  # each row's link is its last cell
+    listed_column = COLUMNS.index("解读")
+    title = columns.get(LEDGER_TITLE)
+    owned = listings = 0  # the document's rows (one, or none before it is published), the titles listed
+    for row in rows:
+        listed = [item for item in row.get("解读") or [] if isinstance(item, dict) and item.get(LEDGER_LINK) == link] \
+            if title is not None else []
+        own = row.get(LEDGER_LINK) == link
+        if not (own or listed):
+            continue
+        line = at.get(row.get(LEDGER_LINK) or "\0")
+        cells = next(csv.reader([lines[line]])) if line is not None else []
+        if len(cells) != len(COLUMNS) or csv_text([cells], bom=False) != lines[line] + "\r\n" \
+                or (own and any(row.get(column) != old or cells[COLUMNS.index(column)] != ledger_csv_cell(old)
+                                for column, (old, _) in columns.items())) \
+                or (title is not None and any(item.get(LEDGER_TITLE) != title[0] for item in listed)) \
+                or cells[listed_column] != ledger_csv_cell(row.get("解读")):
+            return None
+        for item in listed:
+            item[LEDGER_TITLE] = title[1]  # type: ignore[index]
+        if own:
+            for column, (_, new) in columns.items():
+                cells[COLUMNS.index(column)] = new
+        cells[listed_column] = ledger_csv_cell(row.get("解读"))
+        lines[line] = csv_text([cells], bom=False)[:-2]
+        owned, listings = owned + own, listings + len(listed)
+    text = json_data.decode("utf-8")
+    for column, (old, new) in columns.items():
+        patched = _reprint_indented(text, link, column, old, new)
+        if patched is None or patched[1] != owned + (listings if column == LEDGER_TITLE else 0):
+            return None
+        text = patched[0]
+    return text.encode("utf-8"), "\r\n".join(lines).encode("utf-8")
+
+
+def _reprint_indented(text: str, link: str, column: str, old: str, new: str) -> tuple[str, int] | None:
+    """In JSON indented with sorted keys, the value of ``column`` beside each ``"链接": link``
+    (the key sorts before it, at the same depth) replaced, and how many were; an object with
+    the link but not the column (an interpretation listed by a row) is left alone."""
+    link_line = f"{_key(LEDGER_LINK)}{_value(link)}"
+    column_key = _key(column)
+    lines = text.split("\n")
+    count = 0
+    for i, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        if stripped.rstrip(",") != link_line:
+            continue
+        depth = len(line) - len(stripped)
+        j = i - 1
+        while j >= 0:
+            other = lines[j].lstrip(" ")
+            other_depth = len(lines[j]) - len(other)
+            if other_depth < depth or (other_depth == depth and other.startswith(column_key)):
+                break
+            j -= 1
+        if j < 0:
+            return None
+        if len(lines[j]) - len(lines[j].lstrip(" ")) < depth:
+            continue  # the object's start, and no such column in it
+        value = lines[j].lstrip(" ")[len(column_key):]
+        comma = "," if value.endswith(",") else ""
+        if value != _value(old) + comma:
+            return None
+        lines[j] = " " * depth + column_key + _value(new) + comma
+        count += 1
+    return "\n".join(lines), count
+
+
+def _key(name: str) -> str:
+    return f"{_value(name)}: "
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
