@@ -316,8 +316,11 @@ def test_a_page_is_rendered_as_it_is_when_its_body_is_not_one_hole() -> None:
     class Doc:
         id = "d"
 
+    class Version:
+        number = 1
+
     env = Environment(autoescape=True)
-    context = {"body_html": Markup("<p>正文</p>"), "doc": Doc(), "root": "../", "toc": []}
+    context = {"body_html": Markup("<p>正文</p>"), "doc": Doc(), "version": Version(), "root": "../", "toc": []}
     cases = {
         "<main>{{ body_html }}</main>": True,
         "<main>{{ body_html }}{{ body_html }}</main>": False,

@@ -337,8 +337,8 @@ def _assign_index_numbers(documents: list[Document], config: SiteConfig) -> tupl
             year = doc.published.year
             prefix = prefixes.get(year)
             if prefix is None:
-                prefix = prefixes[year] = _serial_prefix(year, config)
-            serial = _serial_of(doc.index_number, prefix)
+                prefix = prefixes[year] = serial_prefix(year, config)
+            serial = serial_of(doc.index_number, prefix)
             if serial is not None:
                 used_serials[doc.published.year] = max(used_serials[doc.published.year], serial)
     result = []
@@ -355,12 +355,12 @@ def _assign_index_numbers(documents: list[Document], config: SiteConfig) -> tupl
     return result, problems
 
 
-def _serial_prefix(year: int, config: SiteConfig) -> str:
+def serial_prefix(year: int, config: SiteConfig) -> str:
     """What the index numbers of ``year`` start with, before their serial."""
     return config.index_number_pattern.split("{serial")[0].format(organ=config.organ_code, year=year)
 
 
-def _serial_of(index_number: str, prefix: str) -> int | None:
+def serial_of(index_number: str, prefix: str) -> int | None:
     if index_number.startswith(prefix):
         digits = re.match(r"\d+", index_number[len(prefix):])
         if digits:

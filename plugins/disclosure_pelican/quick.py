@@ -64,7 +64,7 @@ from .build import BuildError
 from .printed import PRINTED_FIELDS, PackedHoles, PrintedHole, pack, shift_holes, unpack
 from .reprint import Changes
 
-SNAPSHOT_FORMAT = 5
+SNAPSHOT_FORMAT = 6
 log = logging.getLogger(__name__)
 BODY_HOLE = Markup("\ue000body\ue001")
 """What a document page's template is given as ``body_html``: private-use characters, never in a page."""
@@ -92,6 +92,8 @@ class PageHole(NamedTuple):
     """Characters of the page."""
     toc: str
     """Digest of the page's table of contents."""
+    version: int
+    """The version whose body it holds."""
 
 
 def toc_digest(toc: Any) -> str:
@@ -108,14 +110,14 @@ class HoledTemplate:
                  printed: dict[str, tuple[PrintedHole, ...] | None] | None = None) -> None:
         self.template, self.name, self.holes, self.printed = template, name, holes, printed
         self.body = str(context["body_html"])
-        self.hole = (context["doc"].id, context["root"], toc_digest(context["toc"]))
+        self.hole = (context["doc"].id, context["root"], toc_digest(context["toc"]), context["version"].number)
 
     def render(self, context: dict[str, Any]) -> str:
         parts = self.template.render({**context, "body_html": BODY_HOLE}).split(BODY_HOLE)
         if len(parts) == 2:
             start, length = len(parts[0]), len(self.body)
-            doc_id, root, toc = self.hole
-            self.holes[self.name] = PageHole(doc_id, root, start, length, start + length + len(parts[1]), toc)
+            doc_id, root, toc, version = self.hole
+            self.holes[self.name] = PageHole(doc_id, root, start, length, start + length + len(parts[1]), toc, version)
             if self.printed is not None and self.printed.get(self.name):  # (noted with the hole in the page)
                 self.printed[self.name] = shift_holes(self.printed[self.name], start, length - len(BODY_HOLE))
             return self.body.join(parts)
@@ -156,6 +158,15 @@ class DocEntry(NamedTuple):
     """Its fields of :data:`~.printed.PRINTED_FIELDS` that its file gives, as pages print them."""
 
 
+class Citer(NamedTuple):
+    """A public version whose body cites a number."""
+
+    path: str
+    """Its file ("" when its pages show another text: an annual report's figures filled in)."""
+    doc_id: str
+    version: int
+
+
 class TakenValues(NamedTuple):
     """What the whole corpus (not only its public part) has taken, that an edited number
     must not collide with or move."""
@@ -164,14 +175,15 @@ class TakenValues(NamedTuple):
     """Every document's number (each is used once)."""
     index_numbers: frozenset[str]
     """Every index number a file gives (each is used once)."""
-    provisional_years: frozenset[int]
-    """Years of publication of documents given a provisional index number: it continues
-    the largest serial of the year's index numbers, which an edit could move."""
-    cited: dict[str, frozenset[str]]
-    """What the bodies cite as numbers (:func:`~disclosure.citations.raw_citations`):
-    ``〔year〕serial号`` → the characters before it (a citation links the longest ending of
-    them that makes a known number: a number with the same year and serial and an issuer
-    code they end with could change where a body links)."""
+    serial_tops: dict[int, tuple[int, int]]
+    """For each year of publication with documents given a provisional index number (they
+    continue the largest serial of the year's index numbers): that serial, and how many
+    index numbers have it.  An edit that moves it moves them."""
+    cited: dict[str, dict[str, tuple[Citer, ...]]]
+    """What the pages' bodies cite as numbers (:func:`~disclosure.citations.raw_citations`):
+    ``〔year〕serial号`` → the characters before it → the versions citing it.  A citation
+    links the longest ending of those characters that makes a known number: a number with
+    the same year and serial and an issuer code they end with changes where it links."""
 
 
 class BuildSnapshot(NamedTuple):
@@ -273,7 +285,7 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         frozenset([(doc.id, None) for doc in public] + [(doc.id, v.number) for doc in public for v in doc.versions]),
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
         recorder.search_generation, state.config.organ_code, len(public), files_written,
-        _printed_holes(recorder, previous), _taken_values(state.corpus, cache.used.values()))
+        _printed_holes(recorder, previous), _taken_values(state))
     _save(snapshot_path(cache_dir, output), snapshot)
 
 
@@ -297,35 +309,49 @@ def _printed_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> d
     return printed
 
 
-def _taken_values(corpus: Any, entries: Any) -> TakenValues:
+def _taken_values(state: Any) -> TakenValues:
+    corpus, narratives = state.corpus, state.records.narratives
+    cited: dict[str, dict[str, list[Citer]]] = {}
+    for doc in state.public:
+        for version in doc.versions:
+            if version.refs is None:
+                continue
+            citer = Citer("" if version.path in narratives else version.path.as_posix(), doc.id, version.number)
+            for _, raw in version.refs.citations:
+                cited.setdefault(raw.tail, {}).setdefault(raw.code, []).append(citer)
     return TakenValues(
         frozenset(doc.doc_number for doc in corpus if doc.doc_number),
         frozenset(doc.index_number for doc in corpus if doc.index_number and doc.index_number_assigned),
-        frozenset(doc.published.year for doc in corpus if not doc.index_number_assigned),
-        _cited(raw for entry in entries if entry.record is not None and entry.record.refs is not None
-               for _, raw in entry.record.refs.citations))
+        _serial_tops(corpus, state.config),
+        {tail: {code: tuple(citers) for code, citers in codes.items()} for tail, codes in cited.items()})
 
 
-def _cited(found: Any) -> dict[str, frozenset[str]]:
-    codes: dict[str, set[str]] = {}
-    for raw in found:
-        codes.setdefault(raw.tail, set()).add(raw.code)
-    return {tail: frozenset(before) for tail, before in codes.items()}
+def _serial_tops(corpus: Any, config: SiteConfig) -> dict[int, tuple[int, int]]:
+    from disclosure.corpus import serial_of, serial_prefix
+
+    years = {doc.published.year for doc in corpus if not doc.index_number_assigned}
+    serials: dict[int, list[int]] = {year: [] for year in years}
+    for doc in corpus:
+        year = doc.published.year
+        if doc.index_number_assigned and year in serials:
+            serial = serial_of(doc.index_number, serial_prefix(year, config))
+            if serial is not None:
+                serials[year].append(serial)
+    return {year: (max(found, default=0), found.count(max(found, default=0))) for year, found in serials.items()}
 
 
-def _may_be_cited(number: str, cited: dict[str, frozenset[str]]) -> bool:
-    """Whether a citation in some body could name ``number`` (and so link to it, or to
+def _citing(number: str, cited: dict[str, dict[str, tuple[Citer, ...]]]) -> set[Citer]:
+    """The versions with a citation that could name ``number`` (and so link to it, or to
     another document without it: :func:`~disclosure.citations.resolve_citation`)."""
     from disclosure.citations import raw_citations
 
+    found: set[Citer] = set()
     for raw in raw_citations(number):
-        codes = cited.get(raw.tail, frozenset())
-        if raw.code + raw.tail != number:  # not a number as citations name one: any of its year and serial
-            if codes:
-                return True
-        elif any(code.endswith(raw.code) for code in codes):
-            return True
-    return False
+        exact = raw.code + raw.tail == number  # else not a number as citations name one: any of its year and serial
+        for code, citers in cited.get(raw.tail, {}).items():
+            if not exact or code.endswith(raw.code):
+                found.update(citers)
+    return found
 
 
 def load_snapshot(cache_dir: Path, output: Path) -> BuildSnapshot | None:
@@ -396,7 +422,8 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
         edits.append((path, stat, record, changes))
     written: set[str] = set()
     for path, stat, record, changes in edits:
-        applied = _apply_edit(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes)
+        applied = _apply_edit(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes,
+                              config)
         if applied is None:
             return None
         snapshot, manifest, names = applied
@@ -425,31 +452,54 @@ def _printed_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
     return changes if cross_signature(as_before) == entry.signature else None
 
 
-def _reprintable(snapshot: BuildSnapshot, record: FileRecord, changes: Changes) -> bool:
-    """Whether the changed printed fields change nothing but where they are printed."""
+def _reprintable(snapshot: BuildSnapshot, doc_id: str, record: FileRecord, changes: Changes,
+                 config: SiteConfig) -> set[Citer] | None:
+    """The other versions whose bodies link differently once the changed printed fields are
+    published (a document number they cite), when that and where the fields are printed is
+    all that changes; else None."""
     taken = snapshot.taken
+    citing: set[Citer] = set()
     if not changes:
-        return True
+        return citing
     if snapshot.printed is None or taken is None:
-        return bool(_no("where pages print titles and numbers is not known"))
+        return _no("where pages print titles and numbers is not known")
     if changes.keys() & {"title", "doc_number"} and (record.values.get("repeals") or record.values.get("amends")):
-        return bool(_no("the statuses of the documents it repeals or amends quote its title and number"))
+        return _no("the statuses of the documents it repeals or amends quote its title and number")
     if "doc_number" in changes:
         old, new = changes["doc_number"]
         if new in taken.doc_numbers:
-            return bool(_no(f"{new} is another document's number"))
-        if _may_be_cited(old, taken.cited) or _may_be_cited(new, taken.cited):
-            return bool(_no("a body cites the old or the new number: its links change"))
+            return _no(f"{new} is another document's number")
+        citing = {citer for citer in _citing(old, taken.cited) | _citing(new, taken.cited) if citer.doc_id != doc_id}
+        if any(not citer.path for citer in citing):
+            return _no("an annual report cites the old or the new number")
     if "index_number" in changes:
         published = record.values.get("published")
         if changes["index_number"][1] in taken.index_numbers:
-            return bool(_no("the new index number is another document's"))
-        if not isinstance(published, date) or published.year in taken.provisional_years:
-            return bool(_no("provisional index numbers of its year continue from the year's serials"))
-    return True
+            return _no("the new index number is another document's")
+        if not isinstance(published, date) or _moved_top(taken, published.year, changes["index_number"], config) is None:
+            return _no("provisional index numbers of its year continue from the year's largest serial, which this moves")
+    return citing
 
 
-def _after(snapshot: BuildSnapshot, doc_id: str, changes: Changes) -> tuple[dict[str, str], TakenValues | None]:
+def _moved_top(taken: TakenValues, year: int, change: tuple[str, str], config: SiteConfig
+               ) -> dict[int, tuple[int, int]] | None:
+    """The years' largest serials once an index number of ``year`` changes, if that keeps
+    them (else None: provisional numbers of the year would change)."""
+    from disclosure.corpus import serial_of, serial_prefix
+
+    if year not in taken.serial_tops:
+        return taken.serial_tops
+    top, count = taken.serial_tops[year]
+    prefix = serial_prefix(year, config)
+    old, new = (serial_of(number, prefix) for number in change)
+    count += (new == top) - (old == top)
+    if (new is not None and new > top) or (old == top and count < 1):
+        return None
+    return {**taken.serial_tops, year: (top, count)}
+
+
+def _after(snapshot: BuildSnapshot, doc_id: str, changes: Changes, year: int | None,
+           config: SiteConfig) -> tuple[dict[str, str], TakenValues | None]:
     """The snapshot's document numbers (public ones, as bodies link them) and taken values
     once ``changes`` are published."""
     numbers, taken = snapshot.numbers, snapshot.taken
@@ -458,15 +508,16 @@ def _after(snapshot: BuildSnapshot, doc_id: str, changes: Changes) -> tuple[dict
         numbers = {**{number: owner for number, owner in numbers.items() if number != old}, new: doc_id}
         if taken is not None:
             taken = taken._replace(doc_numbers=taken.doc_numbers - {old} | {new})
-    if "index_number" in changes and taken is not None:
+    if "index_number" in changes and taken is not None and year is not None:
         old, new = changes["index_number"]
-        taken = taken._replace(index_numbers=taken.index_numbers - {old} | {new})
+        taken = taken._replace(index_numbers=taken.index_numbers - {old} | {new},
+                               serial_tops=_moved_top(taken, year, changes["index_number"], config) or taken.serial_tops)
     return numbers, taken
 
 
 def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest: dict[str, Any],
                 manifest_file: Path, path: str, stat: os.stat_result, record: FileRecord, changes: Changes,
-                ) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
+                config: SiteConfig) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
     """Patch the output for the body and the ``changes`` of printed fields of the file at ``path``
     (read as ``record``), and save what describes it then; the new snapshot and
     fingerprints, and the files written.  None when the edit reaches further than that
@@ -474,10 +525,12 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     from .incremental import folder_identity
 
     entry = snapshot.documents[path]
-    if not _reprintable(snapshot, record, changes):
+    citing = _reprintable(snapshot, entry.doc_id, record, changes, config)
+    if citing is None:
         return None
-    numbers, taken = _after(snapshot, entry.doc_id, changes)
-    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, changes, numbers)
+    published = record.values.get("published")
+    numbers, taken = _after(snapshot, entry.doc_id, changes, published.year if isinstance(published, date) else None, config)
+    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, changes, numbers, citing)
     if patch is None:
         return None
     updates, holes, printed, finish = patch
@@ -526,11 +579,12 @@ class _Finish:
 
 
 def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
-           sha256: str, changes: Changes, numbers: dict[str, str],
+           sha256: str, changes: Changes, numbers: dict[str, str], citing: set[Citer],
            ) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, PackedHoles], _Finish] | None:
     """The new bytes of every output file the edit changes, the pages' new body holes and
     printed places, and what to keep once they are written; None when the edit reaches
-    further.  ``numbers``: the public documents' numbers once it is published."""
+    further.  ``numbers``: the public documents' numbers once it is published; ``citing``:
+    other versions whose bodies then link differently (rendered again, as they are)."""
     from disclosure.render_cache import BodyCache
 
     from .feeds import entry_id, summary_text
@@ -547,23 +601,36 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     if changes and not _reprint(output, snapshot, entry, changes, updates, holes, printed):
         return None
     bodies = BodyCache(numbers, cache_dir / f"bodies-{path_key(content)}.sqlite")
-    html = bodies.html(body)
     targets = snapshot.targets
-    for name in entry.pages:
-        hole = holes.get(name, snapshot.holes.get(name))
-        if hole is None:
-            return _no(f"{name}: no recorded body")
-        page_body = str(page_body_html(html, hole.root, lambda doc_id, version: (doc_id, version) in targets))
-        if toc_digest(table_of_contents(page_body)) != hole.toc:
-            return _no("headings changed: the table of contents with them")
-        page = _text(current(name))
-        if len(page) != hole.size:
-            return _no(f"{name} is not the page the snapshot describes")
-        updates[name] = (page[:hole.start] + page_body + page[hole.start + hole.length:]).encode("utf-8")
-        holes[name] = hole._replace(length=len(page_body), size=hole.size - hole.length + len(page_body))
-        places = printed.get(name, snapshot.printed.get(name) if snapshot.printed is not None else None)
-        if places is not None:  # the titles and numbers after the body move with it
-            printed[name] = pack(shift_holes(unpack(places), hole.start, len(page_body) - hole.length))
+
+    def fill(pages: Any, html: str) -> bool:
+        """Put ``html`` in the body holes of ``pages``."""
+        for name in pages:
+            hole = holes.get(name, snapshot.holes.get(name))
+            if hole is None:
+                return bool(_no(f"{name}: no recorded body"))
+            page_body = str(page_body_html(html, hole.root, lambda doc_id, version: (doc_id, version) in targets))
+            if toc_digest(table_of_contents(page_body)) != hole.toc:
+                return bool(_no("headings changed: the table of contents with them"))
+            page = _text(current(name))
+            if len(page) != hole.size:
+                return bool(_no(f"{name} is not the page the snapshot describes"))
+            updates[name] = (page[:hole.start] + page_body + page[hole.start + hole.length:]).encode("utf-8")
+            holes[name] = hole._replace(length=len(page_body), size=hole.size - hole.length + len(page_body))
+            places = printed.get(name, snapshot.printed.get(name) if snapshot.printed is not None else None)
+            if places is not None:  # the titles and numbers after the body move with it
+                printed[name] = pack(shift_holes(unpack(places), hole.start, len(page_body) - hole.length))
+        return True
+
+    if not fill(entry.pages, bodies.html(body)):
+        return None
+    for citer in sorted(citing):
+        cited_body = _unchanged_body(citer.path, snapshot)
+        pages = [name for name, hole in snapshot.holes.items() if (hole.doc_id, hole.version) == citer[1:]]
+        if cited_body is None or not pages:
+            return _no(f"{citer.path}: cites the number, and is not as the snapshot describes")
+        if not fill(pages, bodies.html(cited_body)):
+            return None
     summary = escape(summary_text(body)).encode("utf-8")
     marker = f"<id>{entry_id(snapshot.organ, entry.doc_id)}</id>".encode("utf-8")
     for name in snapshot.feeds.get(entry.doc_id, ()):
@@ -678,6 +745,20 @@ def _manifest(path: Path, snapshot: BuildSnapshot) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return manifest if isinstance(manifest, dict) and manifest.get("output") == snapshot.output else None
+
+
+def _unchanged_body(path: str, snapshot: BuildSnapshot) -> str | None:
+    """The body of the file at ``path`` (a document file's display path), if the snapshot
+    describes the file as it is."""
+    local = os.path.normpath(path)
+    try:
+        stat = os.stat(local)
+    except OSError:
+        return None
+    if snapshot.files.get(local) != (stat.st_mtime_ns, stat.st_size):
+        return None
+    record, problems = read_file(Path(local), path)
+    return record.body if record is not None and not has_errors(problems) else None
 
 
 def _no(why: str) -> None:
