@@ -54,7 +54,7 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     it has, with another text), or None when only a whole export can.  ``postings_size``
     is the measure the published export's shard count came from; ``generation``, when
     given, the kept index's that describes it (another, older or newer, is not used)."""
-    previous = cache.load_postings()
+    previous = cache.load_postings(lazy=True)  # (the arrays and texts of the record's terms are what it reads)
     if previous is None or (generation is not None and previous.generation != generation):
         return None
     try:

@@ -149,3 +149,33 @@ def test_a_long_log_is_folded_into_the_kept_index(tmp_path: Path) -> None:
         logged.append(cache.log_file.exists())
     assert logged == [True] * (LOG_LIMIT - 1) + [False, True]
     assert read_tree(published) == whole_export(records, tmp_path, "whole")
+
+
+def test_the_kept_index_read_lazily_is_the_index_read_whole(tmp_path: Path) -> None:
+    """A quick rebuild reads the kept index's arrays and texts as it uses them: the same
+    values as a whole read, with the logged patches replayed on both, and its changes seen
+    as a dict's would be."""
+    from array import array
+
+    records = synthetic_records(200)
+    cache = TokenCache(tmp_path / "tokens")
+    published = tmp_path / "published"
+    stats = export_from_records(records, published, token_cache=cache)
+    patch = patch_export(published, changed(records[5], text=records[5].text + "鲲鹏。"), cache, stats.postings_size)
+    assert patch is not None
+    patch.save()
+    whole = TokenCache(tmp_path / "tokens").load_postings()
+    lazy = TokenCache(tmp_path / "tokens").load_postings(lazy=True)
+    assert whole is not None and lazy is not None and lazy.generation == whole.generation
+    assert (lazy.ids, lazy.keys, lazy.lengths, lazy.scale) == (whole.ids, whole.keys, whole.lengths, whole.scale)
+    assert dict(lazy.texts.items()) == whole.texts
+    for field, terms in whole.inverted.items():
+        assert set(lazy.inverted[field]) == set(terms) and all(lazy.inverted[field][t] == terms[t] for t in terms)
+    title = lazy.inverted["title"]
+    term = next(iter(whole.inverted["title"]))
+    del title[term]
+    assert term not in title and term not in set(title) and len(title) == len(whole.inverted["title"]) - 1
+    with pytest.raises(KeyError):
+        title[term]
+    title[term] = array("i", [1, 1])
+    assert term in title and title[term] == array("i", [1, 1]) and title.get("无此词") is None
