@@ -82,7 +82,7 @@ def clear_build_cache() -> None:
     """Forget what `publish.py build` keeps between builds (ROOT/.cache: bodies, parsed front
     matter, page fingerprints, the search export's token counts and index)."""
     cache = ROOT / ".cache"
-    for pattern in ("bodies*.sqlite", "pages-*.json", "parse-*", "search-tokens-*"):
+    for pattern in ("bodies*.sqlite", "pages-*.marshal", "parse-*", "search-tokens-*"):
         for path in cache.glob(pattern):
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 

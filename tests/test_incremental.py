@@ -4,6 +4,7 @@ to a full build; content, configuration, template and code changes invalidate.""
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import shutil
 from datetime import date
 from pathlib import Path
@@ -148,7 +149,7 @@ def test_an_interrupted_update_in_place_is_repaired_by_the_next_build(workspace:
         build(workspace)
     monkeypatch.undo()
     assert len(moved) == 3
-    assert not list(workspace["cache"].glob("pages-*.json")), "the fingerprints of the half-updated site are gone"
+    assert not list(workspace["cache"].glob("pages-*.marshal")), "the fingerprints of the half-updated site are gone"
     again = build(workspace)
     assert not again.state.page_reuse.in_place, "without fingerprints the next build makes a whole new site"
     assert_same_as_full_build(workspace)
@@ -204,7 +205,6 @@ def test_a_failure_in_the_forked_half_fails_the_build(workspace: dict[str, Path]
 def test_page_fingerprints_do_not_depend_on_the_process(workspace: dict[str, Path]) -> None:
     """Fingerprints are compared across builds, so across processes: nothing in them may
     depend on string hashing (set order) or on which objects happen to be shared."""
-    import json
     import os
     import subprocess
     import sys
@@ -217,8 +217,8 @@ def test_page_fingerprints_do_not_depend_on_the_process(workspace: dict[str, Pat
                         "--output", str(workspace["out"]), "--settings", str(workspace["settings"]),
                         "--as-of", AS_OF.isoformat()],
                        check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
-        [manifest] = cache.glob("pages-*.json")
-        manifests.append(json.loads(manifest.read_text(encoding="utf-8"))["pages"])
+        [manifest] = cache.glob("pages-*.marshal")
+        manifests.append(marshal.loads(manifest.read_bytes())["pages"])
     assert len(manifests[0]) > 100
     assert manifests[0] == manifests[1]
 

@@ -18,6 +18,7 @@ import enum
 import hashlib
 import io
 import json
+import marshal
 import operator
 import os
 import pickle
@@ -227,10 +228,7 @@ class PageReuse:
         self.old: dict[str, str] = {}
         if cache_dir is not None and previous_output is not None:
             self.manifest_path = manifest_path(cache_dir, previous_output)
-            try:
-                manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                manifest = None
+            manifest = load_manifest(self.manifest_path)
             # Fingerprints describe the output the build that saved them left: not one put
             # there since (by a build without the cache, or by hand), whose pages may differ.
             if isinstance(manifest, dict) and self.previous is not None \
@@ -299,13 +297,29 @@ class PageReuse:
     def save(self) -> None:
         if self.manifest_path is None or self.output is None:
             return
-        manifest = json.dumps({"output": folder_identity(self.output), "pages": self.new}, sort_keys=True)
-        replace_file(self.manifest_path, lambda handle: handle.write(manifest.encode("utf-8")))
+        save_manifest(self.manifest_path, folder_identity(self.output), self.new)
 
 
 def manifest_path(cache_dir: Path, output: Path) -> Path:
     """Where the page fingerprints of ``output`` are kept."""
-    return cache_dir / f"pages-{path_key(output)}.json"
+    return cache_dir / f"pages-{path_key(output)}.marshal"
+
+
+def load_manifest(path: Path) -> dict[str, Any] | None:
+    """The page fingerprints saved at ``path`` (``output``: the folder they describe,
+    ``pages``: name → fingerprint), or None."""
+    try:
+        found = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return found if isinstance(found, dict) and isinstance(found.get("pages"), dict) else None
+
+
+def save_manifest(path: Path, output: Any, pages: dict[str, str]) -> None:
+    """Keep the fingerprints of the pages of ``output`` (its :func:`folder_identity`).
+    With marshal: as JSON, 22,000 pages' took 0.4 s of every build with the cache."""
+    data = marshal.dumps({"output": output, "pages": pages})
+    replace_file(path, lambda handle: handle.write(data))
 
 
 def folder_identity(folder: Path) -> list[int] | None:

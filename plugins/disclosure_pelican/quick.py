@@ -522,7 +522,7 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     (read as ``record``), and save what describes it then; the new snapshot and
     fingerprints, and the files written.  None when the edit reaches further than that
     (nothing written)."""
-    from .incremental import folder_identity
+    from .incremental import folder_identity, save_manifest
 
     entry = snapshot.documents[path]
     citing = _reprintable(snapshot, entry.doc_id, record, changes, config)
@@ -555,7 +555,7 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     for name in updates:
         pages.pop(name, None)
     manifest = {"output": identity, "pages": pages}
-    replace_file(manifest_file, lambda handle: handle.write(json.dumps(manifest, sort_keys=True).encode("utf-8")))
+    save_manifest(manifest_file, identity, pages)
     snapshot = snapshot._replace(
         output=identity, files={**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)},
         documents={**snapshot.documents, path: entry._replace(
@@ -742,11 +742,10 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
 
 def _manifest(path: Path, snapshot: BuildSnapshot) -> dict[str, Any] | None:
     """The page fingerprints at ``path``, if they describe the output the snapshot does."""
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return manifest if isinstance(manifest, dict) and manifest.get("output") == snapshot.output else None
+    from .incremental import load_manifest
+
+    manifest = load_manifest(path)
+    return manifest if manifest is not None and manifest.get("output") == snapshot.output else None
 
 
 def _unchanged_body(path: str, snapshot: BuildSnapshot) -> str | None:

@@ -36,9 +36,9 @@ POSTINGS_FORMAT = 4
 LOG_LIMIT = 32
 """From this many logged patches on, a patch saves the whole kept index instead (each
 load replays every logged patch)."""
-_HEAD = struct.Struct("<QQ")
-"""The kept index's file starts with its format and the size of its table (a pickle);
-the posting arrays' and texts' bytes follow, where the table says."""
+_HEAD = struct.Struct("<QQQ")
+"""The kept index's file starts with its format, and where its table (a pickle) is and
+its size; the posting arrays' and texts' bytes are where the table says."""
 
 Counts = dict[str, dict[str, int]]
 """Per searched field: term → number of occurrences (in order of first occurrence)."""
@@ -248,51 +248,49 @@ class _Stored(MutableMapping):  # type: ignore[type-arg]
 
 
 def _write_postings(handle: BinaryIO, postings: Postings) -> None:
-    """The kept index's file: a table (everything but the arrays' and texts' bytes, and
-    where those are), then the bytes."""
+    """The kept index's file: the posting arrays' and texts' bytes, written as they come,
+    then a table of everything else and of where those are; its place at the start."""
+    handle.write(_HEAD.pack(POSTINGS_FORMAT, 0, 0))
     arrays: dict[str, dict[str, tuple[int, int]]] = {}
     texts: dict[str, tuple[int, int]] = {}
-    chunks: list[bytes] = []
-    at = 0
+    at = _HEAD.size
     for field, terms in postings.inverted.items():
         places = arrays[field] = {}
         for term, found in terms.items():
-            data = found.tobytes()
-            places[term] = (at, len(data))
-            chunks.append(data)
-            at += len(data)
+            size = len(found) * found.itemsize
+            places[term] = (at, size)
+            found.tofile(handle)
+            at += size
     for term, text in postings.texts.items():
         data = text.encode("utf-8")
         texts[term] = (at, len(data))
-        chunks.append(data)
+        handle.write(data)
         at += len(data)
     table = pickle.dumps((postings.ids, postings.keys, postings.lengths, postings.scale, postings.generation, arrays, texts),
                          protocol=pickle.HIGHEST_PROTOCOL)
-    handle.write(_HEAD.pack(POSTINGS_FORMAT, len(table)))
     handle.write(table)
-    for data in chunks:
-        handle.write(data)
+    handle.seek(0)
+    handle.write(_HEAD.pack(POSTINGS_FORMAT, at, len(table)))
 
 
 def _read_postings(path: Path) -> Postings | None:
     """The kept index at ``path``, its arrays and texts read when used (the file mapped in
     memory: a replaced file stays readable while mapped); None when it is of another format."""
     with open(path, "rb") as handle:
-        head = handle.read(_HEAD.size)
-        form, size = _HEAD.unpack(head)
-        if form != POSTINGS_FORMAT:
-            return None
+        form, table_at, size = _HEAD.unpack(handle.read(_HEAD.size))
+        if form != POSTINGS_FORMAT or not table_at:
+            return None  # (another format, or a file whose writing stopped half way)
+        handle.seek(table_at)
         ids, keys, lengths, scale, generation, arrays, texts = pickle.loads(handle.read(size))
-        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(handle.fileno()).st_size else b""
-    base = _HEAD.size + size
+        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
     def read_array(at: int, length: int) -> "array[int]":
         found = array("i")
-        found.frombytes(data[base + at:base + at + length])
+        found.frombytes(data[at:at + length])
         return found
 
     def read_text(at: int, length: int) -> str:
-        return data[base + at:base + at + length].decode("utf-8")
+        return data[at:at + length].decode("utf-8")
 
     return Postings(ids, keys, {field: _Stored(places, read_array) for field, places in arrays.items()}, lengths,
                     _Stored(texts, read_text), scale, generation)
