@@ -93,7 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
     """Build and say what happened (or what is wrong); the exit status."""
     from disclosure_pelican.build import BuildError, ContentError, build_site
-    from disclosure_pelican.printed import PRINTED_FIELDS
+    from disclosure_pelican.printed import PRINTED_FIELDS, UNPRINTED_FIELDS
 
     as_of = _as_of(args)
     try:
@@ -115,7 +115,7 @@ def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
     if result.quick is not None:
         edited = result.quick.paths
         fields = {name for names in result.quick.reprinted.values() for name in names}
-        kind = " and ".join(name for name in PRINTED_FIELDS if name in fields) or "body"
+        kind = " and ".join(name for name in PRINTED_FIELDS + UNPRINTED_FIELDS if name in fields) or "body"
         what = f"a {kind} edit of {edited[0]}" if len(edited) == 1 else f"{kind} edits of {len(edited)} files ({', '.join(edited)})"
         print(f"Rebuilt {args.output}/ after {what}: {len(result.quick.written)} file(s) "
               f"updated, the other pages left as they were ({result.quick.public} public document(s) as of {as_of}).",

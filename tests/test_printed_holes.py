@@ -242,10 +242,11 @@ def edit_field(path: Path, name: str, old: str, new: str | None) -> None:
     """Change the front matter's ``name: old`` line to ``name: new`` (None: take it out)."""
     text = path.read_text(encoding="utf-8")
     head, sep, body = text.partition("\n---\n")
+    head += "\n"  # (its last line ends here)
     line = f"{name}: {old}"
     assert f"\n{line}\n" in head, (name, head)
-    path.write_text(head.replace(f"\n{line}\n", "\n" if new is None else f"\n{name}: {new}\n", 1) + sep + body,
-                    encoding="utf-8")
+    head = head.replace(f"\n{line}\n", "\n" if new is None else f"\n{name}: {new}\n", 1)
+    path.write_text(head[:-1] + sep + body, encoding="utf-8")
 
 
 PILOT = Path("normative") / "demo-2019-fast-resolution-pilot.md"
@@ -413,3 +414,57 @@ def test_an_index_number_edit_keeps_provisional_numbers_only_when_the_years_larg
     assert quick._moved_top(taken, 2019, (f"{prefix}00007", "OTHER/2019-9"), config) is None
     two = taken._replace(serial_tops={2019: (7, 2)})
     assert quick._moved_top(two, 2019, (f"{prefix}00007", f"{prefix}00006"), config) == {2019: (7, 1)}
+
+
+def test_a_keywords_edit_patches_only_the_search_export(with_ledger: dict[str, Path],  # noqa: F811
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """Keywords feed the search and no page: an edit of them changes the search export
+    (and the file's hash where it is shown), as a whole build would."""
+    import logging
+
+    from test_incremental import assert_same_as_full_build
+
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    ws = with_ledger
+    build(ws)
+    snapshot = quick.load_snapshot(ws["cache"], ws["out"])
+    assert snapshot is not None and snapshot.unprinted_shown == frozenset()
+    path = ws["content"] / "normative" / "demo-2023-window-service-rules.md"
+    edit_field(path, "keywords", "[一窗通办, 受理窗口]", "[一窗通办, 服务窗口]")  # (as many tokens: see above)
+    result = build(ws)
+    assert result.quick is not None, [r.getMessage() for r in caplog.records if r.name == quick.__name__]
+    assert result.quick.reprinted == {path.as_posix(): ("keywords",)}
+    # the search export, and where the file's SHA-256 is shown: no page, feed or data file shows keywords
+    assert result.quick.written and set(result.quick.written) - set(quick.SHA_FILES) == \
+        {name for name in result.quick.written if name.startswith("search/")}
+    assert_same_as_full_build(ws)
+    # a keywords line where there was none (its own line: the lines after it move, so the whole build)
+    notice = ws["content"] / "notice" / "demo-notice-2025-holiday-service.md"
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text.replace("\n---\n", "\nkeywords: [节假日]\n---\n", 1), encoding="utf-8")
+    assert build(ws).quick is None
+    assert_same_as_full_build(ws)
+
+
+def test_a_theme_that_shows_keywords_gets_whole_builds_after_a_keywords_edit(with_ledger: dict[str, Path],  # noqa: F811
+                                                                             caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from test_incremental import assert_same_as_full_build
+
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    ws = with_ledger
+    template = ws["theme"] / "templates" / "document.html"
+    source = template.read_text(encoding="utf-8")
+    assert "{{ doc.doc_number }}</p>" in source
+    template.write_text(source.replace("{{ doc.doc_number }}</p>", "{{ doc.doc_number }}</p><p>{{ doc.keywords|join('、') }}</p>", 1),
+                        encoding="utf-8")
+    build(ws)
+    snapshot = quick.load_snapshot(ws["cache"], ws["out"])
+    assert snapshot is not None and snapshot.unprinted_shown == frozenset({"keywords"})
+    path = ws["content"] / "normative" / "demo-2023-window-service-rules.md"
+    edit_field(path, "keywords", "[一窗通办, 受理窗口]", "[一窗通办, 受理窗口, 政务服务]")
+    assert build(ws).quick is None
+    assert any("a page shows the keywords" in r.getMessage() for r in caplog.records if r.name == quick.__name__)
+    assert "政务服务</p>" in (ws["out"] / "documents" / path.stem / "index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(ws)

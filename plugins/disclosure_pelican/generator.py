@@ -119,6 +119,7 @@ class DisclosureGenerator(Generator):
             # which only a build with the cache (that leaves its snapshot) can make, and only
             # when every page is ours (another plugin's pages, DISCLOSURE_EXTRA_PAGES, may print them).
             self.printed.on = recorder.printed_known = self.state.parse_cache is not None and not model.extra_pages
+            self.printed.shown = recorder.unprinted_shown
             for page in model.pages:
                 if page.template == "document":
                     recorder.document_pages.setdefault(page.context["doc"].id, []).append(page.name)

@@ -30,6 +30,9 @@ OPEN, NAMED, CLOSE = "\ue002", "\ue003", "\ue004"
 MARK_CHARS = frozenset(OPEN + NAMED + CLOSE)
 PRINTED_FIELDS = ("title", "title_en", "doc_number", "index_number")
 """The documents' fields whose places are noted (a version's: its title)."""
+UNPRINTED_FIELDS = ("keywords",)
+"""Fields our theme shows on no page (keywords only feed the search): a build notes
+whether a template looked one up (:attr:`PrintedMarker.shown`)."""
 LEDGER_COLUMNS = {"标题": "title", "发文字号": "doc_number", "索引号": "index_number"}
 """The ledger view's columns of those fields (:mod:`disclosure.ledger_views`): its rows are
 dicts of plain values, printed by the ledger page as ``row['标题']``; a row names its
@@ -94,10 +97,10 @@ class PrintedMarker:
 
     def __init__(self, env: Any) -> None:
         self.on = False
-        self.unmarkable = False
-        """Set when a value holds a mark's character itself: its places cannot be noted."""
+        self.shown: set[str] = set()
+        """The fields of :data:`UNPRINTED_FIELDS` a template looked up while marking was on."""
         plain_getattr, plain_getitem = env.getattr, env.getitem
-        printed = frozenset(PRINTED_FIELDS)
+        printed, unprinted = frozenset(PRINTED_FIELDS), frozenset(UNPRINTED_FIELDS)
 
         # Every lookup of every template passes here: Jinja's own first step is inlined (a
         # second Python call per lookup would slow the page writing down), its fallbacks
@@ -112,6 +115,8 @@ class PrintedMarker:
                     return self._mark(value, obj.id, attribute)
                 if type(obj) is Version and attribute == "title":
                     return self._mark(value, obj.doc_id, attribute)
+            elif attribute in unprinted and self.on:
+                self.shown.add(attribute)
             return value
 
         def getitem(obj: Any, argument: Any) -> Any:
@@ -129,8 +134,7 @@ class PrintedMarker:
 
     def _mark(self, value: str, doc_id: str, field: str) -> str:
         if MARK_CHARS.intersection(value) or MARK_CHARS.intersection(doc_id):
-            self.unmarkable = True
-            return value
+            return value  # (printed as it is: take_marks finds the page's marks ill-formed, its places unknown)
         return MarkedValue(value, place_key(doc_id, field))
 
     @staticmethod

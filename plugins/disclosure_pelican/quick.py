@@ -1,4 +1,4 @@
-"""A rebuild after edits of documents' prose, titles or numbers: only the files that show them change.
+"""A rebuild after edits of documents' prose, titles, numbers or keywords: only the files that show them change.
 
 Editors mostly change the text of a document, not its metadata, and preview on every
 save.  A whole rebuild (loading the corpus, the page model, every page's fingerprint,
@@ -31,7 +31,9 @@ is taken the same way, when the change moves nothing else (:func:`_reprintable`:
 number no other document has and no body cites, no index number made up for another
 document from it, no status quoting it): every page prints the new value where the
 build noted the old one (:mod:`.printed`), and the feeds, the data export and the
-ledger's files where their writers print it (:mod:`.reprint`).  Everything is computed before
+ledger's files where their writers print it (:mod:`.reprint`).  Keywords, which no page of
+our theme shows, are taken the same way (the search export changes) unless a template
+looked them up in the last whole build.  Everything is computed before
 anything is written; any doubt returns None and the whole build runs.  Tests compare
 the result with a whole build of the same content, byte for byte.
 """
@@ -61,7 +63,7 @@ from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
 from .build import BuildError
-from .printed import PRINTED_FIELDS, PackedHoles, PrintedHole, pack, shift_holes, unpack
+from .printed import PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles, PrintedHole, pack, shift_holes, unpack
 from .reprint import Changes
 
 SNAPSHOT_FORMAT = 6
@@ -139,6 +141,8 @@ class BuildRecorder:
     """Where each page rendered by this build prints titles and numbers (:mod:`.printed`; None: unknown)."""
     printed_known: bool = False
     """Whether this build noted where they are (every page it rendered is in ``printed``)."""
+    unprinted_shown: set[str] = field(default_factory=set)
+    """The fields of :data:`~.printed.UNPRINTED_FIELDS` a page rendered by this build looked up."""
     document_pages: dict[str, list[str]] = field(default_factory=dict)
     """Every document page of each document, by id."""
     feeds: dict[str, list[str]] = field(default_factory=dict)
@@ -154,8 +158,9 @@ class DocEntry(NamedTuple):
     pages: tuple[str, ...]
     record_line: int
     """Line of its record in the command line's search records (sorted by id)."""
-    printed: dict[str, str]
-    """Its fields of :data:`~.printed.PRINTED_FIELDS` that its file gives, as pages print them."""
+    printed: dict[str, Any]
+    """Its fields of :data:`~.printed.PRINTED_FIELDS` (as pages print them) and
+    :data:`~.printed.UNPRINTED_FIELDS` that its file gives."""
 
 
 class Citer(NamedTuple):
@@ -210,6 +215,8 @@ class BuildSnapshot(NamedTuple):
     """Where each page prints titles and numbers (:mod:`.printed`); None when that is not known of every page."""
     taken: "TakenValues | None" = None
     """What an edit of a printed field must not collide with or move (:func:`_reprintable`)."""
+    unprinted_shown: frozenset[str] | None = None
+    """The fields of :data:`~.printed.UNPRINTED_FIELDS` some page looks up (None: not known)."""
 
 
 @dataclass
@@ -278,14 +285,17 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
             continue
         printed = {name: value for name in PRINTED_FIELDS for value in [entry.record.values.get(name)]
                    if isinstance(value, str) and value == getattr(doc, name)}
+        printed.update({name: value for name in UNPRINTED_FIELDS for value in [entry.record.values.get(name)]
+                        if value is not None and value == getattr(doc, name)})
         documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, pages, line_of[doc.id], printed)
+    places = _printed_holes(recorder, previous)
     snapshot = BuildSnapshot(
         key, output_identity, files, documents,
         {number: doc.id for doc in public for number in [doc.doc_number] if number},
         frozenset([(doc.id, None) for doc in public] + [(doc.id, v.number) for doc in public for v in doc.versions]),
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
         recorder.search_generation, state.config.organ_code, len(public), files_written,
-        _printed_holes(recorder, previous), _taken_values(state))
+        places, _taken_values(state), _unprinted_shown(recorder, previous, places))
     _save(snapshot_path(cache_dir, output), snapshot)
 
 
@@ -307,6 +317,19 @@ def _printed_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> d
         else:
             return None
     return printed
+
+
+def _unprinted_shown(recorder: BuildRecorder, previous: BuildSnapshot | None,
+                     places: dict[str, PackedHoles] | None) -> frozenset[str] | None:
+    """What :attr:`BuildSnapshot.unprinted_shown` says: as this build's pages looked them up,
+    with the previous snapshot's when some pages were left as they were."""
+    if places is None:
+        return None
+    if all(name in recorder.printed for name in recorder.page_names):
+        return frozenset(recorder.unprinted_shown)
+    if previous is None or previous.unprinted_shown is None:
+        return None
+    return frozenset(recorder.unprinted_shown) | previous.unprinted_shown
 
 
 def _taken_values(state: Any) -> TakenValues:
@@ -446,9 +469,21 @@ def _printed_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
         if not (isinstance(old, str) and old and isinstance(new, str) and new):
             return None
         changes[name] = (old, new)
+    for name in UNPRINTED_FIELDS:  # (no page shows them: they may come or go)
+        old, new = entry.printed.get(name), record.values.get(name)
+        if new != old:
+            changes[name] = (old, new)
     if not changes:
         return None
-    as_before = replace(record, values={**record.values, **{name: old for name, (old, _) in changes.items()}})
+    values = {**record.values, **{name: old for name, (old, _) in changes.items()}}
+    key_lines = dict(record.key_lines)
+    for name in UNPRINTED_FIELDS:  # a list's items have lines of their own: one line, a flow list's
+        if name in changes and name in key_lines:
+            key_lines = {key: line for key, line in key_lines.items() if not key.startswith(f"{name}[")}
+            key_lines.update({f"{name}[{i}]": record.key_lines[name] for i in range(len(changes[name][0] or ()))})
+    as_before = replace(record, key_lines=key_lines,
+                        values={name: value for name, value in values.items()
+                                if value is not None or name in entry.printed or name not in changes})
     return changes if cross_signature(as_before) == entry.signature else None
 
 
@@ -463,6 +498,9 @@ def _reprintable(snapshot: BuildSnapshot, doc_id: str, record: FileRecord, chang
         return citing
     if snapshot.printed is None or taken is None:
         return _no("where pages print titles and numbers is not known")
+    shown = UNPRINTED_FIELDS if snapshot.unprinted_shown is None else snapshot.unprinted_shown
+    if any(name in changes for name in shown):
+        return _no("a page shows the keywords (the theme looks them up), or that is not known")
     if changes.keys() & {"title", "doc_number"} and (record.values.get("repeals") or record.values.get("amends")):
         return _no("the statuses of the documents it repeals or amends quote its title and number")
     if "doc_number" in changes:
@@ -560,7 +598,8 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
         output=identity, files={**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)},
         documents={**snapshot.documents, path: entry._replace(
             sha256=record.sha256, signature=record.signature,
-            printed={**entry.printed, **{name: new for name, (_, new) in changes.items()}})},
+            printed={name: value for name, value in {**entry.printed, **{name: new for name, (_, new) in changes.items()}}.items()
+                     if value is not None})},
         numbers=numbers, taken=taken,
         holes={**snapshot.holes, **holes}, search_size=finish.search_size, search_generation=finish.search_generation,
         printed={**snapshot.printed, **printed} if snapshot.printed is not None else None)
@@ -673,6 +712,9 @@ def _reprint(output: Path, snapshot: BuildSnapshot, entry: DocEntry, changes: Ch
     from .printed import place_key
     from .reprint import reprint_documents, reprint_ledger, reprint_page
 
+    changes = {name: change for name, change in changes.items() if name in PRINTED_FIELDS}
+    if not changes:
+        return True  # (nothing a page, a feed or a data file shows)
     if snapshot.printed is None:
         return bool(_no("where pages print titles and numbers is not known"))
     doc_id = entry.doc_id
@@ -723,6 +765,8 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
         return bool(_no("the search records or index kept are not the published ones"))
     record = replace(old, text=markdown_to_text(body),
                      **{name: new for name, (_, new) in changes.items() if name in SEARCH_RECORD_FIELDS})
+    if "keywords" in changes:
+        record = replace(record, keywords=tuple(changes["keywords"][1] or ()))
     patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),
                          snapshot.search_size, generation=snapshot.search_generation)
     if patch is None:  # (mostly: the mean body length moved a 1/16 token step, which moves every score)

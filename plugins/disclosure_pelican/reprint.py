@@ -28,8 +28,8 @@ FEED_SEPARATOR = " · "
 """Between the fields of a feed summary's first line (:func:`~.feeds._summary`): the type,
 the document number (when there is one), the issuers, the status."""
 LEDGER_TITLE = next(column for column, field in LEDGER_COLUMNS.items() if field == "title")
-Changes = dict[str, tuple[str, str]]
-"""``field → (old value, new value)`` of one document."""
+Changes = dict[str, tuple[Any, Any]]
+"""``field → (old value, new value)`` of one document (text; keywords: a tuple or None)."""
 
 
 def reprint_page(page: str, holes: tuple[PrintedHole, ...], doc_id: str, changes: Changes,
