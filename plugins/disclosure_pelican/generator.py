@@ -13,7 +13,6 @@ templates link to optional pages only when they are listed or generated here).
 from __future__ import annotations
 
 import os
-from datetime import date
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from .tasks_csv import tasks_csv
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
 from .quick import BuildRecorder, HoledTemplate
-from .printed import MarkedTemplate, PrintedMarker
+from .printed import MarkedTemplate, PrintedMarker, iso
 from .sitemap import sitemap_xml
 from .search_export import SearchExport
 from .state import BuildState
@@ -96,7 +95,7 @@ class DisclosureGenerator(Generator):
             "feed_names": model.feed_names(),
             "memo": _Memo(),
         })
-        self.env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, date) else ""
+        self.env.filters["iso"] = iso
         self.printed = PrintedMarker(self.env)
         self.env.filters["fmt"] = PrintedMarker.fmt
 
@@ -119,7 +118,7 @@ class DisclosureGenerator(Generator):
             # which only a build with the cache (that leaves its snapshot) can make, and only
             # when every page is ours (another plugin's pages, DISCLOSURE_EXTRA_PAGES, may print them).
             self.printed.on = recorder.printed_known = self.state.parse_cache is not None and not model.extra_pages
-            self.printed.shown = recorder.unprinted_shown
+            self.printed.used = recorder.fields_used
             for page in model.pages:
                 if page.template == "document":
                     recorder.document_pages.setdefault(page.context["doc"].id, []).append(page.name)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from datetime import date
 from typing import Any, Callable, NamedTuple
 
 from markupsafe import Markup, escape
@@ -28,12 +29,18 @@ from disclosure.document import Document, Version
 OPEN, NAMED, CLOSE = "\ue002", "\ue003", "\ue004"
 """A marked value: ``OPEN key NAMED escaped value CLOSE``.  Private-use characters."""
 MARK_CHARS = frozenset(OPEN + NAMED + CLOSE)
-PRINTED_FIELDS = ("title", "title_en", "doc_number", "index_number")
-"""The documents' fields whose places are noted (a version's: its title)."""
+PRINTED_FIELDS = ("title", "title_en", "doc_number", "index_number", "written")
+"""The documents' fields whose places are noted (a version's: its title and date written).
+``written`` is a date: a page prints it through the ``iso`` filter (or as it is); a
+template that computes with it (its year, a comparison, ``strftime``) is noted in
+:attr:`PrintedMarker.used`."""
+DATE_FIELDS = frozenset({"written"})
+VERSION_FIELDS = frozenset({"title", "written"})
+"""The printed fields a version has of its own."""
 UNPRINTED_FIELDS = ("keywords",)
 """Fields our theme shows on no page (keywords only feed the search): a build notes
-whether a template looked one up (:attr:`PrintedMarker.shown`)."""
-LEDGER_COLUMNS = {"标题": "title", "发文字号": "doc_number", "索引号": "index_number"}
+whether a template looked one up (:attr:`PrintedMarker.used`)."""
+LEDGER_COLUMNS = {"标题": "title", "发文字号": "doc_number", "索引号": "index_number", "成文日期": "written"}
 """The ledger view's columns of those fields (:mod:`disclosure.ledger_views`): its rows are
 dicts of plain values, printed by the ledger page as ``row['标题']``; a row names its
 document by its link column (empty for a withdrawn item, whose values are the ledger's)."""
@@ -80,6 +87,69 @@ class MarkedValue(str):
         return Markup(f"{OPEN}{self.key}{NAMED}{escape(str(self))}{CLOSE}")
 
 
+class MarkedDate(date):
+    """A date that prints (``|iso``, or as it is) between marks naming its document and
+    field, and notes in ``used`` when a template computes with it instead."""
+
+    key: str
+    used: set[str]
+
+    def __new__(cls, value: date, key: str, used: set[str]) -> "MarkedDate":
+        marked = super().__new__(cls, value.year, value.month, value.day)
+        marked.key, marked.used = key, used
+        return marked
+
+    def marked_iso(self) -> "MarkedValue":
+        return MarkedValue(date.isoformat(self), self.key)
+
+    def __html__(self) -> Markup:
+        return self.marked_iso().__html__()
+
+    def _computed(self) -> None:
+        self.used.add(place_of(self.key)[1])
+
+    def __str__(self) -> str:
+        self._computed()
+        return date.isoformat(self)
+
+    def __format__(self, spec: str) -> str:
+        self._computed()
+        return date.__format__(self, spec)
+
+    def __eq__(self, other: object) -> bool:
+        self._computed()
+        return date.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        self._computed()
+        return date.__ne__(self, other)
+
+    def __lt__(self, other: date) -> bool:
+        self._computed()
+        return date.__lt__(self, other)
+
+    def __le__(self, other: date) -> bool:
+        self._computed()
+        return date.__le__(self, other)
+
+    def __gt__(self, other: date) -> bool:
+        self._computed()
+        return date.__gt__(self, other)
+
+    def __ge__(self, other: date) -> bool:
+        self._computed()
+        return date.__ge__(self, other)
+
+    __hash__ = date.__hash__
+
+
+def iso(value: Any) -> str:
+    """The ``iso`` filter: a date as ``YYYY-MM-DD`` (a marked date stays marked), else ""."""
+    if isinstance(value, MarkedDate):
+        return value.marked_iso()
+    return value.isoformat() if isinstance(value, date) else ""
+
+
 def printed_text(value: str) -> str:
     """A value as a page prints it (what a hole holds)."""
     return str(escape(value))
@@ -97,8 +167,9 @@ class PrintedMarker:
 
     def __init__(self, env: Any) -> None:
         self.on = False
-        self.shown: set[str] = set()
-        """The fields of :data:`UNPRINTED_FIELDS` a template looked up while marking was on."""
+        self.used: set[str] = set()
+        """Fields whose values pages use otherwise than printing them where noted: those of
+        :data:`UNPRINTED_FIELDS` a template looked up, dates a template computed with."""
         plain_getattr, plain_getitem = env.getattr, env.getitem
         printed, unprinted = frozenset(PRINTED_FIELDS), frozenset(UNPRINTED_FIELDS)
 
@@ -110,13 +181,18 @@ class PrintedMarker:
                 value = getattr(obj, attribute)
             except AttributeError:
                 return plain_getattr(obj, attribute)
-            if attribute in printed and self.on and type(value) is str:
-                if type(obj) is Document:
-                    return self._mark(value, obj.id, attribute)
-                if type(obj) is Version and attribute == "title":
-                    return self._mark(value, obj.doc_id, attribute)
+            if attribute in printed and self.on:
+                kind = type(obj)
+                if kind is Document or (kind is Version and attribute in VERSION_FIELDS):
+                    doc_id = obj.id if kind is Document else obj.doc_id
+                    if type(value) is str:
+                        return self._mark(value, doc_id, attribute)
+                    if type(value) is date and attribute in DATE_FIELDS:
+                        return MarkedDate(value, place_key(doc_id, attribute), self.used)
             elif attribute in unprinted and self.on:
-                self.shown.add(attribute)
+                self.used.add(attribute)
+            elif type(obj) is MarkedDate:  # its year, strftime, …: computed with
+                obj._computed()
             return value
 
         def getitem(obj: Any, argument: Any) -> Any:

@@ -1,4 +1,4 @@
-"""A rebuild after edits of documents' prose, titles, numbers or keywords: only the files that show them change.
+"""A rebuild after edits of documents' prose, titles, numbers, dates written or keywords: only the files that show them change.
 
 Editors mostly change the text of a document, not its metadata, and preview on every
 save.  A whole rebuild (loading the corpus, the page model, every page's fingerprint,
@@ -26,10 +26,11 @@ summaries, the file's SHA-256 in the data export and the ledger view, and the se
 export (:mod:`disclosure_search.export_patch`) follow.
 
 A file whose signature differs only by fields that pages only print (its title, English
-title, document number, index number: the same signature with their old values put back)
+title, document number, index number, date written: the same signature with their old
+values put back)
 is taken the same way, when the change moves nothing else (:func:`_reprintable`: a
 number no other document has and no body cites, no index number made up for another
-document from it, no status quoting it): every page prints the new value where the
+document from it, no status quoting it, a date written in the same year): every page prints the new value where the
 build noted the old one (:mod:`.printed`), and the feeds, the data export and the
 ledger's files where their writers print it (:mod:`.reprint`).  Keywords, which no page of
 our theme shows, are taken the same way (the search export changes) unless a template
@@ -63,7 +64,7 @@ from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
 from .build import BuildError
-from .printed import PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles, PrintedHole, pack, shift_holes, unpack
+from .printed import DATE_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles, PrintedHole, pack, shift_holes, unpack
 from .reprint import Changes
 
 SNAPSHOT_FORMAT = 6
@@ -141,7 +142,7 @@ class BuildRecorder:
     """Where each page rendered by this build prints titles and numbers (:mod:`.printed`; None: unknown)."""
     printed_known: bool = False
     """Whether this build noted where they are (every page it rendered is in ``printed``)."""
-    unprinted_shown: set[str] = field(default_factory=set)
+    fields_used: set[str] = field(default_factory=set)
     """The fields of :data:`~.printed.UNPRINTED_FIELDS` a page rendered by this build looked up."""
     document_pages: dict[str, list[str]] = field(default_factory=dict)
     """Every document page of each document, by id."""
@@ -215,7 +216,7 @@ class BuildSnapshot(NamedTuple):
     """Where each page prints titles and numbers (:mod:`.printed`); None when that is not known of every page."""
     taken: "TakenValues | None" = None
     """What an edit of a printed field must not collide with or move (:func:`_reprintable`)."""
-    unprinted_shown: frozenset[str] | None = None
+    fields_used: frozenset[str] | None = None
     """The fields of :data:`~.printed.UNPRINTED_FIELDS` some page looks up (None: not known)."""
 
 
@@ -283,8 +284,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
                 or entry.record is None or hashes[version.sha256] != 1 or not pages
                 or any(name not in holes for name in pages)):
             continue
-        printed = {name: value for name in PRINTED_FIELDS for value in [entry.record.values.get(name)]
-                   if isinstance(value, str) and value == getattr(doc, name)}
+        printed = {name: _printed_value(name, value) for name in PRINTED_FIELDS for value in [entry.record.values.get(name)]
+                   if isinstance(value, date if name in DATE_FIELDS else str) and value == getattr(doc, name)}
         printed.update({name: value for name in UNPRINTED_FIELDS for value in [entry.record.values.get(name)]
                         if value is not None and value == getattr(doc, name)})
         documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, pages, line_of[doc.id], printed)
@@ -295,7 +296,7 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         frozenset([(doc.id, None) for doc in public] + [(doc.id, v.number) for doc in public for v in doc.versions]),
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
         recorder.search_generation, state.config.organ_code, len(public), files_written,
-        places, _taken_values(state), _unprinted_shown(recorder, previous, places))
+        places, _taken_values(state), _fields_used(recorder, previous, places))
     _save(snapshot_path(cache_dir, output), snapshot)
 
 
@@ -319,17 +320,24 @@ def _printed_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> d
     return printed
 
 
-def _unprinted_shown(recorder: BuildRecorder, previous: BuildSnapshot | None,
+def _printed_value(name: str, value: Any) -> str | None:
+    """A printed field's value from a file, as pages print it (a date: ``YYYY-MM-DD``)."""
+    if name in DATE_FIELDS:
+        return value.isoformat() if isinstance(value, date) else None
+    return value if isinstance(value, str) else None
+
+
+def _fields_used(recorder: BuildRecorder, previous: BuildSnapshot | None,
                      places: dict[str, PackedHoles] | None) -> frozenset[str] | None:
-    """What :attr:`BuildSnapshot.unprinted_shown` says: as this build's pages looked them up,
+    """What :attr:`BuildSnapshot.fields_used` says: as this build's pages looked them up,
     with the previous snapshot's when some pages were left as they were."""
     if places is None:
         return None
     if all(name in recorder.printed for name in recorder.page_names):
-        return frozenset(recorder.unprinted_shown)
-    if previous is None or previous.unprinted_shown is None:
+        return frozenset(recorder.fields_used)
+    if previous is None or previous.fields_used is None:
         return None
-    return frozenset(recorder.unprinted_shown) | previous.unprinted_shown
+    return frozenset(recorder.fields_used) | previous.fields_used
 
 
 def _taken_values(state: Any) -> TakenValues:
@@ -463,7 +471,7 @@ def _printed_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
     that appears or goes changes what a page shows around it (a dash, a line)."""
     changes: Changes = {}
     for name in PRINTED_FIELDS:
-        old, new = entry.printed.get(name), record.values.get(name)
+        old, new = entry.printed.get(name), _printed_value(name, record.values.get(name))
         if new == old:
             continue
         if not (isinstance(old, str) and old and isinstance(new, str) and new):
@@ -475,7 +483,8 @@ def _printed_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
             changes[name] = (old, new)
     if not changes:
         return None
-    values = {**record.values, **{name: old for name, (old, _) in changes.items()}}
+    values = {**record.values, **{name: date.fromisoformat(old) if name in DATE_FIELDS else old
+                                  for name, (old, _) in changes.items()}}
     key_lines = dict(record.key_lines)
     for name in UNPRINTED_FIELDS:  # a list's items have lines of their own: one line, a flow list's
         if name in changes and name in key_lines:
@@ -498,9 +507,11 @@ def _reprintable(snapshot: BuildSnapshot, doc_id: str, record: FileRecord, chang
         return citing
     if snapshot.printed is None or taken is None:
         return _no("where pages print titles and numbers is not known")
-    shown = UNPRINTED_FIELDS if snapshot.unprinted_shown is None else snapshot.unprinted_shown
-    if any(name in changes for name in shown):
-        return _no("a page shows the keywords (the theme looks them up), or that is not known")
+    used = snapshot.fields_used
+    if any(name in changes and (used is None or name in used) for name in (*UNPRINTED_FIELDS, *sorted(DATE_FIELDS))):
+        return _no("a page shows the keywords or computes with the date (the theme does), or that is not known")
+    if "written" in changes and changes["written"][0][:4] != changes["written"][1][:4]:
+        return _no("the year written changes: the annual report counts documents by it")
     if changes.keys() & {"title", "doc_number"} and (record.values.get("repeals") or record.values.get("amends")):
         return _no("the statuses of the documents it repeals or amends quote its title and number")
     if "doc_number" in changes:
