@@ -29,10 +29,11 @@ A file whose signature differs only by fields that pages only print (its title, 
 title, document number, index number, date written: the same signature with their old
 values put back)
 is taken the same way, when the change moves nothing else (:func:`_reprintable`: a
-number no other document has and no body cites, no index number made up for another
-document from it, no status quoting it, a date written in the same year): every page prints the new value where the
-build noted the old one (:mod:`.printed`), and the feeds, the data export and the
-ledger's files where their writers print it (:mod:`.reprint`).  Keywords, which no page of
+number no other document has, no index number made up for another document from it,
+no status quoting it, a date written in the same year): every page prints the new
+value where the build noted the old one (:mod:`.printed`), and the feeds, the data
+export and the ledger's files where their writers print it (:mod:`.reprint`); after a
+number edit, the bodies citing the old or the new number are rendered again.  Keywords, which no page of
 our theme shows, are taken the same way (the search export changes) unless a template
 looked them up in the last whole build.  Everything is computed before
 anything is written; any doubt returns None and the whole build runs.  Tests compare
