@@ -116,7 +116,8 @@ def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
         edited = result.quick.paths
         fields = {name for names in result.quick.reprinted.values() for name in names}
         kind = " and ".join(name for name in PRINTED_FIELDS + UNPRINTED_FIELDS if name in fields) or "body"
-        what = f"a {kind} edit of {edited[0]}" if len(edited) == 1 else f"{kind} edits of {len(edited)} files ({', '.join(edited)})"
+        article = "an" if kind[0] in "aeiou" else "a"
+        what = f"{article} {kind} edit of {edited[0]}" if len(edited) == 1 else f"{kind} edits of {len(edited)} files ({', '.join(edited)})"
         print(f"Rebuilt {args.output}/ after {what}: {len(result.quick.written)} file(s) "
               f"updated, the other pages left as they were ({result.quick.public} public document(s) as of {as_of}).",
               flush=True)
