@@ -144,7 +144,7 @@ class BuildRecorder:
     printed_known: bool = False
     """Whether this build noted where they are (every page it rendered is in ``printed``)."""
     fields_used: set[str] = field(default_factory=set)
-    """The fields of :data:`~.printed.UNPRINTED_FIELDS` a page rendered by this build looked up."""
+    """Fields a page rendered by this build used otherwise than printing them where noted."""
     document_pages: dict[str, list[str]] = field(default_factory=dict)
     """Every document page of each document, by id."""
     feeds: dict[str, list[str]] = field(default_factory=dict)
@@ -218,7 +218,8 @@ class BuildSnapshot(NamedTuple):
     taken: "TakenValues | None" = None
     """What an edit of a printed field must not collide with or move (:func:`_reprintable`)."""
     fields_used: frozenset[str] | None = None
-    """The fields of :data:`~.printed.UNPRINTED_FIELDS` some page looks up (None: not known)."""
+    """Fields some page uses otherwise than printing them where noted (keywords looked up,
+    the date written computed with: :attr:`~.printed.PrintedMarker.used`); None: not known."""
 
 
 @dataclass
@@ -228,7 +229,7 @@ class QuickResult:
     written: list[str]
     """The output files updated."""
     reprinted: dict[str, tuple[str, ...]]
-    """Those of ``paths`` whose printed fields (title, numbers) changed, and which."""
+    """Those of ``paths`` whose printed fields (title, numbers, date written) or keywords changed, and which."""
     public: int
     files: int
 
@@ -329,9 +330,9 @@ def _printed_value(name: str, value: Any) -> str | None:
 
 
 def _fields_used(recorder: BuildRecorder, previous: BuildSnapshot | None,
-                     places: dict[str, PackedHoles] | None) -> frozenset[str] | None:
-    """What :attr:`BuildSnapshot.fields_used` says: as this build's pages looked them up,
-    with the previous snapshot's when some pages were left as they were."""
+                 places: dict[str, PackedHoles] | None) -> frozenset[str] | None:
+    """What :attr:`BuildSnapshot.fields_used` says: as this build's pages used them, with
+    the previous snapshot's when some pages were left as they were."""
     if places is None:
         return None
     if all(name in recorder.printed for name in recorder.page_names):
@@ -466,10 +467,11 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
 
 
 def _printed_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
-    """The file's changed printed fields (:data:`~.printed.PRINTED_FIELDS`), when they are
-    all that changed of what checks across documents read (its signature is the old one's
-    with their old values put back), else None.  Each had a value and still has one: a value
-    that appears or goes changes what a page shows around it (a dash, a line)."""
+    """The file's changed printed fields (:data:`~.printed.PRINTED_FIELDS`) and keywords,
+    when they are all that changed of what checks across documents read (its signature is
+    the old one's with their old values put back), else None.  Each printed field had a
+    value and still has one: a value that appears or goes changes what a page shows around
+    it (a dash, a line)."""
     changes: Changes = {}
     for name in PRINTED_FIELDS:
         old, new = entry.printed.get(name), _printed_value(name, record.values.get(name))

@@ -1,5 +1,5 @@
-"""A document's new title, numbers or English title in the files a whole build wrote,
-for the quick rebuild.
+"""A document's new title, numbers, English title or date written in the files a whole
+build wrote, for the quick rebuild.
 
 Pages get them where the build noted them (:mod:`.printed`); the feeds, the data export
 and the ledger's files are made by our own writers in fixed layouts, so each value is
