@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 content or build errors, 2 wrong command-line usage.
 from __future__ import annotations
 
 import argparse
+import os
 import stat
 import sys
 from datetime import date
@@ -41,8 +42,10 @@ def _as_of(args: argparse.Namespace) -> date:
 
 
 def _cache_dir(args: argparse.Namespace) -> Path:
-    """Caches live beside the settings file, in .cache/ (git-ignored)."""
-    return Path(args.settings).resolve().parent / ".cache"
+    """Caches live beside the settings file, in .cache/ (git-ignored), or where
+    ``DISCLOSURE_CACHE_DIR`` says (a CI job's kept folder; the tests' temporary one)."""
+    chosen = os.environ.get("DISCLOSURE_CACHE_DIR")
+    return Path(chosen).resolve() if chosen else Path(args.settings).resolve().parent / ".cache"
 
 
 def _print_problems(problems, fmt: str = "text") -> None:  # type: ignore[no-untyped-def]
@@ -419,7 +422,6 @@ def exit_at_once(status: int) -> None:
     the site through the build's swap), and no command leaves threads or processes
     that need waiting for."""
     import logging
-    import os
 
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):

@@ -27,19 +27,26 @@ class CliResult:
 
 
 @pytest.fixture
-def run_cli():
-    """Run publish.py's main() in-process and capture what it prints."""
+def run_cli(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Run publish.py's main() in-process and capture what it prints.  A command run with
+    the repository's settings keeps its caches in a temporary folder (``run.cache_dir``),
+    not in the repository's ``.cache/``; one given ``--settings`` keeps them beside those."""
     import publish
+
+    cache_dir = tmp_path_factory.mktemp("cache")
 
     def run(*args: str) -> CliResult:
         out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
+        with monkeypatch.context() as patch, redirect_stdout(out), redirect_stderr(err):
+            if "--settings" not in args:
+                patch.setenv("DISCLOSURE_CACHE_DIR", str(cache_dir))
             try:
                 code = publish.main(list(args))
             except SystemExit as exit_:  # argparse usage errors
                 code = int(exit_.code or 0)
         return CliResult(code, out.getvalue(), err.getvalue())
 
+    run.cache_dir = cache_dir  # type: ignore[attr-defined]
     return run
 
 

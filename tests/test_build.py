@@ -203,8 +203,8 @@ review: {{by: {CANARY}, date: 2026-01-09, result: passed}}
     from disclosure.files import path_key
 
     key = path_key(content)
-    search_files = [p for p in (ROOT / ".cache").glob(f"search-{key}*") if p.is_file()]
-    search_files += [p for p in (ROOT / ".cache" / f"search-{key}").rglob("*") if p.is_file()]
+    search_files = [p for p in run_cli.cache_dir.glob(f"search-{key}*") if p.is_file()]
+    search_files += [p for p in (run_cli.cache_dir / f"search-{key}").rglob("*") if p.is_file()]
     assert len(search_files) > 2
     for path in search_files:
         data = path.read_bytes()
