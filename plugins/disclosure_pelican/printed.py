@@ -112,39 +112,22 @@ class MarkedDate(date):
     def _computed(self) -> None:
         self.used.add(place_of(self.key)[1])
 
-    def __str__(self) -> str:
-        self._computed()
-        return date.isoformat(self)
 
-    def __format__(self, spec: str) -> str:
-        self._computed()
-        return date.__format__(self, spec)
+def _noting(name: str) -> Callable[..., Any]:
+    """``date``'s method ``name``, which notes first that a template computes with the date."""
+    plain = getattr(date, name)
 
-    def __eq__(self, other: object) -> bool:
+    def method(self: MarkedDate, *args: Any) -> Any:
         self._computed()
-        return date.__eq__(self, other)
+        return plain(self, *args)
 
-    def __ne__(self, other: object) -> bool:
-        self._computed()
-        return date.__ne__(self, other)
+    method.__name__ = method.__qualname__ = name
+    return method
 
-    def __lt__(self, other: date) -> bool:
-        self._computed()
-        return date.__lt__(self, other)
 
-    def __le__(self, other: date) -> bool:
-        self._computed()
-        return date.__le__(self, other)
-
-    def __gt__(self, other: date) -> bool:
-        self._computed()
-        return date.__gt__(self, other)
-
-    def __ge__(self, other: date) -> bool:
-        self._computed()
-        return date.__ge__(self, other)
-
-    __hash__ = date.__hash__
+# As text otherwise than marked (``|string``, ``format``) and compared: computed with.
+for _name in ("__str__", "__format__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"):
+    setattr(MarkedDate, _name, _noting(_name))
 
 
 def iso(value: Any) -> str:

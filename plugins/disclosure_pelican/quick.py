@@ -65,8 +65,10 @@ from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
 from .build import BuildError
-from .printed import DATE_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles, PrintedHole, pack, shift_holes, unpack
-from .reprint import Changes
+from .printed import (DATE_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles, PrintedHole, pack, place_key,
+                      shift_holes, unpack)
+from .reprint import (FEED_SUMMARY, Changes, reprint_documents, reprint_feed_entry, reprint_ledger,
+                      reprint_page)
 
 SNAPSHOT_FORMAT = 6
 log = logging.getLogger(__name__)
@@ -644,7 +646,6 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
 
     from .feeds import entry_id, summary_text
     from .pages import page_body_html, table_of_contents
-    from .reprint import reprint_feed_entry
 
     updates: dict[str, bytes] = {}
     holes: dict[str, PageHole] = {}
@@ -696,7 +697,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             if data is None:
                 return _no(f"{name}: the entry's title or number is not where the snapshot says")
             at = data.find(marker)
-        start = data.find(b'<summary type="text">', at) if at >= 0 else -1
+        start = data.find(FEED_SUMMARY, at) if at >= 0 else -1
         text = data.find(b"\n", start) if start >= 0 else -1
         end = data.find(b"</summary>", start) if start >= 0 else -1
         if data is None or min(at, start, text, end) < 0 or not (start < text < end) or data.find(b"</entry>", at) < end:
@@ -723,8 +724,6 @@ def _reprint(output: Path, snapshot: BuildSnapshot, entry: DocEntry, changes: Ch
     """Add to ``updates`` every page and data file with the document's changed fields, and
     the pages' holes as they then are; False when only a whole build will do."""
     from .pages import DATA_FILES, LEDGER_FILES
-    from .printed import place_key
-    from .reprint import reprint_documents, reprint_ledger, reprint_page
 
     changes = {name: change for name, change in changes.items() if name in PRINTED_FIELDS}
     if not changes:
