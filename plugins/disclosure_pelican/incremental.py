@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, NamedTuple
 
 from disclosure.document import Document, Version
+from disclosure.effectiveness import Effectiveness
 from disclosure.files import path_key
 from disclosure.keyed_store import replace_file, source_digest
 
@@ -92,6 +93,11 @@ class _Reducers(dict):  # type: ignore[type-arg]
         fingerprinter = self.fingerprinter
         if issubclass(cls, (Document, Version)):
             return lambda obj: (_token, ("document", fingerprinter.token(obj)))
+        if issubclass(cls, Effectiveness):
+            # A status object is shared by every page listing its document (115,000
+            # reductions in a 10,000-document rebuild, 10 per object): digested once.
+            fields = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+            return lambda obj: (_token, ("status", fingerprinter.once(obj, fields)))
         if issubclass(cls, type):  # a class of a metaclass (an enum class): by name, as pickle does
             return operator.attrgetter("__qualname__")
         if issubclass(cls, enum.Enum):  # members as pickle gives them, looked up in C
@@ -172,6 +178,10 @@ class Fingerprinter:
             shape = self._shapes[type(value)] = (type(value).__name__, names, operator.attrgetter(*names))
         name, names, values_of = shape
         return self.digest((name, names, values_of(value)))
+
+    def once(self, value: Any, fields: Callable[[Any], tuple[Any, ...]]) -> str:
+        """The digest of an immutable object's ``fields``, computed once per object."""
+        return self._once(value, lambda: self.digest(fields(value)))
 
     def shared(self, value: Any) -> Any:
         """A large container as the digest of its contents, computed once per object."""
