@@ -8,7 +8,9 @@ For each count it generates the corpus twice from the same plan (our format, and
 the same published text as plain-Pelican articles), then measures, interleaved in
 each repeat: (a) plain Pelican with its default theme and caching off, (b) our
 full ``publish.py build``, (c) our rebuild after editing one document's body, after
-editing its title and after editing its document number, (d) ``publish.py check`` of the whole corpus, cold,
+editing its title, after editing its document number (the quick rebuild, when it
+applies) and after moving it to another topic (an edit that changes which lists show
+the document: always the whole rebuild, with the previous pages' fingerprints), (d) ``publish.py check`` of the whole corpus, cold,
 (e) the same command after each of the two edits and after a third, of its document
 number (what the pre-commit hook runs; it answers all three from the check it remembers
 when no rule but those on numbers reads what changed), and (f) the peak RSS of each
@@ -48,6 +50,9 @@ DEFAULT_LANG = "zh"
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 '''
+
+TOPIC_EDIT = "基准测试主题"
+"""The probe's new topic (with the repeat's number): a topic no other document has."""
 
 GOALS = {
     "ratio": 1.0,          # our full build / plain Pelican
@@ -173,7 +178,7 @@ class Bench:
         site_ours = self.out / f"site-ours-{count}"
         probe = corpus / manifest["probe"]
         original = probe.read_bytes()
-        runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_meta", "rebuild_number", "check",
+        runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_meta", "rebuild_number", "rebuild_topic", "check",
                                                      "check_one", "check_meta", "check_number")}
         try:
             for r in range(self.args.repeat):
@@ -206,6 +211,10 @@ class Bench:
                                          count=1).encode("utf-8"))
                 runs["rebuild_number"].append(self.run_one("rebuild, number edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 runs["check_number"].append(self.run_one("check, number edit", self.ours("check", "--content", str(corpus))))
+                # a field that decides which lists show the document: the whole rebuild
+                numbered = probe.read_text(encoding="utf-8")
+                probe.write_text(re.sub(r"(?m)^topic: .*$", f"topic: {TOPIC_EDIT}{r + 1}", numbered, count=1), encoding="utf-8")
+                runs["rebuild_topic"].append(self.run_one("rebuild, topic edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 probe.write_bytes(original)
         finally:
             probe.write_bytes(original)
@@ -234,7 +243,7 @@ class Bench:
         failed = {c: [k for k, v in self.results[c]["runs"].items() if any(run["code"] != 0 for run in v)] for c in counts}
         lines = []
         loads = [run["load"] for c in counts for v in self.results[c]["runs"].values() for run in v]
-        lines.append(f"# Benchmark results\n")
+        lines.append("# Benchmark results\n")
         lines.append(f"{time.strftime('%Y-%m-%d %H:%M', time.localtime())}; {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
                      f"seed {self.args.seed}, as of {self.args.as_of}, {self.args.repeat} repeat(s), medians; "
                      f"1-min load average at the start of each run {min(loads, default=0):.1f}–{max(loads, default=0):.1f} "
@@ -243,17 +252,19 @@ class Bench:
                      + (" Page cache dropped before each full build (--drop-caches)." if self.args.drop_caches else "") + "\n")
         for field, title in (("wall", "Wall-clock seconds"), ("cpu", "CPU seconds (user + system)")):
             lines.append(f"## {title}\n")
-            lines.append(f"| documents | files (ours / plain) | plain Pelican | our full build | **ours / plain** | rebuild, body edit | **rebuild / full** "
-                         f"| rebuild, title edit | **rebuild / full** | rebuild, number edit | **rebuild / full** | check (all) | **check / full** "
-                         f"| check after the body edit | check after the title edit | check after a number edit |")
-            lines.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            lines.append("| documents | files (ours / plain) | plain Pelican | our full build | **ours / plain** | rebuild, body edit | **rebuild / full** "
+                         "| rebuild, title edit | **rebuild / full** | rebuild, number edit | **rebuild / full** "
+                         "| rebuild, topic edit | **rebuild / full** | check (all) | **check / full** "
+                         "| check after the body edit | check after the title edit | check after a number edit |")
+            lines.append("|" + " ---: |" * 18)
             for c in counts:
                 m = self.results[c]["manifest"]
                 full = med(c, "full", field)
                 row = [f"{c:,}", f"{m['files']:,} / {m['plain_files']:,}", fmt(med(c, "plain", field)), fmt(full),
                        ratio(full, med(c, "plain", field)), fmt(med(c, "rebuild_body", field)), ratio(med(c, "rebuild_body", field), full),
                        fmt(med(c, "rebuild_meta", field)), ratio(med(c, "rebuild_meta", field), full),
-                       fmt(med(c, "rebuild_number", field)), ratio(med(c, "rebuild_number", field), full), fmt(med(c, "check", field)),
+                       fmt(med(c, "rebuild_number", field)), ratio(med(c, "rebuild_number", field), full),
+                       fmt(med(c, "rebuild_topic", field)), ratio(med(c, "rebuild_topic", field), full), fmt(med(c, "check", field)),
                        ratio(med(c, "check", field), full), fmt(med(c, "check_one", field)),
                        fmt(med(c, "check_meta", field)), fmt(med(c, "check_number", field))]
                 lines.append("| " + " | ".join(row) + " |")
@@ -262,7 +273,8 @@ class Bench:
         lines.append("| documents | plain Pelican | our full build | our rebuild | check (all) |")
         lines.append("| ---: | ---: | ---: | ---: | ---: |")
         for c in counts:
-            rebuild = max(filter(None, [peak(c, key) for key in ("rebuild_body", "rebuild_meta", "rebuild_number")]), default=None)
+            rebuild = max(filter(None, [peak(c, key) for key in ("rebuild_body", "rebuild_meta", "rebuild_number",
+                                                                                      "rebuild_topic")]), default=None)
             lines.append(f"| {c:,} | {fmt(peak(c, 'plain'), 0)} | {fmt(peak(c, 'full'), 0)} | {fmt(rebuild, 0)} | {fmt(peak(c, 'check'), 0)} |")
         lines.append("")
         if len(counts) > 1:
@@ -312,6 +324,8 @@ class Bench:
         row("rebuild after a body edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_body", "full"), GOALS["rebuild"])
         row("rebuild after a title edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_meta", "full"), GOALS["rebuild"])
         row("rebuild after a number edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_number", "full"), GOALS["rebuild"])
+        row("rebuild after a topic edit (the whole rebuild) / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_topic", "full"),
+            GOALS["rebuild"])
         row("check (all) / full build", f"< {GOALS['check']}", *both("check", "full"), GOALS["check"])
         for run, edit in (("check_one", "body"), ("check_meta", "title"), ("check_number", "document number")):
             row(f"check after one {edit} edit, seconds", f"< {GOALS['check_one_s']}",
@@ -335,12 +349,13 @@ class Bench:
             runs = self.results[count]["runs"]
             for name, a, b in (("ours / plain Pelican", "full", "plain"), ("rebuild, body edit / full", "rebuild_body", "full"),
                                ("rebuild, title edit / full", "rebuild_meta", "full"),
-                               ("rebuild, number edit / full", "rebuild_number", "full")):
+                               ("rebuild, number edit / full", "rebuild_number", "full"),
+                               ("rebuild, topic edit / full", "rebuild_topic", "full")):
                 pairs = [x["wall"] / y["wall"] for x, y in zip(runs[a], runs[b])
                          if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
                 if pairs:
                     rows.append(f"| {count:,} | {name} | {', '.join(f'{r:.2f}' for r in pairs)} | {statistics.median(pairs):.2f} |")
-        for edit, key in (("body", "rebuild_body"), ("title", "rebuild_meta"), ("number", "rebuild_number")):
+        for edit, key in (("body", "rebuild_body"), ("title", "rebuild_meta"), ("number", "rebuild_number"), ("topic", "rebuild_topic")):
             quick = [f"{count:,}: {sum(bool(run.get('quick')) for run in self.results[count]['runs'].get(key, []))} of "
                      f"{len(self.results[count]['runs'].get(key, []))}" for count in counts]
             rows.append(f"\nRebuilds after the {edit} edit that were the quick rebuild (the rest: the whole rebuild): {'; '.join(quick)}.")

@@ -184,6 +184,13 @@ def test_half_the_pages_reused_in_a_forked_process(workspace: dict[str, Path], f
     again = build(workspace)
     assert again.state.page_reuse.rendered == 0, "the forked half's fingerprints were kept too"
     assert_same_as_full_build(workspace)
+    # and what its pages asked: the ledger comes, every page's menu links it
+    ledger = workspace["content"].parent / "ledger" / "ledger.jsonl"
+    ledger.parent.mkdir()
+    shutil.copyfile(ROOT / "ledger" / "ledger.jsonl", ledger)
+    with_ledger = build(workspace)
+    assert with_ledger.state.page_reuse.reused == 0, "every page asked whether the ledger's page exists"
+    assert_same_as_full_build(workspace)
 
 
 def test_a_failure_in_the_forked_half_fails_the_build(workspace: dict[str, Path], forked_reuse: list[str],
@@ -234,6 +241,49 @@ def test_title_edit_rerenders_the_pages_that_show_it(workspace: dict[str, Path])
     interpretation = (workspace["out"] / "documents" / "interp-gf-2016-55" / "index.html").read_text(encoding="utf-8")
     assert "【改】" in interpretation, "a related document's page shows the new title"
     assert unrelated.stat().st_ino == before
+    assert_same_as_full_build(workspace)
+
+
+def test_a_new_document_rerenders_the_pages_that_show_it_not_every_page(workspace: dict[str, Path]) -> None:
+    """Publishing a document adds files to the site; pages that do not show it, nor ask
+    whether those files exist, are left as they were (not the whole site again)."""
+    build(workspace)
+    # a page of another type that does not list the new notice
+    unrelated = workspace["out"] / "documents" / "demo-patent-agency-supervision-rule" / "index.html"
+    before = unrelated.stat().st_ino
+    source = (workspace["content"] / "notice" / "demo-notice-2025-holiday-service.md").read_text(encoding="utf-8")
+    added = workspace["content"] / "notice" / "demo-notice-2025-new-year-service.md"
+    added.write_text(source.replace("id: demo-notice-2025-holiday-service", "id: demo-notice-2025-new-year-service")
+                     .replace("SIPO-DEMO/2025-00003", "SIPO-DEMO/2025-00099")
+                     .replace("国庆节、中秋节", "元旦"), encoding="utf-8")
+    result = build(workspace)
+    assert (workspace["out"] / "documents" / "demo-notice-2025-new-year-service" / "index.html").is_file()
+    assert result.state.page_reuse.reused > result.state.page_reuse.rendered
+    assert unrelated.stat().st_ino == before
+    assert_same_as_full_build(workspace)
+    added.unlink()  # and withdrawn again: its files go, the rest follows
+    result = build(workspace)
+    assert not (workspace["out"] / "documents" / "demo-notice-2025-new-year-service").exists()
+    assert unrelated.stat().st_ino == before
+    assert_same_as_full_build(workspace)
+
+
+def test_a_page_is_rendered_again_when_a_file_it_asked_about_comes_or_goes(workspace: dict[str, Path]) -> None:
+    """Every page's menu links the ledger only when the ledger's page exists (``has_page``).
+    The ledger is not part of a document page's context: only the answer the page kept
+    tells that it must change when the ledger comes or goes."""
+    build(workspace)  # the workspace's content has no ledger beside it
+    page = workspace["out"] / "documents" / "demo-patent-agency-supervision-rule" / "index.html"
+    assert "ledger/index.html" not in page.read_text(encoding="utf-8")
+    ledger = workspace["content"].parent / "ledger" / "ledger.jsonl"
+    ledger.parent.mkdir()
+    shutil.copyfile(ROOT / "ledger" / "ledger.jsonl", ledger)
+    build(workspace)
+    assert "ledger/index.html" in page.read_text(encoding="utf-8")
+    assert_same_as_full_build(workspace)
+    ledger.unlink()
+    build(workspace)
+    assert "ledger/index.html" not in page.read_text(encoding="utf-8")
     assert_same_as_full_build(workspace)
 
 

@@ -377,7 +377,7 @@ class Browser:
             if state and state.get("done"):
                 break
             if time.monotonic() > deadline:
-                raise TimeoutError(f"no results after {timeout} s: {url}")
+                raise TimeoutError(f"no results after {timeout} s: {path}")
             time.sleep(0.02)
         time.sleep(0.3)  # let late fetches (prefetches) land in the resource timeline
         data = d.execute_script("""

@@ -25,7 +25,7 @@ from disclosure.export import export_records, inert_json, to_csv, to_json
 
 from .feeds import atom_feed, feed_entries, feed_specs
 from .forked import Forked, can_fork
-from .incremental import PageReuse, global_digest
+from .incremental import Answers, PageQuestions, PageReuse, global_digest
 from disclosure.progress import Progress
 from .tasks_csv import tasks_csv
 from .labels import labels_for
@@ -51,16 +51,20 @@ class _Memo:
     """``memo(key, macro, *args)`` in a template: ``macro(*args)``, rendered once per build
     for each ``key``.  For parts of many pages whose output the key (with the build's
     globals) decides: the header and footer (``_chrome.html``).  (Rows of document
-    tables were tried too: no faster, since a row is about as cheap as the call.)"""
+    tables were tried too: no faster, since a row is about as cheap as the call.)
+    What the macro asked (``has_page``) counts as asked by every page that uses it."""
 
-    def __init__(self) -> None:
-        self._done: dict[tuple, Markup] = {}
+    def __init__(self, questions: PageQuestions) -> None:
+        self._done: dict[tuple, tuple[Markup, Answers]] = {}
+        self._questions = questions
 
     def __call__(self, key: tuple, macro: Callable[..., Markup], *args: object) -> Markup:
         done = self._done.get(key)
         if done is None:
-            done = self._done[key] = macro(*args)
-        return done
+            done = self._done[key] = self._questions.apart(lambda: macro(*args))
+        html, asked = done
+        self._questions.note(asked)
+        return html
 
 
 class DisclosureGenerator(Generator):
@@ -83,17 +87,18 @@ class DisclosureGenerator(Generator):
         self.env.autoescape = True
         self.context["DISCLOSURE"] = self.state
         model = self.model
+        self.questions = PageQuestions(model.has_page)  # what each page asks is kept with its fingerprint
         self.env.globals.update({
             "L": labels_for(language),
             "as_of": self.state.as_of,
             "DocType": DocType,
             "Status": Status,
-            "has_page": model.has_page,
+            "has_page": self.questions,
             "type_label": model.type_label,
             "status_label": model.status_label,
             "site_url": model.siteurl,
             "feed_names": model.feed_names(),
-            "memo": _Memo(),
+            "memo": _Memo(self.questions),
         })
         self.env.filters["iso"] = iso
         self.printed = PrintedMarker(self.env)
@@ -110,8 +115,8 @@ class DisclosureGenerator(Generator):
         search = SearchExport(self.state, Path(self.output_path), reuse.previous if reuse.in_place else None) \
             if self.state.search else None
         try:
-            reuse.global_key = global_digest(Path(self.theme), self.settings, labels_for(model.language),
-                                             model.file_names, self.state.as_of)
+            reuse.global_key = global_digest(Path(self.theme), self.settings, labels_for(model.language), self.state.as_of)
+            reuse.exists = model.has_page
             css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
             recorder = self.state.recorder = BuildRecorder(page_names=[page.name for page in model.pages])
             # Where titles, numbers, … are printed: for the quick rebuild after an edit of one,
@@ -175,7 +180,8 @@ class DisclosureGenerator(Generator):
             template = MarkedTemplate(self.get_template(page.template), page.name, self.printed, printed)
             if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
                 template = HoledTemplate(template, page.name, local, holes, printed)
-            writer.write_file(page.name, template, self.context, relative_urls=True, **local)
+            reuse.rendered_page(page.name, self.questions.render(
+                lambda: writer.write_file(page.name, template, self.context, relative_urls=True, **local)))
 
         mine, theirs, helper = pages, [], None
         if reuse.has_previous and len(pages) >= PARALLEL_REUSE_MIN and can_fork():

@@ -1,10 +1,12 @@
 """Reuse unchanged pages of the previous build.
 
 Each page gets a fingerprint: the SHA-256 of everything that can change its bytes —
-the theme's templates, the labels and settings, our code, the set of files the site
-has, and the page's own context (documents by their source files' hashes, statuses,
-relations, …).  A page whose fingerprint is the same as in the previous build is
-not rendered again: a rebuild leaves it where it is in the previous output, which it
+the theme's templates, the labels and settings, our code, and the page's own context
+(documents by their source files' hashes, statuses, relations, …).  Templates also ask
+which files the site has (``has_page``, to link optional pages only when they exist):
+each rendered page keeps the answers it was given.  A page whose fingerprint is the
+same as in the previous build, and whose questions get the same answers, is not
+rendered again: a rebuild leaves it where it is in the previous output, which it
 updates in place, and a build into a new folder hard-links it from there; so a rebuild
 after one edit renders only the pages that edit touches.  Fingerprints are kept in
 the cache folder, never in the output; the output is byte-identical either way.
@@ -25,7 +27,7 @@ import pickle
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
 from disclosure.document import Document, Version
 from disclosure.effectiveness import Effectiveness
@@ -38,9 +40,9 @@ TEXT_FIELDS = frozenset({"body", "sha256", "meta", "key_lines", "path", "body_li
 task breakdowns reach pages through their own context entry)."""
 
 
-def global_digest(theme: Path, settings: dict[str, Any], labels: dict[str, str], file_names: Iterable[str],
-                  as_of: date) -> str:
-    """What every page depends on besides its own context."""
+def global_digest(theme: Path, settings: dict[str, Any], labels: dict[str, str], as_of: date) -> str:
+    """What every page depends on besides its own context and the files it asks about
+    (not the whole set of files: then adding a document would render every page again)."""
     digest = hashlib.sha256(source_digest(PACKAGES).encode())
     for path in sorted(Path(theme).rglob("*")):
         if path.is_file():
@@ -50,7 +52,6 @@ def global_digest(theme: Path, settings: dict[str, Any], labels: dict[str, str],
               if key.isupper() and key not in ("DISCLOSURE_STATE", "OUTPUT_PATH", "PATH", "DISCLOSURE_PREVIOUS_OUTPUT")}
     digest.update(json.dumps(chosen, sort_keys=True, ensure_ascii=False).encode())
     digest.update(json.dumps(labels, sort_keys=True, ensure_ascii=False).encode())
-    digest.update("\n".join(sorted(file_names)).encode())
     digest.update(as_of.isoformat().encode())
     return digest.hexdigest()
 
@@ -207,6 +208,44 @@ class _Shared:
     digest: str
 
 
+T = TypeVar("T")
+Answers = tuple[tuple[str, bool], ...]
+"""The files a page asked about while rendered (``has_page``), with the answers it got."""
+
+
+class PageQuestions:
+    """``has_page`` for templates, noting what the page being rendered asks."""
+
+    def __init__(self, exists: Callable[[str], bool]) -> None:
+        self.exists = exists
+        self.asked: dict[str, bool] | None = None
+        """The current page's questions and answers (None between pages)."""
+
+    def __call__(self, name: str) -> bool:
+        answer = self.exists(name)
+        if self.asked is not None:
+            self.asked[name] = answer
+        return answer
+
+    def render(self, write: Callable[[], None]) -> Answers:
+        """``write()`` a page; what it asked."""
+        return self.apart(write)[1]
+
+    def apart(self, compute: Callable[[], T]) -> tuple[T, Answers]:
+        """``compute()``, and what it asked (not noted for the page being rendered: a
+        part rendered once for many pages notes it for each with :meth:`note`)."""
+        outer, self.asked = self.asked, {}
+        try:
+            return compute(), tuple(sorted(self.asked.items()))
+        finally:
+            self.asked = outer
+
+    def note(self, answers: Answers) -> None:
+        """Count ``answers`` as asked by the page being rendered."""
+        if self.asked is not None:
+            self.asked.update(answers)
+
+
 class ReuseResult(NamedTuple):
     keys: dict[str, str]
     """The fingerprint of each page looked at."""
@@ -231,11 +270,14 @@ class PageReuse:
         self.previous = previous_output if previous_output and previous_output.is_dir() else None
         self.global_key = global_key
         """What every page depends on (:func:`global_digest`); set before the first page is looked at."""
+        self.exists: Callable[[str], bool] | None = None
+        """Whether the new site has a file (what pages asked is asked again); set with :attr:`global_key`."""
         self.fingerprinter = Fingerprinter()
         self.output = previous_output
         """Where the site is published (the previous output, if any, is there)."""
         self.manifest_path = None
         self.old: dict[str, str] = {}
+        self.old_answers: dict[str, Answers] = {}
         if cache_dir is not None and previous_output is not None:
             self.manifest_path = manifest_path(cache_dir, previous_output)
             manifest = load_manifest(self.manifest_path)
@@ -244,7 +286,10 @@ class PageReuse:
             if isinstance(manifest, dict) and self.previous is not None \
                     and manifest.get("output") == folder_identity(self.previous):
                 self.old = manifest.get("pages") or {}
+                self.old_answers = manifest.get("answers") or {}
         self.new: dict[str, str] = {}
+        self.answers: dict[str, Answers] = {}
+        """What each page of the new output asked (:class:`PageQuestions`), for those that asked."""
         self.reused = 0
         self.rendered = 0
         self.in_place = self.has_previous
@@ -274,7 +319,10 @@ class PageReuse:
         self.reused += result.reused
         self.rendered += len(result.to_render)
         self.kept.update(result.kept)
-        return set(result.to_render)
+        to_render = set(result.to_render)
+        self.answers.update((name, self.old_answers[name]) for name in result.keys
+                            if name not in to_render and name in self.old_answers)
+        return to_render
 
     def try_reuse(self, name: str, context: dict[str, Any]) -> bool:
         """Link the previous file into the new output when nothing it depends on changed."""
@@ -285,7 +333,7 @@ class PageReuse:
             return False
         key = self.key(name, context)
         self.new[name] = key
-        if self.previous is None or self.old.get(name) != key:
+        if self.previous is None or self.old.get(name) != key or not self._same_answers(name):
             self.rendered += 1
             return False
         source = self.previous / name
@@ -293,6 +341,8 @@ class PageReuse:
             self.rendered += 1
             return False
         self.reused += 1
+        if name in self.old_answers:
+            self.answers[name] = self.old_answers[name]
         if self.in_place:
             self.kept.add(name)
             return True
@@ -304,10 +354,23 @@ class PageReuse:
             shutil.copy2(source, target)
         return True
 
+    def _same_answers(self, name: str) -> bool:
+        asked = self.old_answers.get(name, ())
+        if asked and self.exists is None:
+            raise RuntimeError("PageReuse.exists must be set before pages are fingerprinted")
+        return all(self.exists(file) is answer for file, answer in asked)  # type: ignore[misc]
+
+    def rendered_page(self, name: str, answers: Answers) -> None:
+        """Note what a page rendered by this build asked."""
+        if answers:
+            self.answers[name] = answers
+        else:
+            self.answers.pop(name, None)
+
     def save(self) -> None:
         if self.manifest_path is None or self.output is None:
             return
-        save_manifest(self.manifest_path, folder_identity(self.output), self.new)
+        save_manifest(self.manifest_path, folder_identity(self.output), self.new, self.answers)
 
 
 def manifest_path(cache_dir: Path, output: Path) -> Path:
@@ -317,18 +380,19 @@ def manifest_path(cache_dir: Path, output: Path) -> Path:
 
 def load_manifest(path: Path) -> dict[str, Any] | None:
     """The page fingerprints saved at ``path`` (``output``: the folder they describe,
-    ``pages``: name → fingerprint), or None."""
+    ``pages``: name → fingerprint, ``answers``: name → what it asked), or None."""
     try:
         found = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    return found if isinstance(found, dict) and isinstance(found.get("pages"), dict) else None
+    return found if isinstance(found, dict) and isinstance(found.get("pages"), dict) \
+        and isinstance(found.get("answers"), dict) else None
 
 
-def save_manifest(path: Path, output: Any, pages: dict[str, str]) -> None:
-    """Keep the fingerprints of the pages of ``output`` (its :func:`folder_identity`).
-    With marshal: as JSON, 22,000 pages' took 0.4 s of every build with the cache."""
-    data = marshal.dumps({"output": output, "pages": pages})
+def save_manifest(path: Path, output: Any, pages: dict[str, str], answers: dict[str, Answers]) -> None:
+    """Keep the fingerprints of the pages of ``output`` (its :func:`folder_identity`) and
+    what they asked.  With marshal: as JSON, 22,000 pages' took 0.4 s of every build with the cache."""
+    data = marshal.dumps({"output": output, "pages": pages, "answers": answers})
     replace_file(path, lambda handle: handle.write(data))
 
 

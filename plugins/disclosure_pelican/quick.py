@@ -606,10 +606,12 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
         raise BuildError(f"updating {output}: {error}", partial=True) from error
     identity = folder_identity(output)
     pages = dict(manifest.get("pages") or {})  # (a copy, less the updated pages: a comprehension took 0.1 s)
+    answers = dict(manifest.get("answers") or {})
     for name in updates:
         pages.pop(name, None)
-    manifest = {"output": identity, "pages": pages}
-    save_manifest(manifest_file, identity, pages)
+        answers.pop(name, None)
+    manifest = {"output": identity, "pages": pages, "answers": answers}
+    save_manifest(manifest_file, identity, pages, answers)
     snapshot = snapshot._replace(
         output=identity, files={**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)},
         documents={**snapshot.documents, path: entry._replace(
