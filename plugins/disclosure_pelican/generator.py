@@ -126,7 +126,7 @@ class DisclosureGenerator(Generator):
             self.printed.used = recorder.fields_used
             for page in model.pages:
                 if page.template == "document":
-                    recorder.document_pages.setdefault(page.context["doc"].id, []).append(page.name)
+                    recorder.document_pages.setdefault(page.doc_id, []).append(page.name)
             with Progress("pages", len(model.pages)) as progress:
                 self._write_pages(model.pages, writer, reuse, css, progress.advance)
             self.state.page_reuse = reuse  # saved by the build once the new output is in place

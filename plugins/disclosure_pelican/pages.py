@@ -86,12 +86,25 @@ class Page:
     name: str
     """Output path relative to the output folder, e.g. ``documents/x/index.html``."""
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    given: dict[str, Any] | Callable[[], dict[str, Any]] = field(default_factory=dict, repr=False)
+    """The template's context, or what makes it when first asked for (:attr:`context`)."""
     root_override: str | None = None
     """For pages served at unknown depths (404): the root to use instead of a relative one."""
     lastmod: date | None = None
     """For the sitemap: when the page's content last changed (None when unknown)."""
     in_sitemap: bool = True
+    doc_id: str | None = None
+    """The document a document page shows."""
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """What the template gets.  A document's pages make theirs when first asked: in a
+        rebuild, each of the two processes that share the pages then makes the contexts
+        of its own half, and the pages found unchanged in the other half never need one."""
+        given = self.given
+        if not isinstance(given, dict):
+            given = self.given = given()
+        return given
 
     @property
     def root(self) -> str:
@@ -511,7 +524,11 @@ class SiteModel:
         return "open" if self.as_of <= period.end else "closed"
 
     def document_page(self, doc: Document, version: Version, name: str, *, canonical: bool = False) -> Page:
-        page = Page(name, "document", lastmod=version.published)
+        page = Page(name, "document", lastmod=version.published, doc_id=doc.id)
+        page.given = lambda: self._document_context(page, doc, version, canonical)
+        return page
+
+    def _document_context(self, page: Page, doc: Document, version: Version, canonical: bool) -> dict[str, Any]:
         in_force = version_in_force(doc, self.as_of)
         status = self.version_status(doc, version)
         acting = None
@@ -520,7 +537,7 @@ class SiteModel:
         pending = [v for v in doc.versions if v.number > version.number and v.takes_effect > self.as_of]
         body = self.body_html(version, page.root)
         related = self.relations(doc)
-        page.context.update({
+        return {
             "doc": doc,
             "version": version,
             "canonical": canonical,
@@ -539,14 +556,16 @@ class SiteModel:
             "show_status": doc.type.is_register_type or status.status is not Status.EFFECTIVE or doc.expires is not None,
             "canonical_url": f"documents/{doc.id}/index.html",
             "page_kind": "document",
-        })
-        return page
+        }
 
     def compare_page(self, doc: Document, old: Version, new: Version) -> Page:
         """Version ``new`` against ``old``, compared as the text reads (Markdown marks removed)."""
+        return Page(f"documents/{doc.id}/v{new.number}/compare/index.html", "compare",
+                    lambda: self._compare_context(doc, old, new), lastmod=new.published, in_sitemap=False, doc_id=doc.id)
+
+    def _compare_context(self, doc: Document, old: Version, new: Version) -> dict[str, Any]:
         ops = diff_ops(plain_text(old.body), plain_text(new.body))
-        page = Page(f"documents/{doc.id}/v{new.number}/compare/index.html", "compare", lastmod=new.published, in_sitemap=False)
-        page.context.update({
+        return {
             "doc": doc, "old": old, "new": new, "stats": diff_stats(ops),
             "diff_html": Markup(diff_html(ops, inserted_label=self.labels["inserted"], deleted_label=self.labels["deleted"])),
             "changed": any(op != "=" for op, _ in ops),
@@ -554,5 +573,4 @@ class SiteModel:
             "version_statuses": {v.number: self.version_status(doc, v) for v in (old, new)},
             "type_listing": self.listing("type", doc.type.value).head,
             "page_kind": "compare",
-        })
-        return page
+        }
