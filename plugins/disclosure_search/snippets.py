@@ -23,6 +23,12 @@ _SPACES = re.compile(r"\s+")
 
 def excerpt(text: str) -> str:
     """The first :data:`EXCERPT_CHARS` characters of ``text`` with runs of whitespace made one space."""
+    # From the beginning of the text only (a build takes the excerpt of every record):
+    # collapsing a prefix gives a prefix of the collapsed text, and once it holds
+    # EXCERPT_CHARS characters up to a non-space one, those are the excerpt's.
+    head = _SPACES.sub(" ", text[:EXCERPT_CHARS * 2]).strip()
+    if len(head) >= EXCERPT_CHARS:
+        return head[:EXCERPT_CHARS]
     return _SPACES.sub(" ", text).strip()[:EXCERPT_CHARS]
 
 

@@ -80,3 +80,28 @@ def test_the_package_does_not_import_pelican() -> None:
         env={"PYTHONPATH": str(ROOT / "plugins")},
     )
     assert done.stdout.strip() == "False"
+
+
+def test_the_excerpt_is_the_whole_texts_collapsed_beginning(corpus) -> None:  # type: ignore[no-untyped-def]
+    """excerpt() collapses only the beginning of a text: it must give what collapsing the
+    whole text gives, however the whitespace falls around the part it looks at."""
+    import random
+    import re
+
+    from disclosure_search.snippets import EXCERPT_CHARS, excerpt
+
+    def whole(text: str) -> str:
+        return re.sub(r"\s+", " ", text).strip()[:EXCERPT_CHARS]
+
+    texts = [r.text for r in records_from_corpus(corpus.public(), AS_OF)]
+    rng = random.Random(7)
+    pieces = ["字", "ab", " ", "\n\n", "\t", "\u3000", "\xa0", " " * 50, "\n" * 300, "词" * 40]
+    dense = ["字" * 30, "ab", " ", "\n", "\u3000"]  # mostly words: the part looked at is long enough
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 400))) for _ in range(1000)]
+    texts += ["".join(rng.choice(dense) for _ in range(rng.randrange(1, 200))) for _ in range(1000)]
+    n = EXCERPT_CHARS
+    texts += [" " * (2 * n), "x" * (2 * n - 1) + " " * 5 + "y", "x" * (n - 1) + " " * (n + 5) + "yz",
+              "\n" * (2 * n + 3) + "正文", "x" * n, "x" * (n + 1), " " + "x" * (2 * n), "\n\t " + "字" * n,
+              "x" * (n - 1) + " " + "y" * n, ""]
+    for text in texts:
+        assert excerpt(text) == whole(text), repr(text[:80])
