@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 
 import pytest
 
+# Every build the tests run checks that a document page reused by its inputs has the
+# fingerprint it was kept with (incremental.PageReuse.reuse_by_inputs): a page whose
+# inputs leave out something it shows fails the build instead of going stale.
+os.environ.setdefault("DISCLOSURE_VERIFY_REUSE", "1")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

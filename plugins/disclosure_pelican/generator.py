@@ -183,6 +183,20 @@ class DisclosureGenerator(Generator):
             reuse.rendered_page(page.name, self.questions.render(
                 lambda: writer.write_file(page.name, template, self.context, relative_urls=True, **local)))
 
+        if reuse.previous is not None or reuse.manifest_path is not None:
+            # A document's pages whose inputs are the previous build's are reused at once:
+            # neither their contexts nor their fingerprints are made (most of a rebuild's).
+            verifying = bool(os.environ.get("DISCLOSURE_VERIFY_REUSE"))
+            digest = reuse.fingerprinter.input_digest
+            remaining = []
+            for page in pages:
+                if page.inputs is not None and reuse.reuse_by_inputs(
+                        page.name, page.template, page.inputs(digest),
+                        (lambda p=page: reuse.key(*fingerprinted(p, context_of(p)))) if verifying else None):
+                    advance()
+                else:
+                    remaining.append(page)
+            pages = remaining
         mine, theirs, helper = pages, [], None
         if reuse.has_previous and len(pages) >= PARALLEL_REUSE_MIN and can_fork():
             half = len(pages) // 2

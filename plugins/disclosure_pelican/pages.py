@@ -47,7 +47,7 @@ from disclosure.diff import diff_html, diff_ops, diff_stats
 from disclosure.document import DocType, Document, Version
 from disclosure.effectiveness import Effectiveness, Status, status_on, version_in_force, version_status_on
 from disclosure.files import path_key
-from disclosure.render import plain_text, resolve_links
+from disclosure.render import DOC_HREF, plain_text, resolve_links
 from disclosure.records import task_tables_of_year
 from disclosure.render_cache import BodyCache
 from disclosure.task_status import TaskState
@@ -95,6 +95,10 @@ class Page:
     in_sitemap: bool = True
     doc_id: str | None = None
     """The document a document page shows."""
+    inputs: Callable[[Callable[[Any], str]], tuple[Any, ...]] | None = field(default=None, repr=False)
+    """For a document's pages: everything its context is made from, as digests
+    (:meth:`SiteModel.document_inputs`, given the digest function), so that a rebuild can
+    tell the page unchanged without making its context."""
 
     @property
     def context(self) -> dict[str, Any]:
@@ -244,6 +248,7 @@ class SiteModel:
         self.statuses: dict[str, Effectiveness] = {doc.id: status_on(self.public, doc, self.as_of) for doc in self.public}
         self._version_statuses: dict[tuple[str, int], Effectiveness] = {}
         self._contents: dict[Path, list[tuple[str, str]]] = {}
+        self._inputs: dict[str, tuple[Any, ...]] = {}
         self.listings: dict[str, list[Listing]] = self._listings()
         self._pages: list[Page] | None = None
         self._file_names: frozenset[str] | None = None
@@ -524,9 +529,40 @@ class SiteModel:
         return "open" if self.as_of <= period.end else "closed"
 
     def document_page(self, doc: Document, version: Version, name: str, *, canonical: bool = False) -> Page:
-        page = Page(name, "document", lastmod=version.published, doc_id=doc.id)
+        page = Page(name, "document", lastmod=version.published, doc_id=doc.id,
+                    inputs=lambda digest: self.document_inputs(doc, digest))
         page.given = lambda: self._document_context(page, doc, version, canonical)
         return page
+
+    def document_inputs(self, doc: Document, digest: Callable[[Any], str]) -> tuple[Any, ...]:
+        """What the contexts of ``doc``'s pages (each version's, the comparisons) are made
+        from, with ``digest`` giving each document's, version's and status's digest: the
+        document and its versions (metadata; each file's hash and rendered body's key for
+        the text), every status they show and the documents those name, the related
+        documents with their statuses, whether each document a body links to exists, the
+        comment period's state and the type's list.  Besides the page's name, the
+        build's global inputs and the ``has_page`` answers, nothing else reaches those
+        pages (in verifying builds, :mod:`.incremental` checks that against the fingerprint)."""
+        found = self._inputs.get(doc.id)
+        if found is not None:
+            return found
+        statuses = [self.statuses[doc.id], *(self.version_status(doc, v) for v in doc.versions)]
+        acting = [self.public.get(s.by.split("#", 1)[0]) if s.by else None for s in statuses]
+        links = []
+        for version in doc.versions:
+            html = self.bodies.html(self._source(version))
+            if 'href="doc:' in html:
+                links.extend((m.group(1), m.group(2), self._exists(m.group(1), int(m.group(2)) if m.group(2) else None))
+                             for m in DOC_HREF.finditer(html))
+        found = self._inputs[doc.id] = (
+            digest(doc), tuple(digest(v) for v in doc.versions),
+            tuple((v.sha256, self.bodies.key(self._source(v))) for v in doc.versions),
+            tuple(digest(s) for s in statuses), tuple(None if d is None else digest(d) for d in acting),
+            tuple((name, tuple((d.id, digest(d), digest(self.statuses[d.id])) for d in shown))
+                  for name, shown in self.relations(doc).items() if shown),
+            tuple(links), self.comment_state(doc), digest(self.listing("type", doc.type.value).head),
+        )
+        return found
 
     def _document_context(self, page: Page, doc: Document, version: Version, canonical: bool) -> dict[str, Any]:
         in_force = version_in_force(doc, self.as_of)
@@ -561,7 +597,8 @@ class SiteModel:
     def compare_page(self, doc: Document, old: Version, new: Version) -> Page:
         """Version ``new`` against ``old``, compared as the text reads (Markdown marks removed)."""
         return Page(f"documents/{doc.id}/v{new.number}/compare/index.html", "compare",
-                    lambda: self._compare_context(doc, old, new), lastmod=new.published, in_sitemap=False, doc_id=doc.id)
+                    lambda: self._compare_context(doc, old, new), lastmod=new.published, in_sitemap=False, doc_id=doc.id,
+                    inputs=lambda digest: self.document_inputs(doc, digest))
 
     def _compare_context(self, doc: Document, old: Version, new: Version) -> dict[str, Any]:
         ops = diff_ops(plain_text(old.body), plain_text(new.body))

@@ -606,12 +606,13 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
         raise BuildError(f"updating {output}: {error}", partial=True) from error
     identity = folder_identity(output)
     pages = dict(manifest.get("pages") or {})  # (a copy, less the updated pages: a comprehension took 0.1 s)
-    answers = dict(manifest.get("answers") or {})
+    answers, inputs = dict(manifest.get("answers") or {}), dict(manifest.get("inputs") or {})
     for name in updates:
         pages.pop(name, None)
         answers.pop(name, None)
-    manifest = {"output": identity, "pages": pages, "answers": answers}
-    save_manifest(manifest_file, identity, pages, answers)
+        inputs.pop(name, None)
+    manifest = {"output": identity, "pages": pages, "answers": answers, "inputs": inputs}
+    save_manifest(manifest_file, identity, pages, answers, inputs)
     snapshot = snapshot._replace(
         output=identity, files={**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)},
         documents={**snapshot.documents, path: entry._replace(
