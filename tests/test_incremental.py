@@ -244,6 +244,19 @@ def test_title_edit_rerenders_the_pages_that_show_it(workspace: dict[str, Path])
     assert_same_as_full_build(workspace)
 
 
+def test_document_pages_whose_inputs_did_not_change_are_reused_without_a_context(workspace: dict[str, Path]) -> None:
+    build(workspace)
+    target = workspace["content"] / "normative" / "gf-2016-55.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("title: ", "title: 【改】", 1), encoding="utf-8")
+    reuse = build(workspace).state.page_reuse
+    by_inputs = reuse.by_inputs
+    assert "documents/demo-2019-fast-resolution-pilot/index.html" in by_inputs, "an unrelated document's page"
+    assert "documents/gf-2016-55/index.html" not in by_inputs, "the edited document's page"
+    assert "documents/interp-gf-2016-55/index.html" not in by_inputs, "its interpretation shows its title"
+    assert all(name.startswith("documents/") for name in by_inputs), "list pages are fingerprinted"
+    assert len(by_inputs) > 30 and reuse.reused > len(by_inputs)
+
+
 def test_a_new_document_rerenders_the_pages_that_show_it_not_every_page(workspace: dict[str, Path]) -> None:
     """Publishing a document adds files to the site; pages that do not show it, nor ask
     whether those files exist, are left as they were (not the whole site again)."""

@@ -310,6 +310,8 @@ class PageReuse:
         self.answers: dict[str, Answers] = {}
         """What each page of the new output asked (:class:`PageQuestions`), for those that asked."""
         self.reused = 0
+        self.by_inputs: set[str] = set()
+        """The pages reused by their inputs (:meth:`reuse_by_inputs`), of those :attr:`reused`."""
         self.rendered = 0
         self.in_place = self.has_previous
         self.kept: set[str] = set()
@@ -380,6 +382,7 @@ class PageReuse:
             raise RuntimeError(f"{name}: its inputs are those of the previous build but not its fingerprint: "
                                "SiteModel.document_inputs misses something the page shows")
         self.new[name] = kept
+        self.by_inputs.add(name)
         self._keep(name)
         return True
 
