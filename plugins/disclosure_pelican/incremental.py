@@ -13,8 +13,9 @@ compared by their inputs (:attr:`~.pages.Page.inputs`: what their contexts are m
 from, as digests): when those are the previous build's, the page keeps its fingerprint
 without its context being made or digested, most of a rebuild's work otherwise.  A
 build with ``DISCLOSURE_VERIFY_REUSE`` set (the tests) fingerprints those pages too and
-fails when a fingerprint differs: inputs that miss something are found, not published.  Fingerprints are kept in
-the cache folder, never in the output; the output is byte-identical either way.
+fails when a fingerprint differs: inputs that miss something are found, not published.
+Fingerprints are kept in the cache folder, never in the output; the output is
+byte-identical either way.
 """
 
 from __future__ import annotations
