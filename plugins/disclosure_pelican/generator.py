@@ -183,7 +183,7 @@ class DisclosureGenerator(Generator):
             reuse.rendered_page(page.name, self.questions.render(
                 lambda: writer.write_file(page.name, template, self.context, relative_urls=True, **local)))
 
-        if reuse.previous is not None or reuse.manifest_path is not None:
+        if reuse.fingerprinting:
             # A document's pages whose inputs are the previous build's are reused at once:
             # neither their contexts nor their fingerprints are made (most of a rebuild's).
             verifying = bool(os.environ.get("DISCLOSURE_VERIFY_REUSE"))

@@ -323,6 +323,13 @@ class PageReuse:
         return hashlib.sha256(f"{self.global_key}\0{name}\0{self.fingerprinter.digest(context)}".encode()).hexdigest()
 
     @property
+    def fingerprinting(self) -> bool:
+        """Whether pages get fingerprints: there is a previous output to reuse pages from, or
+        somewhere to keep them.  A build without a cache (as in CI) has neither: computing
+        them cost a 5,000-document build 2.2 s (measured)."""
+        return self.previous is not None or self.manifest_path is not None
+
+    @property
     def has_previous(self) -> bool:
         """Whether there is a previous output with fingerprints to reuse pages from."""
         return self.previous is not None and bool(self.old)
@@ -348,9 +355,7 @@ class PageReuse:
 
     def try_reuse(self, name: str, context: dict[str, Any]) -> bool:
         """Link the previous file into the new output when nothing it depends on changed."""
-        if self.previous is None and self.manifest_path is None:
-            # Nothing to reuse and nowhere to keep fingerprints (a build without a cache,
-            # as in CI): computing them cost a 5,000-document build 2.2 s (measured).
+        if not self.fingerprinting:
             self.rendered += 1
             return False
         key = self.key(name, context)
@@ -371,7 +376,7 @@ class PageReuse:
         ``DISCLOSURE_VERIFY_REUSE`` set, as the tests run), a page so reused is
         fingerprinted too, and a fingerprint other than the kept one fails the build: the
         inputs missed something the page shows."""
-        if self.previous is None and self.manifest_path is None:
+        if not self.fingerprinting:
             return False
         digest = hashlib.sha256(f"{self.global_key}\0{name}\0{template}\0{self.fingerprinter.digest(inputs)}".encode()).hexdigest()
         self.inputs[name] = digest
@@ -422,8 +427,9 @@ class PageReuse:
     def save(self) -> None:
         if self.manifest_path is None or self.output is None:
             return
-        save_manifest(self.manifest_path, folder_identity(self.output), self.new, self.answers,
-                      {name: digest for name, digest in self.inputs.items() if name in self.new})
+        save_manifest(self.manifest_path, {
+            "output": folder_identity(self.output), "pages": self.new, "answers": self.answers,
+            "inputs": {name: digest for name, digest in self.inputs.items() if name in self.new}})
 
 
 def manifest_path(cache_dir: Path, output: Path) -> Path:
@@ -439,17 +445,32 @@ def load_manifest(path: Path) -> dict[str, Any] | None:
         found = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    return found if isinstance(found, dict) and isinstance(found.get("pages"), dict) \
-        and isinstance(found.get("answers"), dict) and isinstance(found.get("inputs"), dict) else None
+    return found if isinstance(found, dict) and all(isinstance(found.get(key), dict) for key in PAGE_MAPS) else None
 
 
-def save_manifest(path: Path, output: Any, pages: dict[str, str], answers: dict[str, Answers],
-                  inputs: dict[str, str]) -> None:
-    """Keep the fingerprints of the pages of ``output`` (its :func:`folder_identity`), what
-    they asked and the digests of the document pages' inputs.  With marshal: as JSON,
+PAGE_MAPS = ("pages", "answers", "inputs")
+"""The fingerprint file's maps from a page's name (see :func:`load_manifest`)."""
+
+
+def save_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    """Keep the fingerprints of the pages of an output (``output``: its :func:`folder_identity`),
+    what they asked and the digests of the document pages' inputs.  With marshal: as JSON,
     22,000 pages' took 0.4 s of every build with the cache."""
-    data = marshal.dumps({"output": output, "pages": pages, "answers": answers, "inputs": inputs})
+    data = marshal.dumps(manifest)
     replace_file(path, lambda handle: handle.write(data))
+
+
+def manifest_without(manifest: dict[str, Any], names: Iterable[str], output: Any) -> dict[str, Any]:
+    """The fingerprint file once the pages ``names`` were changed otherwise than by a whole
+    build (the quick rebuild patched them): it knows nothing of them, and describes
+    ``output`` (its :func:`folder_identity` now)."""
+    result: dict[str, Any] = {"output": output}
+    for key in PAGE_MAPS:
+        kept = dict(manifest.get(key) or {})  # (a copy, less the names: a comprehension took 0.1 s)
+        for name in names:
+            kept.pop(name, None)
+        result[key] = kept
+    return result
 
 
 def folder_identity(folder: Path) -> list[int] | None:
