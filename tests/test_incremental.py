@@ -62,7 +62,13 @@ def test_rebuild_after_a_body_edit(workspace: dict[str, Path]) -> None:
     notice.write_text(notice.read_text(encoding="utf-8") + "\n增补一句正文。\n", encoding="utf-8")
     edited = build(workspace)
     reuse = edited.state.page_reuse
-    assert 0 < reuse.rendered <= 4 and reuse.reused > 100, (reuse.rendered, reuse.reused)
+    # Its pages, and the lists and overview pages showing it (documents count by their
+    # files' hashes): no other document's page.
+    rendered = set(reuse.new) - reuse.kept
+    own = "documents/demo-notice-2025-holiday-service/"
+    assert {own + "index.html", own + "v1/index.html"} <= rendered, sorted(rendered)
+    assert not [name for name in rendered if name.startswith("documents/") and not name.startswith(own)]
+    assert reuse.rendered == len(rendered) and reuse.reused > 100, (reuse.rendered, reuse.reused)
     assert "增补一句正文。" in (workspace["out"] / "documents" / "demo-notice-2025-holiday-service" / "index.html").read_text(encoding="utf-8")
     assert_same_as_full_build(workspace)
 
@@ -452,8 +458,9 @@ def _a_document(body: str = "正文", **changes: object) -> Document:
 def test_fingerprints_follow_every_value_of_a_context() -> None:
     """Same content, same digest (whatever the objects); any value that differs, in a
     dataclass, in a container large enough to be digested once, or in a document's
-    metadata, gives another.  A document's text does not count: it reaches pages as
-    ``body_html``, which is in the context itself."""
+    source, gives another.  A document counts by its files (each version's path and
+    SHA-256: every field of a version comes from its file), its index number (a build
+    may assign it) and version 1's dates (kept when the public view leaves version 1 out)."""
     digest = lambda context: incremental.Fingerprinter().digest(context)  # noqa: E731
     many = tuple(f"item {n}" for n in range(incremental.Fingerprinter.SHARED * 2))
     base = {"row": _Row("a", many), "rows": [_Row(str(n)) for n in range(100)], "doc": _a_document(), "n": 1}
@@ -461,10 +468,12 @@ def test_fingerprints_follow_every_value_of_a_context() -> None:
     assert digest(base) != digest({**base, "row": _Row("b", many)})
     assert digest(base) != digest({**base, "row": _Row("a", many[:-1] + ("changed",))})
     assert digest(base) != digest({**base, "rows": [_Row(str(n)) for n in range(99)] + [_Row("x")]})
-    assert digest(base) != digest({**base, "doc": _a_document(title="另一个标题")})
-    assert digest(base) != digest({**base, "doc": _a_document(issuers=("另一机关",))})
+    assert digest(base) != digest({**base, "doc": _a_document(body="另一段正文")})  # another file
+    version = _a_document().versions[0]
+    assert digest(base) != digest({**base, "doc": _a_document(versions=(dataclasses.replace(version, path=Path("y.md")),))})
+    assert digest(base) != digest({**base, "doc": _a_document(index_number="SIPO/2024-00002")})
+    assert digest(base) != digest({**base, "doc": _a_document(written=date(2023, 12, 30))})
     assert digest(base) == digest({**base, "doc": _a_document(key_lines={"title": 3})})
-    assert digest(base) == digest({**base, "doc": _a_document(body="另一段正文")})
 
 
 @pytest.mark.parametrize("cached", [True, False])
