@@ -13,7 +13,7 @@ import pytest
 
 from disclosure.document import Document
 from disclosure_pelican import incremental
-from disclosure_pelican.build import build_site
+from disclosure_pelican.build import _update_in_place, build_site, list_folder
 
 from support import CONTENT, ROOT
 
@@ -71,6 +71,27 @@ def test_rebuild_after_a_body_edit(workspace: dict[str, Path]) -> None:
     assert reuse.rendered == len(rendered) and reuse.reused > 100, (reuse.rendered, reuse.reused)
     assert "增补一句正文。" in (workspace["out"] / "documents" / "demo-notice-2025-holiday-service" / "index.html").read_text(encoding="utf-8")
     assert_same_as_full_build(workspace)
+
+
+def test_an_update_in_place_deletes_what_the_listing_taken_before_names(tmp_path: Path) -> None:
+    """The output is listed (by a forked child) while the build runs; a file deleted since
+    is no error, and a folder left empty goes, as when the output is walked at the end."""
+    output, staging = tmp_path / "out", tmp_path / "staging"
+    (output / "old").mkdir(parents=True)
+    for name in ("old/page.html", "gone.html", "kept.html"):
+        (output / name).write_text(name, encoding="utf-8")
+    (staging / "new").mkdir(parents=True)
+    (staging / "new" / "page.html").write_text("new", encoding="utf-8")
+    listing = list_folder(output)
+    (output / "gone.html").unlink()
+
+    class Listed:
+        def result(self, folder: Path) -> list[tuple[str, list[str], list[str]]]:
+            return listing
+
+    assert _update_in_place(staging, output, {"kept.html"}, Listed()) == 2  # type: ignore[arg-type]
+    assert sorted(p.relative_to(output).as_posix() for p in output.rglob("*")) == ["kept.html", "new", "new/page.html"]
+    assert not staging.exists()
 
 
 @pytest.fixture

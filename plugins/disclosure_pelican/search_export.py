@@ -40,14 +40,18 @@ def write_search(state: BuildState, output_path: Path, updated_output: Path | No
     110 s against 95 s)."""
     from disclosure.files import path_key
     from disclosure_search.index import save_records, search_files
-    from disclosure_search.records import records_from_corpus
+    from disclosure_search.records import TextCache, records_from_corpus
     from disclosure_search.static_export import export_from_records
     from disclosure_search.token_cache import TokenCache
 
+    # one file per content folder: each build prunes what it did not use
+    texts = TextCache(state.cache_dir / f"search-texts-{path_key(state.content_dir)}.marshal") \
+        if state.cache_dir is not None else None
     # Every public version; results are collapsed to one per document (scoring.collapse).
-    records = records_from_corpus(state.public, state.as_of)
+    records = records_from_corpus(state.public, state.as_of, texts=texts)
     tokens = None
-    if state.cache_dir is not None:  # one file per content folder: each build prunes what it did not use
+    if state.cache_dir is not None and texts is not None:
+        texts.save()
         tokens = TokenCache(state.cache_dir / f"search-tokens-{path_key(state.content_dir)}")
     unchanged_in = updated_output / "search" if updated_output is not None else None
     stats = export_from_records(records, output_path / "search", token_cache=tokens, unchanged_in=unchanged_in)

@@ -105,3 +105,36 @@ def test_the_excerpt_is_the_whole_texts_collapsed_beginning(corpus) -> None:  # 
               "x" * (n - 1) + " " + "y" * n, ""]
     for text in texts:
         assert excerpt(text) == whole(text), repr(text[:80])
+
+
+def test_kept_texts_give_the_same_records_and_follow_the_bodies(corpus, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A text cache kept between builds: the records are those made without it; once kept,
+    no body is stripped again; a changed body is; a file written by other code is ignored."""
+    import dataclasses
+    import marshal
+
+    from disclosure_search import records as records_module
+    from disclosure_search.records import TextCache
+
+    public = corpus.public()
+    path = tmp_path / "texts.marshal"
+    fresh = records_from_corpus(public, AS_OF)
+    kept = TextCache(path)
+    assert records_from_corpus(public, AS_OF, texts=kept) == fresh and kept.added > 0
+    kept.save()
+    stripped: list[str] = []
+    strip = records_module.markdown_to_text
+    monkeypatch.setattr(records_module, "markdown_to_text", lambda body: stripped.append(body) or strip(body))
+    again = TextCache(path)
+    assert records_from_corpus(public, AS_OF, texts=again) == fresh and stripped == [] and again.added == 0
+    before = path.stat().st_mtime_ns
+    again.save()
+    assert path.stat().st_mtime_ns == before  # nothing added, nothing left unused: not written
+    doc = public.documents[0]
+    edited = dataclasses.replace(doc.versions[-1], body=doc.versions[-1].body + "\n\n增补的一段。")
+    text = TextCache(path).text(edited.body)
+    assert text.endswith("增补的一段。") and stripped == [edited.body]
+    path.write_bytes(marshal.dumps({"code": "other code", "texts": marshal.loads(path.read_bytes())["texts"]}))
+    stripped.clear()
+    TextCache(path).text(doc.versions[-1].body)
+    assert stripped == [doc.versions[-1].body]
