@@ -86,7 +86,7 @@ def test_an_update_in_place_deletes_what_the_listing_taken_before_names(tmp_path
     (output / "gone.html").unlink()
 
     class Listed:
-        def result(self, folder: Path) -> list[tuple[str, list[str], list[str]]]:
+        def result(self) -> list[tuple[str, list[str], list[str]]]:
             return listing
 
     assert _update_in_place(staging, output, {"kept.html"}, Listed()) == 2  # type: ignore[arg-type]
@@ -151,6 +151,16 @@ def test_an_update_in_place_removes_what_the_site_no_longer_has(workspace: dict[
     (folder / "v1" / "stray.txt").write_text("left by hand", encoding="utf-8")
     build(workspace)
     assert not folder.exists()
+    assert_same_as_full_build(workspace)
+
+
+def test_a_page_deleted_from_the_output_by_hand_is_rendered_again(workspace: dict[str, Path]) -> None:
+    """A page is reused only if the output still holds it (as listed when the build started)."""
+    build(workspace)
+    page = workspace["out"] / "documents" / "demo-notice-2025-holiday-service" / "index.html"
+    page.unlink()
+    again = build(workspace)
+    assert page.is_file() and again.state.page_reuse.rendered == 1
     assert_same_as_full_build(workspace)
 
 

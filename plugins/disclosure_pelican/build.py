@@ -98,6 +98,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
         # (an update in place needs the previous output's fingerprints)
         with _output_listing(output, cache_dir is not None and manifest_path(cache_dir, output).is_file()) as listing:
             state = BuildState.load(content, as_of, config, cache_dir=cache_dir)  # ContentError: nothing written
+            state.output_files = listing.files if listing is not None else None
             state.search = bool(values.get("DISCLOSURE_SEARCH", True))
             output.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
@@ -251,13 +252,23 @@ class _ListingChild:
     def __init__(self, output: Path) -> None:
         from .forked import Forked
 
+        self.output = output
         self.child = Forked(lambda: list_folder(output), "listing the output")
+        self._listing: Listing | None = None
 
-    def result(self, output: Path) -> Listing:
-        try:
-            return self.child.result()
-        except RuntimeError:  # (the child could not list it: walked here, where an error is the build's)
-            return list_folder(output)
+    def result(self) -> Listing:
+        if self._listing is None:
+            try:
+                self._listing = self.child.result()
+            except RuntimeError:  # (the child could not list it: walked here, where an error is the build's)
+                self._listing = list_folder(self.output)
+        return self._listing
+
+    def files(self) -> frozenset[str]:
+        """The names of the files the output holds (what a reused page is looked up in:
+        asking the file system for each of 20,000 pages took 0.15 s)."""
+        return frozenset(f"{relative}/{name}" if relative else name for relative, _, names in self.result()
+                         for name in names)
 
 
 @contextmanager
@@ -295,7 +306,7 @@ def _update_in_place(staging: Path, output: Path, kept: set[str], listing: _List
         written.extend(f"{relative}/{name}" if relative else name for name in names)
     wanted = kept.union(written)
     emptied: set[str] = set()
-    for relative, folders, names in (listing.result(output) if listing is not None else list_folder(output)):
+    for relative, folders, names in (listing.result() if listing is not None else list_folder(output)):
         # what the new site no longer has
         folder = os.path.join(root, relative) if relative else root
         prefix = f"{relative}/" if relative else ""

@@ -108,6 +108,8 @@ class DisclosureGenerator(Generator):
         model = self.model
         previous = self.settings.get("DISCLOSURE_PREVIOUS_OUTPUT")
         reuse = PageReuse(self.state.cache_dir, Path(previous) if previous else None, Path(self.output_path))
+        if reuse.has_previous and self.state.output_files is not None:
+            reuse.previous_files = self.state.output_files()
         # The search export needs only the public corpus: on a large site it runs in a
         # forked process while this one makes the page model and writes the pages (in a
         # rebuild it is what the build waits for last).  Not earlier: beside the body

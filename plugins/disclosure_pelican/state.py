@@ -48,6 +48,9 @@ class BuildState:
     """The parse cache the corpus was read through (each file's size and time: :mod:`.quick`)."""
     recorder: Any = None
     """What the generator noted for the next build's quick path (:class:`~.quick.BuildRecorder`)."""
+    output_files: Any = None
+    """A function giving the names of the files the output held when the build started, when
+    it was listed beside the build (else None: pages are looked up there one by one)."""
 
     @classmethod
     def load(cls, content_dir: Path, as_of: date, config: SiteConfig, ledger_path: Path | None = None,
