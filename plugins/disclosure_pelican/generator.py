@@ -33,7 +33,7 @@ from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
 from .quick import BuildRecorder, HoledTemplate
 from .printed import MarkedTemplate, PrintedMarker, iso
 from .sitemap import sitemap_xml
-from .search_export import SearchExport
+from .search_export import PublishedFiles, SearchExport
 from .state import BuildState
 
 
@@ -114,8 +114,10 @@ class DisclosureGenerator(Generator):
         # forked process while this one makes the page model and writes the pages (in a
         # rebuild it is what the build waits for last).  Not earlier: beside the body
         # rendering, which uses every core, it slowed the build down (measured).
-        search = SearchExport(self.state, Path(self.output_path), reuse.previous if reuse.in_place else None) \
-            if self.state.search else None
+        published = PublishedFiles(reuse.old_files, reuse.previous_files) \
+            if reuse.in_place and reuse.previous_files is not None else None
+        search = SearchExport(self.state, Path(self.output_path), reuse.previous if reuse.in_place else None,
+                              published) if self.state.search else None
         try:
             reuse.global_key = global_digest(Path(self.theme), self.settings, labels_for(model.language), self.state.as_of)
             reuse.exists = model.has_page
@@ -150,6 +152,7 @@ class DisclosureGenerator(Generator):
                 written = search.finish()
                 self.state.unchanged_files, recorder.search_size = written.unchanged, written.postings_size
                 recorder.search_generation = written.generation
+                reuse.files = written.digests or {}
         except BaseException:
             if search is not None:
                 search.cancel()

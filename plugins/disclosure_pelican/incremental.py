@@ -296,6 +296,7 @@ class PageReuse:
         self.old: dict[str, str] = {}
         self.old_answers: dict[str, Answers] = {}
         self.old_inputs: dict[str, str] = {}
+        self.old_files: dict[str, bytes] = {}
         if cache_dir is not None and previous_output is not None:
             self.manifest_path = manifest_path(cache_dir, previous_output)
             manifest = load_manifest(self.manifest_path)
@@ -306,11 +307,15 @@ class PageReuse:
                 self.old = manifest.get("pages") or {}
                 self.old_answers = manifest.get("answers") or {}
                 self.old_inputs = manifest.get("inputs") or {}
+                self.old_files = manifest.get("files") or {}
         self.new: dict[str, str] = {}
         self.inputs: dict[str, str] = {}
         """The digest of each document page's inputs (:meth:`reuse_by_inputs`)."""
         self.answers: dict[str, Answers] = {}
         """What each page of the new output asked (:class:`PageQuestions`), for those that asked."""
+        self.files: dict[str, bytes] = {}
+        """Digests of other files of the new output (the search export's), so that the next
+        build can tell whether it holds them as they are without reading them."""
         self.reused = 0
         self.by_inputs: set[str] = set()
         """The pages reused by their inputs (:meth:`reuse_by_inputs`), of those :attr:`reused`."""
@@ -434,7 +439,8 @@ class PageReuse:
             return
         save_manifest(self.manifest_path, {
             "output": folder_identity(self.output), "pages": self.new, "answers": self.answers,
-            "inputs": {name: digest for name, digest in self.inputs.items() if name in self.new}})
+            "inputs": {name: digest for name, digest in self.inputs.items() if name in self.new},
+            "files": self.files})
 
 
 def manifest_path(cache_dir: Path, output: Path) -> Path:
@@ -445,7 +451,8 @@ def manifest_path(cache_dir: Path, output: Path) -> Path:
 def load_manifest(path: Path) -> dict[str, Any] | None:
     """The page fingerprints saved at ``path`` (``output``: the folder they describe,
     ``pages``: name → fingerprint, ``answers``: name → what it asked, ``inputs``: name →
-    the digest of a document page's inputs), or None."""
+    the digest of a document page's inputs, ``files``: name → digest of another file's
+    bytes), or None."""
     try:
         found = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
@@ -453,8 +460,8 @@ def load_manifest(path: Path) -> dict[str, Any] | None:
     return found if isinstance(found, dict) and all(isinstance(found.get(key), dict) for key in PAGE_MAPS) else None
 
 
-PAGE_MAPS = ("pages", "answers", "inputs")
-"""The fingerprint file's maps from a page's name (see :func:`load_manifest`)."""
+PAGE_MAPS = ("pages", "answers", "inputs", "files")
+"""The fingerprint file's maps from a file's name (see :func:`load_manifest`)."""
 
 
 def save_manifest(path: Path, manifest: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from .state import BuildState
 
 #: From this many public documents the search export runs beside the page writing.
 CONCURRENT_SEARCH_MIN = 300
+SEARCH = "search/"
 
 
 class SearchWritten(NamedTuple):
@@ -26,14 +27,26 @@ class SearchWritten(NamedTuple):
     """What the export's shard count came from (a rebuild after a body edit patches it)."""
     generation: str
     """The generation of the kept index that describes the export ("": none kept)."""
+    digests: dict[str, bytes] | None = None
+    """Each file's digest (``search/…``), when the build keeps them for the next one."""
 
 
-def write_search(state: BuildState, output_path: Path, updated_output: Path | None = None) -> SearchWritten:
+class PublishedFiles(NamedTuple):
+    """What the build knows of the output it updates without reading it: the digests of
+    files as the build that wrote them noted (names in the output), and the output's files."""
+
+    digests: dict[str, bytes]
+    files: frozenset[str]
+
+
+def write_search(state: BuildState, output_path: Path, updated_output: Path | None = None,
+                 published: PublishedFiles | None = None) -> SearchWritten:
     """The static search export under ``search/``, from the public corpus only, and the
     records the command line's whoosh index is updated from (kept in the cache).
     Records tokenised by an earlier build are not tokenised again (the token cache).
     When the build updates ``updated_output`` in place, files it already holds are not
-    written: their names (``search/…``) are returned, with the postings' size.
+    written: their names (``search/…``) are returned, with the postings' size; those
+    ``published`` has digests of are known without being read.
 
     Its tokenising uses every core even beside the page writing: keeping it in one
     process made the export the last thing a 10,000-document build waited for (measured:
@@ -41,7 +54,7 @@ def write_search(state: BuildState, output_path: Path, updated_output: Path | No
     from disclosure.files import path_key
     from disclosure_search.index import save_records, search_files
     from disclosure_search.records import TextCache, records_from_corpus
-    from disclosure_search.static_export import export_from_records
+    from disclosure_search.static_export import KnownExport, export_from_records
     from disclosure_search.token_cache import TokenCache
 
     # one file per content folder: each build prunes what it did not use
@@ -54,13 +67,19 @@ def write_search(state: BuildState, output_path: Path, updated_output: Path | No
         texts.save()
         tokens = TokenCache(state.cache_dir / f"search-tokens-{path_key(state.content_dir)}")
     unchanged_in = updated_output / "search" if updated_output is not None else None
-    stats = export_from_records(records, output_path / "search", token_cache=tokens, unchanged_in=unchanged_in)
+    known = None
+    if published is not None and unchanged_in is not None:
+        known = KnownExport({name[len(SEARCH):]: digest for name, digest in published.digests.items() if name.startswith(SEARCH)},
+                            frozenset(name[len(SEARCH):] for name in published.files if name.startswith(SEARCH)))
+    stats = export_from_records(records, output_path / "search", token_cache=tokens, unchanged_in=unchanged_in,
+                                known=known, digests=state.cache_dir is not None)
     if state.cache_dir is not None:
         # whoosh is not written here: at ~25 ms a document it would cost a 10,000-document
         # build minutes (bench/). `publish.py search` indexes what changed when it is used.
         save_records(records, search_files(state.cache_dir, state.content_dir).pending)  # published by build.py
-    return SearchWritten([f"search/{name}" for name in stats.unchanged], stats.postings_size,
-                         tokens.generation if tokens is not None else "")
+    return SearchWritten([SEARCH + name for name in stats.unchanged], stats.postings_size,
+                         tokens.generation if tokens is not None else "",
+                         {SEARCH + name: digest for name, digest in stats.digests.items()} if stats.digests is not None else None)
 
 
 class SearchExport:
@@ -68,11 +87,12 @@ class SearchExport:
     spare (started at once; :meth:`finish` waits for it), else in this process at :meth:`finish`.
     The output is the same either way; a failure in the child fails the build with its message."""
 
-    def __init__(self, state: BuildState, output_path: Path, updated_output: Path | None = None) -> None:
-        self.state, self.output_path, self.updated_output = state, output_path, updated_output
+    def __init__(self, state: BuildState, output_path: Path, updated_output: Path | None = None,
+                 published: PublishedFiles | None = None) -> None:
+        self.state, self.output_path, self.updated_output, self.published = state, output_path, updated_output, published
         self.child: Forked | None = None
         if len(state.public.documents) >= CONCURRENT_SEARCH_MIN and can_fork():
-            self.child = Forked(lambda: write_search(state, output_path, updated_output), "search export")
+            self.child = Forked(lambda: write_search(state, output_path, updated_output, published), "search export")
 
     def cancel(self) -> None:
         if self.child is not None:
@@ -81,5 +101,5 @@ class SearchExport:
     def finish(self) -> SearchWritten:
         """Wait for the export; what it wrote (:class:`SearchWritten`)."""
         if self.child is None:
-            return write_search(self.state, self.output_path, self.updated_output)
+            return write_search(self.state, self.output_path, self.updated_output, self.published)
         return self.child.result()

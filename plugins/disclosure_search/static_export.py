@@ -32,6 +32,7 @@ folder's previous ``t/``, ``d/``, ``meta.json``, ``norm.json`` and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import operator
 import shutil
@@ -40,7 +41,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Container, Iterable, Mapping, NamedTuple, Sequence
 
 from disclosure.export import inert_json
 from disclosure.keyed_store import code_digest
@@ -103,6 +104,22 @@ class ExportStats:
     """Files not written because ``unchanged_in`` already held them (:func:`export_from_records`)."""
     postings_size: int = 0
     """The measure of the posting lists that decides the shard count (:func:`_postings_size`)."""
+    digests: dict[str, bytes] | None = None
+    """Each file's :func:`file_digest`, when asked for (kept for the next export's ``known``)."""
+
+
+class KnownExport(NamedTuple):
+    """What an export about to be updated in place (``unchanged_in``) holds, known without
+    reading its files: each file's :func:`file_digest` as the build that wrote it noted, and
+    the names of the files there now.  Reading the 14,000 files of a 10,000-document export
+    to compare them took 0.25 s alone and 0.8 s beside a rebuild's page writing."""
+
+    digests: Mapping[str, bytes]
+    files: Container[str]
+
+
+def file_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _term_scores(searcher: Any, ordinal_of: dict[int, int]) -> dict[str, dict[int, int]]:
@@ -241,7 +258,8 @@ def export_static(
 
 def export_from_records(
     records: Iterable[SearchRecord], out_dir: Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES, copy_client: bool = True,
-    token_cache: TokenCache | None = None, unchanged_in: Path | None = None,
+    token_cache: TokenCache | None = None, unchanged_in: Path | None = None, known: KnownExport | None = None,
+    digests: bool = False,
 ) -> ExportStats:
     """Write the static search files for ``records`` into ``out_dir``, without a whoosh index.
 
@@ -252,18 +270,20 @@ def export_from_records(
     ``token_cache``, records tokenised by an earlier export are not tokenised again.
     With ``unchanged_in`` (the export a build is about to update in place), files that
     folder already holds byte for byte are not written (:attr:`ExportStats.unchanged`):
-    after one edit, nearly all of a large export's 14,000 files.
+    after one edit, nearly all of a large export's 14,000 files; ``known`` tells which
+    without reading them.  With ``digests``, each file's digest is returned.
     """
     listed = list(records)
     order, heads = record_order([(r.published, r.id, r.document, r.version) for r in listed])
     ordered = [listed[i] for i in order]
     return _export([payload_of(r) for r in ordered], heads, _postings_from_records(ordered, token_cache),
-                   Path(out_dir), shard_bytes, copy_client, unchanged_in)
+                   Path(out_dir), shard_bytes, copy_client, unchanged_in, known, digests)
 
 
 def _export(
     payloads: list[dict[str, Any]], heads: int, postings: dict[str, str], out_dir: Path,
-    shard_bytes: int, copy_client: bool, unchanged_in: Path | None = None,
+    shard_bytes: int, copy_client: bool, unchanged_in: Path | None = None, known: KnownExport | None = None,
+    digests: bool = False,
 ) -> ExportStats:
     """Write the export from the payloads in ordinal order and the terms' posting texts."""
     terms = sorted(postings)
@@ -302,7 +322,8 @@ def _export(
     )
     if copy_client:
         files["search.js"] = CLIENT_JS.read_bytes()
-    unchanged = _write(out_dir, files, unchanged_in)
+    digested = {name: file_digest(data) for name, data in files.items()} if digests or known is not None else None
+    unchanged = _write(out_dir, files, unchanged_in, known, digested)
     return ExportStats(
         documents=len(payloads),
         terms=len(postings),
@@ -312,6 +333,7 @@ def _export(
         postings_bytes=postings_bytes,
         unchanged=unchanged,
         postings_size=size,
+        digests=digested if digests else None,
     )
 
 
@@ -320,9 +342,11 @@ def _shard_bytes(terms: Iterable[str], postings: dict[str, str]) -> bytes:
     return b"{" + b",".join(dumps(t) + b":" + postings[t].encode("ascii") for t in terms) + b"}"
 
 
-def _write(out_dir: Path, files: dict[str, bytes], unchanged_in: Path | None = None) -> tuple[str, ...]:
+def _write(out_dir: Path, files: dict[str, bytes], unchanged_in: Path | None = None, known: KnownExport | None = None,
+           digests: dict[str, bytes] | None = None) -> tuple[str, ...]:
     """Write ``files`` into ``out_dir`` (replacing an earlier export there), except those
-    ``unchanged_in`` holds with the same bytes: their names are returned."""
+    ``unchanged_in`` holds with the same bytes: their names are returned.  A file ``known``
+    has a digest of is compared by its ``digests`` entry; any other is read."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for folder in ("t", "d"):
         shutil.rmtree(out_dir / folder, ignore_errors=True)
@@ -331,9 +355,14 @@ def _write(out_dir: Path, files: dict[str, bytes], unchanged_in: Path | None = N
     unchanged = []
     made: set[Path] = set()
     for name in sorted(files):
-        if unchanged_in is not None and _holds(unchanged_in / name, files[name]):
-            unchanged.append(name)
-            continue
+        if unchanged_in is not None:
+            if known is not None and digests is not None and name in known.digests:
+                same = name in known.files and known.digests[name] == digests[name]
+            else:
+                same = _holds(unchanged_in / name, files[name])
+            if same:
+                unchanged.append(name)
+                continue
         path = out_dir / name
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -277,3 +277,34 @@ def test_files_the_updated_export_already_holds_are_not_written(tmp_path: Path) 
     assert written and stats.unchanged and not set(written) & set(stats.unchanged)
     assert {name: data for name, data in read_tree(tmp_path / "site").items() if name in stats.unchanged} | written == plain
     assert any(name.startswith("d/") for name in written)  # the edited record's excerpt
+
+
+def test_files_known_by_their_digests_are_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the digests the previous export noted (and the names the folder holds), files
+    are compared without being read; a file the folder no longer holds, or whose noted
+    digest differs, is written; a file without a noted digest is read as before."""
+    from disclosure_search import static_export
+    from disclosure_search.static_export import KnownExport
+
+    records = synthetic_records(40)
+    first = export_from_records(records, tmp_path / "site", digests=True)
+    site = read_tree(tmp_path / "site")
+    assert first.digests is not None and set(first.digests) == set(site)
+    records[3] = changed(records[3], text=records[3].text + "新增一段关于数据安全的说明。")
+    export_from_records(records, tmp_path / "plain")
+    plain = read_tree(tmp_path / "plain")
+    gone = next(name for name in sorted(site) if name != "meta.json" and plain[name] == site[name])
+    (tmp_path / "site" / gone).unlink()  # (deleted by hand since: not listed)
+    listed = set(read_tree(tmp_path / "site"))
+    unknown = "meta.json"
+    digests = {name: digest for name, digest in first.digests.items() if name != unknown}
+    read: list[str] = []
+    holds = static_export._holds
+    monkeypatch.setattr(static_export, "_holds", lambda path, data: read.append(path.name) or holds(path, data))
+    stats = export_from_records(records, tmp_path / "changes", unchanged_in=tmp_path / "site",
+                                known=KnownExport(digests, listed), digests=True)
+    assert read == [unknown]
+    written = read_tree(tmp_path / "changes")
+    assert gone in written and not set(written) & set(stats.unchanged)
+    assert {name: data for name, data in read_tree(tmp_path / "site").items() if name in stats.unchanged} | written == plain
+    assert stats.digests == {name: static_export.file_digest(data) for name, data in plain.items()}
