@@ -41,6 +41,8 @@ from disclosure.files import path_key
 from disclosure.keyed_store import replace_file, source_digest
 
 PACKAGES = ("disclosure", "disclosure_pelican")
+
+
 def global_digest(theme: Path, settings: dict[str, Any], labels: dict[str, str], as_of: date) -> str:
     """What every page depends on besides its own context and the files it asks about
     (not the whole set of files: then adding a document would render every page again)."""
@@ -141,9 +143,9 @@ class Fingerprinter:
     walking every context took about as long as rendering the lists.  Documents and
     versions count by their source files (:meth:`token`); each is digested once per
     build, as are containers of more than ``SHARED`` items that many pages share
-    (``statuses``, long listings).  A set
-    would be pickled in an order that changes between runs (a test builds with two hash
-    seeds and compares the fingerprints), so contexts hold none.
+    (``statuses``, long listings).  A set would be pickled in an order that changes
+    between runs (a test builds with two hash seeds and compares the fingerprints), so
+    contexts hold none.
     """
 
     SHARED = 64
