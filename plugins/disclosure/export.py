@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Any, Mapping
 
 from .corpus import Corpus
-from .effectiveness import status_on, version_in_force
+from .effectiveness import Effectiveness, status_on, version_in_force
 from .spreadsheet import csv_text
 
 EXPORT_FIELDS = [
@@ -28,11 +28,12 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_records(public: Corpus, as_of: date) -> list[dict[str, Any]]:
-    """One record per public document, with its status on ``as_of``."""
+def export_records(public: Corpus, as_of: date, statuses: Mapping[str, Effectiveness] | None = None) -> list[dict[str, Any]]:
+    """One record per public document, with its status on ``as_of`` (``statuses``: each
+    document's, by id, when the caller computed them already)."""
     records = []
     for doc in public:
-        effectiveness = status_on(public, doc, as_of)
+        effectiveness = statuses[doc.id] if statuses is not None else status_on(public, doc, as_of)
         records.append({
             "id": doc.id,
             "type": doc.type.value,

@@ -83,21 +83,23 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     output = output.resolve()
     with one_build_at_a_time(output):
         snapshot = None
+        # The files, found once for the quick rebuild, the key of what the output is built
+        # from and the corpus (taken before: an edit made during the build is seen by the next one).
+        others: list[str] = []
+        found = discover_files(content, others)
         if cache_dir is not None and quick:
             from . import quick as quick_path
 
             snapshot = quick_path.load_snapshot(cache_dir, output)  # (also: the holes of the pages a build keeps)
             done = quick_path.quick_rebuild(Path(content), output, as_of, Path(settings_file), values, config, cache_dir,
-                                            snapshot)
+                                            snapshot, (found, others))
             if done is not None:
                 return BuildResult(output, None, done.files, done)
-            others: list[str] = []
-            discover_files(content, others)
-            # what the output is built from, taken before: an edit made during the build is seen by the next one
             quick_key = quick_path.snapshot_key(Path(content), others, config, as_of, Path(settings_file), values)
         # (an update in place needs the previous output's fingerprints)
         with _output_listing(output, cache_dir is not None and manifest_path(cache_dir, output).is_file()) as listing:
-            state = BuildState.load(content, as_of, config, cache_dir=cache_dir)  # ContentError: nothing written
+            # ContentError: nothing written
+            state = BuildState.load(content, as_of, config, cache_dir=cache_dir, paths=[Path(path) for path in found])
             state.output_files = listing.files if listing is not None else None
             state.search = bool(values.get("DISCLOSURE_SEARCH", True))
             output.parent.mkdir(parents=True, exist_ok=True)

@@ -158,7 +158,7 @@ class DisclosureGenerator(Generator):
                 search.cancel()
             raise
         public = self.state.public
-        records = export_records(public, self.state.as_of)
+        records = export_records(public, self.state.as_of, model.statuses)
         _write_text(self.output_path, os.path.join("data", "documents.json"), inert_json(to_json(records, self.state.as_of)))
         _write_text(self.output_path, os.path.join("data", "documents.csv"), to_csv(records))
 

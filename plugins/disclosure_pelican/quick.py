@@ -406,9 +406,12 @@ def _save(path: Path, snapshot: BuildSnapshot) -> None:
 
 
 def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path, settings: dict[str, Any],
-                  config: SiteConfig, cache_dir: Path, snapshot: BuildSnapshot | None) -> QuickResult | None:
+                  config: SiteConfig, cache_dir: Path, snapshot: BuildSnapshot | None,
+                  found: tuple[list[str], list[str]] | None = None) -> QuickResult | None:
     """Patch ``output`` for edits of documents' bodies, or None when a whole build must
-    run.  ``snapshot`` is :func:`load_snapshot`'s for ``output``.
+    run.  ``snapshot`` is :func:`load_snapshot`'s for ``output``; ``found``, the document
+    files and the others as :func:`~disclosure.corpus.discover_files` gives them, when the
+    caller has them.
 
     Several edited files (saved together, or a ``git pull``) are patched one after the
     other, each from the output and the snapshot the one before left, as if it were the
@@ -420,8 +423,11 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
 
     if snapshot is None or snapshot.output is None or snapshot.output != folder_identity(output):
         return _no("no snapshot of this output")
-    others: list[str] = []
-    paths = sorted(os.path.normpath(path) for path in discover_files(content, others))
+    if found is None:
+        listed: list[str] = []
+        found = (discover_files(content, listed), listed)
+    files, others = found
+    paths = sorted(os.path.normpath(path) for path in files)
     if paths != list(snapshot.files):
         return _no("document files added, removed or renamed")
     changed = []

@@ -134,3 +134,12 @@ def test_ordered_lists_keep_source_numbers(site_model: SiteModel) -> None:
             shown += list(range(first, first + count))
         assert shown == source, doc_id
         assert len(source) > 10
+
+
+def test_the_data_export_takes_the_models_statuses_as_they_are(site_model) -> None:  # type: ignore[no-untyped-def]
+    """The build gives the data export the statuses the page model computed: the same records."""
+    from disclosure.export import export_records
+
+    records = export_records(site_model.public, AS_OF, site_model.statuses)
+    assert records == export_records(site_model.public, AS_OF)
+    assert {record["status"] for record in records} >= {"effective", "repealed"}
