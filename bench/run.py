@@ -53,6 +53,26 @@ LOAD_CONTENT_CACHE = False
 
 TOPIC_EDIT = "基准测试主题"
 """The probe's new topic (with the repeat's number): a topic no other document has."""
+NEW_DOCUMENT = "bench-new-document"
+"""The id (with the repeat's number) of the document published after the edits."""
+
+
+def new_document(probe: str, repeat: int, as_of: str) -> str:
+    """The probe's file as another document published on the build date (the newest of the
+    corpus, as a new publication is): another id and document number, no index number yet
+    (a build gives it a provisional one), no relation to another document."""
+    year = as_of[:4]
+    lines = []
+    for line in probe.split("\n"):
+        if re.match(r"(index_number|result_of|interprets|amends|repeals):", line):
+            continue
+        line = re.sub(r"^id: .*$", f"id: {NEW_DOCUMENT}-{repeat}", line)
+        if line.startswith("doc_number:"):  # a serial no generated document has
+            line = re.sub(r"〔\d{4}〕\d+号", f"〔{year}〕{90000 + repeat}号", line)
+        line = re.sub(r"^(written|published|effective): .*$", rf"\1: {as_of}", line)
+        line = re.sub(r"^  date: .*$", f"  date: {as_of}", line)  # the confidentiality review's
+        lines.append(line)
+    return "\n".join(lines)
 
 GOALS = {
     "ratio": 1.0,          # our full build / plain Pelican
@@ -178,8 +198,8 @@ class Bench:
         site_ours = self.out / f"site-ours-{count}"
         probe = corpus / manifest["probe"]
         original = probe.read_bytes()
-        runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_meta", "rebuild_number", "rebuild_topic", "check",
-                                                     "check_one", "check_meta", "check_number")}
+        runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_meta", "rebuild_number", "rebuild_topic",
+                                                     "rebuild_new", "check", "check_one", "check_meta", "check_number")}
         try:
             for r in range(self.args.repeat):
                 print(f"[{count}] repeat {r + 1}/{self.args.repeat}", flush=True)
@@ -216,6 +236,13 @@ class Bench:
                 probe.write_text(re.sub(r"(?m)^topic: .*$", f"topic: {TOPIC_EDIT}{r + 1}", numbered, count=1), encoding="utf-8")
                 runs["rebuild_topic"].append(self.run_one("rebuild, topic edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 probe.write_bytes(original)
+                # the usual commit of a disclosure office: a new document, the newest (not an edit: no goal)
+                added = probe.with_name(f"{NEW_DOCUMENT}-{r + 1}.md")
+                added.write_text(new_document(text, r + 1, self.args.as_of), encoding="utf-8")
+                try:
+                    runs["rebuild_new"].append(self.run_one("rebuild, new document", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
+                finally:
+                    added.unlink()
         finally:
             probe.write_bytes(original)
         if not self.args.keep:
@@ -269,12 +296,19 @@ class Bench:
                        fmt(med(c, "check_meta", field)), fmt(med(c, "check_number", field))]
                 lines.append("| " + " | ".join(row) + " |")
             lines.append("")
+        lines.append("## Publishing a new document (the newest; the whole rebuild; not an edit, so no goal)\n")
+        lines.append("| documents | wall-clock seconds | **/ full build** | CPU seconds | **/ full build** |")
+        lines.append("| ---: | ---: | ---: | ---: | ---: |")
+        for c in counts:
+            wall, cpu = med(c, "rebuild_new", "wall"), med(c, "rebuild_new", "cpu")
+            lines.append(f"| {c:,} | {fmt(wall)} | {ratio(wall, med(c, 'full', 'wall'))} | {fmt(cpu)} | {ratio(cpu, med(c, 'full', 'cpu'))} |")
+        lines.append("")
         lines.append("## Peak RSS (MiB, highest of the repeats)\n")
         lines.append("| documents | plain Pelican | our full build | our rebuild | check (all) |")
         lines.append("| ---: | ---: | ---: | ---: | ---: |")
         for c in counts:
             rebuild = max(filter(None, [peak(c, key) for key in ("rebuild_body", "rebuild_meta", "rebuild_number",
-                                                                                      "rebuild_topic")]), default=None)
+                                                                                      "rebuild_topic", "rebuild_new")]), default=None)
             lines.append(f"| {c:,} | {fmt(peak(c, 'plain'), 0)} | {fmt(peak(c, 'full'), 0)} | {fmt(rebuild, 0)} | {fmt(peak(c, 'check'), 0)} |")
         lines.append("")
         if len(counts) > 1:
@@ -346,11 +380,12 @@ class Bench:
         rows = ["## Ratios per repeat (wall-clock; each repeat's two runs side by side)\n",
                 "| documents | ratio | per repeat | median |", "| ---: | --- | --- | ---: |"]
         for count in counts:
-            runs = self.results[count]["runs"]
+            runs = {key: [] for key in ("rebuild_new",)} | self.results[count]["runs"]  # (results saved before it existed)
             for name, a, b in (("ours / plain Pelican", "full", "plain"), ("rebuild, body edit / full", "rebuild_body", "full"),
                                ("rebuild, title edit / full", "rebuild_meta", "full"),
                                ("rebuild, number edit / full", "rebuild_number", "full"),
-                               ("rebuild, topic edit / full", "rebuild_topic", "full")):
+                               ("rebuild, topic edit / full", "rebuild_topic", "full"),
+                               ("rebuild, new document / full", "rebuild_new", "full")):
                 pairs = [x["wall"] / y["wall"] for x, y in zip(runs[a], runs[b])
                          if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
                 if pairs:
