@@ -13,6 +13,7 @@ import hashlib
 import json
 import marshal
 import re
+import sys
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -155,12 +156,13 @@ class TextCache:
     Stripping the Markdown of a 10,000-document site's bodies took 0.8 s of every
     rebuild's search export, though an edit changes one body.  Texts are kept under a
     digest of the body (nothing else decides its text), in a file that also names this
-    module's code: a file written by other code is ignored.  Saved only when a text was
-    added or one is no longer used; a cache that cannot be read or written is empty."""
+    module's code and the Python it ran on (its regular expressions' idea of a space):
+    a file written by other code is ignored.  Saved only when a text was added or one is
+    no longer used; a cache that cannot be read or written is empty."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        self.code = hashlib.sha256(Path(__file__).read_bytes() + sys.version.encode()).hexdigest()
         self.kept: dict[bytes, str] = {}
         if path is not None:
             try:
