@@ -139,6 +139,29 @@ def test_a_rebuild_updates_the_previous_output_in_place(workspace: dict[str, Pat
     assert_same_as_full_build(workspace)
 
 
+def test_files_rendered_again_with_the_same_bytes_keep_their_time(workspace: dict[str, Path]) -> None:
+    """A whole rebuild writes the theme's files, the feeds and the sitemap again, and renders
+    again the lists showing an edited document: those whose bytes did not change are left
+    as they were (same inode and time), so that a deployment copying what changed by time
+    and size copies only the files that did."""
+    build(workspace)
+    out = workspace["out"]
+    times = {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    again = build(workspace)  # nothing changed: every page is reused, the other files are written again
+    assert again.state.page_reuse.rendered == 0
+    for name in ("theme/css/site.css", "sitemap.xml", "feeds/all.atom.xml", "data/documents.json"):
+        path = out / name
+        assert (path.stat().st_ino, path.stat().st_mtime_ns) == times[name], name
+    notice = workspace["content"] / "notice" / "demo-notice-2025-holiday-service.md"
+    notice.write_text(notice.read_text(encoding="utf-8") + "\n增补一句正文。\n", encoding="utf-8")
+    edited = build(workspace)
+    rendered = set(edited.state.page_reuse.new) - edited.state.page_reuse.kept
+    same = [name for name in rendered if (out / name).stat().st_ino == times[name][0]]
+    assert "documents/demo-notice-2025-holiday-service/index.html" not in same
+    assert "types/notice/index.html" in rendered and "types/notice/index.html" in same  # its list: the same bytes
+    assert_same_as_full_build(workspace)
+
+
 def test_an_update_in_place_removes_what_the_site_no_longer_has(workspace: dict[str, Path]) -> None:
     build(workspace)
     removed = workspace["content"] / "notice" / "demo-notice-2026-application-channels.md"

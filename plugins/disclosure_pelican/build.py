@@ -331,13 +331,29 @@ def _update_in_place(staging: Path, output: Path, kept: set[str], listing: _List
             emptied.add(relative)
     for relative in folders_written:  # every written file's folder among them
         os.makedirs(os.path.join(root, relative), exist_ok=True)
+    fresh = str(staging)
     for name in written:
-        os.replace(os.path.join(str(staging), name), os.path.join(root, name))
+        source, target = os.path.join(fresh, name), os.path.join(root, name)
+        # A file rendered again with the same bytes (the theme's files, a list after a body
+        # edit) is left as it is: its time stays, so a deployment that copies what changed
+        # since (by time and size) copies only what did.
+        if not _same_bytes(source, target):
+            os.replace(source, target)
     shutil.rmtree(staging, ignore_errors=True)
     leftovers = sorted(output.parent.glob(f".{output.name}-retired-*"))
     if leftovers:
         _delete_in_background(leftovers)
     return len(wanted)
+
+
+def _same_bytes(a: str, b: str) -> bool:
+    try:
+        if os.path.getsize(a) != os.path.getsize(b):
+            return False
+        with open(a, "rb") as first, open(b, "rb") as second:
+            return first.read() == second.read()
+    except OSError:
+        return False
 
 
 def _delete_in_background(folders: list[Path]) -> None:
