@@ -162,6 +162,16 @@ def test_files_rendered_again_with_the_same_bytes_keep_their_time(workspace: dic
     assert_same_as_full_build(workspace)
 
 
+def test_the_fingerprints_in_their_old_format_are_removed(workspace: dict[str, Path]) -> None:
+    """Fingerprint files were JSON before they were marshal: a build removes the old one, unread."""
+    build(workspace)
+    [kept] = workspace["cache"].glob("pages-*.marshal")
+    old = kept.with_suffix(".json")
+    old.write_text("{}", encoding="utf-8")
+    build(workspace)
+    assert kept.is_file() and not old.exists()
+
+
 def test_an_update_in_place_removes_what_the_site_no_longer_has(workspace: dict[str, Path]) -> None:
     build(workspace)
     removed = workspace["content"] / "notice" / "demo-notice-2026-application-channels.md"

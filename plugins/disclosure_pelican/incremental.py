@@ -443,6 +443,7 @@ class PageReuse:
             "output": folder_identity(self.output), "pages": self.new, "answers": self.answers,
             "inputs": {name: digest for name, digest in self.inputs.items() if name in self.new},
             "files": self.files})
+        self.manifest_path.with_suffix(".json").unlink(missing_ok=True)  # (its format before marshal: unread)
 
 
 def manifest_path(cache_dir: Path, output: Path) -> Path:
