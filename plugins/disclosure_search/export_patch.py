@@ -27,7 +27,7 @@ from .records import SearchRecord
 from .scoring import k1_norm, mean_length, record_contribution
 from .script import REGIONAL_TERMS
 from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _scoring_digest,
-                            _shard_count, _term_text, dumps, shard_of)
+                            _shard_count, _term_text, dumps, payload_file, shard_of)
 from .token_cache import Postings, PostingsPatch, TokenCache, decode_counts, encode_counts, record_counts
 
 
@@ -118,7 +118,7 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
         if patched is None:
             return None  # not the export the kept index describes
         files[name] = patched
-    files[f"d/{ordinal}.json"] = dumps(payload_of(record))
+    files[payload_file(ordinal, count)] = dumps(payload_of(record))
     terms = set().union(*(inverted[field].keys() for field in SEARCH_FIELDS))
     files["norm.json"] = dumps({"chars": _norm_table(terms), "phrases": REGIONAL_TERMS})
     for name in list(files):

@@ -8,8 +8,9 @@ Layout of the output folder (``search/`` on the site)::
     h.json           for each older-version ordinal (from ``meta.heads`` on), the ordinal
                      of its document's current version (fetched only when one matches)
     t/<k>.json       shard k of the term postings, k = fnv1a32(utf-8 term) mod shards
-    d/<ordinal>.json one small record per document: title, url, number, date, status,
-                     type, issuers, in-force flag, and the excerpt snippets are cut from
+    d/<n>.json       one small record per document: title, url, number, date, status,
+                     type, issuers, in-force flag, and the excerpt snippets are cut from;
+                     n counts from the other end (:func:`payload_file`)
     search.js        the client (copied from ``static/search.js``)
 
 A posting list maps a term to a flat array ``[Δordinal, score, Δordinal, score, …]``
@@ -57,7 +58,7 @@ from .script import REGIONAL_TERMS, is_cjk, t2s_table
 from .snippets import EXCERPT_CHARS, SNIPPET_CONTEXT, SNIPPET_WIDTH
 from .token_cache import Postings, TokenCache
 
-FORMAT = 2
+FORMAT = 3
 DEFAULT_SHARD_BYTES = 4 * 1024
 MAX_SHARDS = 4096
 CLIENT_JS = Path(__file__).parent / "static" / "search.js"
@@ -116,6 +117,14 @@ class KnownExport(NamedTuple):
 
     digests: Mapping[str, bytes]
     files: Container[str]
+
+
+def payload_file(ordinal: int, count: int) -> str:
+    """The file of the record at ``ordinal`` among ``count``: numbered from the last
+    ordinal, the oldest document's older versions.  Ordinals count from the newest
+    document, so a document published after all others moves every ordinal by one; its
+    records' files keep their names (and the build writes one new file, not 10,000)."""
+    return f"d/{count - 1 - ordinal}.json"
 
 
 def file_digest(data: bytes) -> bytes:
@@ -300,7 +309,7 @@ def _export(
         files[f"t/{k}.json"] = _shard_bytes(group, postings)
     postings_bytes = sum(len(b) for b in files.values())
     for ordinal, p in enumerate(payloads):
-        files[f"d/{ordinal}.json"] = dumps(p)
+        files[payload_file(ordinal, len(payloads))] = dumps(p)
     # The head (current version) of each older version, for one result per document.
     ordinal_of = {p["id"]: ordinal for ordinal, p in enumerate(payloads)}
     files["h.json"] = dumps([ordinal_of[p["document"]] for p in payloads[heads:]])

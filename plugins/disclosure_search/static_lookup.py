@@ -2,7 +2,7 @@
 
 It reads only what ``static/search.js`` reads (``meta.json``, ``norm.json``
 when the query has Chinese characters, the posting shards of the query's terms
-and filters, ``h.json`` when an older version matches, and ``d/<ordinal>.json``
+and filters, ``h.json`` when an older version matches, and ``d/<n>.json``
 of the results returned) and counts the
 bytes, so tests can check that the static files alone reproduce
 :func:`disclosure_search.index.search` and that a query downloads little.
@@ -22,7 +22,7 @@ from .index import SORTS, Filters
 from .scoring import collapse, final_score, keeps
 from .script import CJK_RANGES
 from .snippets import make_snippet
-from .static_export import filter_term, shard_of
+from .static_export import filter_term, payload_file, shard_of
 
 
 def has_cjk(text: str) -> bool:
@@ -93,7 +93,7 @@ class StaticSearch:
         chosen = ranked if limit is None else ranked[:limit]
         hits = []
         for ordinal, score in chosen:
-            doc = self._json(f"d/{ordinal}.json")
+            doc = self._json(payload_file(ordinal, meta["docs"]))
             snippet = make_snippet(doc["excerpt"], terms.all, table)
             hits.append({**{k: v for k, v in doc.items() if k != "excerpt"}, "score": score, "snippet": snippet})
         return hits

@@ -72,8 +72,8 @@ def test_export_layout(exported: tuple[Path, Path]) -> None:
     assert len(list((out / "d").iterdir())) == len(RECORDS)
     assert meta["filters"]["type"]["keypoints"] == 2
     assert (out / "search.js").is_file()
-    doc = json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))
-    assert doc["id"] == "draft-credit"  # ordinal 0 is the newest document
+    doc = json.loads((out / "d" / f"{len(RECORDS) - 1}.json").read_text(encoding="utf-8"))
+    assert doc["id"] == "draft-credit"  # ordinal 0 is the newest document, its file the last
     assert set(doc) >= {"title", "url", "doc_number", "published", "status", "type", "issuers", "excerpt"}
     norm = json.loads((out / "norm.json").read_text(encoding="utf-8"))
     assert norm["chars"]["權"] == "权" and norm["phrases"]["智慧财产权"] == "知识产权"

@@ -442,7 +442,8 @@
     async function documents(found, from, to) {
       const slice = found.results.slice(from, to);
       const all = found.terms.core.concat(found.terms.bonus);
-      const docs = await Promise.all(slice.map(function (r) { return get('d/' + r[0] + '.json'); }));
+      // d/ files are numbered from the last ordinal (static_export.payload_file)
+      const docs = await Promise.all(slice.map(function (r) { return get('d/' + (found.meta.docs - 1 - r[0]) + '.json'); }));
       return docs.map(function (doc, i) {
         return {
           doc: doc,
