@@ -308,3 +308,39 @@ def test_files_known_by_their_digests_are_not_read(tmp_path: Path, monkeypatch: 
     assert gone in written and not set(written) & set(stats.unchanged)
     assert {name: data for name, data in read_tree(tmp_path / "site").items() if name in stats.unchanged} | written == plain
     assert stats.digests == {name: static_export.file_digest(data) for name, data in plain.items()}
+
+
+def test_the_client_reads_the_format_the_export_writes() -> None:
+    import re
+
+    from disclosure_search.static_export import FORMAT
+    from search_fixtures import SEARCH_JS
+
+    assert re.findall(r"const FORMAT = (\d+);", SEARCH_JS.read_text(encoding="utf-8")) == [str(FORMAT)]
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_client_refuses_files_of_another_format(exported: tuple[Path, Path]) -> None:
+    """A cached client meeting files of another layout would pair results with the wrong
+    records: it refuses them (the page then says search is unavailable)."""
+    import subprocess
+
+    from search_fixtures import SEARCH_JS
+
+    _, out = exported
+    script = (
+        f"const search = require({json.dumps(str(SEARCH_JS))});"
+        "const fs = require('fs'); const path = require('path');"
+        f"const base = {json.dumps(str(out))};"
+        "function load(name, format) { const data = JSON.parse(fs.readFileSync(path.join(base, name), 'utf8'));"
+        "  if (name === 'meta.json' && format !== undefined) data.format = format; return Promise.resolve(data); }"
+        "async function attempt(format) { const client = search.createClient({ load: function (n) { return load(n, format); } });"
+        "  try { const found = await client.search({ q: '专利' }); return 'found ' + found.results.length; }"
+        "  catch (err) { return 'refused: ' + err.message; } }"
+        "Promise.all([attempt(undefined), attempt(search.format - 1)]).then(function (r) { process.stdout.write(JSON.stringify(r)); });"
+    )
+    done = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    same, other = json.loads(done.stdout)
+    assert same.startswith("found ") and same != "found 0"
+    assert other.startswith("refused: search files of format")

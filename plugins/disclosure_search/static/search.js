@@ -393,6 +393,12 @@
   }
 
   // ------------------------------------------------------------------ client
+  // The layout of the files this client reads (static_export.FORMAT; a test keeps the
+  // two equal).  Files of another layout, e.g. this script kept by a browser's cache
+  // after the site was published again, would pair results with the wrong records:
+  // the client refuses them and the page says search is unavailable.
+  const FORMAT = 3;
+
   /**
    * A search client. `load(path)` resolves to the parsed JSON of a file of the
    * export (default: fetch relative to `base`).
@@ -417,6 +423,7 @@
 
     async function search(params) {
       const meta = await get('meta.json');
+      if (meta.format !== FORMAT) throw new Error('search files of format ' + meta.format + ', this client reads ' + FORMAT);
       const q = params.q || '';
       const table = hasCjk(q) ? makeTable(await get('norm.json')) : EMPTY_TABLE;
       const terms = queryTerms(q, table, meta.tokeniser);
@@ -649,7 +656,8 @@
     filterTerms: filterTerms,
     createClient: createClient,
     attach: attach,
-    labels: LABELS
+    labels: LABELS,
+    format: FORMAT
   };
 
   if (typeof module === 'object' && module.exports) {
