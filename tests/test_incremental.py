@@ -187,6 +187,24 @@ def test_an_update_in_place_removes_what_the_site_no_longer_has(workspace: dict[
     assert_same_as_full_build(workspace)
 
 
+def test_an_update_in_place_without_a_core_to_spare_walks_the_output_itself(workspace: dict[str, Path],
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """On one core the output is not listed beside the build: it is walked at the end and
+    reused pages are looked up one by one, with the same result."""
+    from disclosure_pelican import forked
+
+    build(workspace)
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    page = workspace["out"] / "documents" / "demo-notice-2025-holiday-service" / "index.html"
+    page.unlink()
+    removed = workspace["content"] / "notice" / "demo-notice-2026-application-channels.md"  # (named by no other)
+    removed.unlink()
+    again = build(workspace)
+    assert page.is_file() and again.state.output_files is None
+    assert not (workspace["out"] / "documents" / removed.stem).exists()
+    assert_same_as_full_build(workspace)
+
+
 def test_a_page_deleted_from_the_output_by_hand_is_rendered_again(workspace: dict[str, Path]) -> None:
     """A page is reused only if the output still holds it (as listed when the build started)."""
     build(workspace)
