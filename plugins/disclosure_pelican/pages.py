@@ -537,12 +537,13 @@ class SiteModel:
     def document_inputs(self, doc: Document, digest: Callable[[Any], str]) -> tuple[Any, ...]:
         """What the contexts of ``doc``'s pages (each version's, the comparisons) are made
         from, with ``digest`` giving each document's, version's and status's digest: the
-        document and its versions (metadata; each file's hash and rendered body's key for
-        the text), every status they show and the documents those name, the related
-        documents with their statuses, whether each document a body links to exists, the
-        comment period's state and the type's list.  Besides the page's name, the
-        build's global inputs and the ``has_page`` answers, nothing else reaches those
-        pages (in verifying builds, :mod:`.incremental` checks that against the fingerprint)."""
+        document and its versions (by their files: :meth:`~.incremental.Fingerprinter.token`),
+        each rendered body's key (which also holds what its citations link to), every
+        status they show and the documents those name, the related documents with their
+        statuses, whether each document a body links to exists, the comment period's state
+        and the type's list.  Besides the page's name, the build's global inputs and the
+        ``has_page`` answers, nothing else reaches those pages (in verifying builds,
+        :mod:`.incremental` checks that against the fingerprint)."""
         found = self._inputs.get(doc.id)
         if found is not None:
             return found
@@ -556,7 +557,7 @@ class SiteModel:
                              for m in DOC_HREF.finditer(html))
         found = self._inputs[doc.id] = (
             digest(doc), tuple(digest(v) for v in doc.versions),
-            tuple((v.sha256, self.bodies.key(self._source(v))) for v in doc.versions),
+            tuple(self.bodies.key(self._source(v)) for v in doc.versions),
             tuple(digest(s) for s in statuses), tuple(None if d is None else digest(d) for d in acting),
             tuple((name, tuple((d.id, digest(d), digest(self.statuses[d.id])) for d in shown))
                   for name, shown in self.relations(doc).items() if shown),
