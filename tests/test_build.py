@@ -137,6 +137,30 @@ def test_failure_midway_keeps_previous_output(tmp_path: Path, run_cli, monkeypat
     assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
 
 
+def test_the_cyclic_collector_is_paused_during_a_build_and_restored_after(
+        tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus and page model live until the build ends: the collector would only walk
+    them again and again.  It runs again once the build returns, refused or not."""
+    import gc
+
+    from disclosure_pelican import pages
+
+    seen = []
+    making = pages.SiteModel.__init__
+
+    def noting(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        making(self, *args, **kwargs)
+
+    monkeypatch.setattr(pages.SiteModel, "__init__", noting)
+    assert gc.isenabled()
+    assert run_cli("build", "--output", str(tmp_path / "out"), "--as-of", "2026-11-22").exit_code == 0
+    assert seen == [False] and gc.isenabled()
+    content = _corpus_with(tmp_path, {"notice/broken.md": "---\nid: broken\ntype: notice\ntitle: x\npublished: 2026-13-01\n---\n"})
+    result = run_cli("build", "--content", str(content), "--output", str(tmp_path / "out"), "--as-of", "2026-11-22")
+    assert result.exit_code == 1 and gc.isenabled()
+
+
 def test_settings_pelican_refuses_are_reported_without_a_traceback(tmp_path: Path, run_cli) -> None:
     output = tmp_path / "out"
     assert run_cli("build", "--output", str(output), "--as-of", "2026-11-22").exit_code == 0

@@ -81,7 +81,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     values = read_settings_file(settings_file)
     config = SiteConfig.from_settings(values)
     output = output.resolve()
-    with one_build_at_a_time(output):
+    with one_build_at_a_time(output), _collector_paused():
         snapshot = None
         # The files, found once for the quick rebuild, the key of what the output is built
         # from and the corpus (taken before: an edit made during the build is seen by the next one).
@@ -112,9 +112,6 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
             counter = ErrorCounter()
             pelican_logger = logging.getLogger("pelican")
             pelican_logger.addHandler(counter)
-            # The corpus lives until the build ends: keep the cyclic collector from walking it
-            # again at every collection (and forked children from copying its pages to do so).
-            gc.freeze()
             try:
                 from pelican import Pelican
 
@@ -163,8 +160,28 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
                 raise
             finally:
                 pelican_logger.removeHandler(counter)
-                gc.unfreeze()  # a caller that builds again (tests) gets its garbage collected as usual
             return BuildResult(output, state, files)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a build.
+
+    A build keeps what it allocates (the corpus, the page model) until it ends, and makes
+    little cyclic garbage: the collector only walked the same objects again at every
+    collection of its older generations, while they grew (at 10,000 documents, about
+    half a second of a rebuild after a topic edit, and a third of the corpus load;
+    the peak memory of a full build and of a rebuild was the same without it, measured).
+    Forked children (the search export, the page reuse helper) inherit the pause, so
+    neither do they touch the parent's pages to walk them.  A caller that builds again
+    (``serve --watch``, tests) collects as before once the build returns."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @contextmanager
