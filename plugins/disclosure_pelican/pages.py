@@ -35,6 +35,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -151,7 +152,7 @@ class Listing(ListingHead):
 
     documents: tuple[Document, ...]
 
-    @property
+    @cached_property  # one object, so a fingerprint digests it once (every document page shows its type's)
     def head(self) -> ListingHead:
         return ListingHead(self.kind, self.key, self.slug, self.label)
 
