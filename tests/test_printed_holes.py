@@ -105,6 +105,26 @@ def test_labels_formatted_around_a_title_keep_it_marked() -> None:
     assert PrintedMarker.fmt("{n} & 件", n=3) == "3 & 件"
 
 
+def test_lookups_through_the_marker_give_what_jinja_gives() -> None:
+    """The marker takes every ``a.b`` of every template: on plain dicts (labels, rows) it
+    looks the item up directly, and must give what Jinja's own lookup gives."""
+    from collections import OrderedDict
+
+    from jinja2 import Environment, StrictUndefined
+
+    template = ("{{ d.title }}|{{ d.items is callable }}|{{ d.keys is callable }}|{{ d.missing is defined }}|"
+                "{{ o.title }}|{{ o.items is callable }}|{{ n.real }}")
+    context = {"d": {"title": "标题", "items": "不是方法"}, "o": OrderedDict(title="有序"), "n": 3}
+    plain = Environment().from_string(template).render(context)
+    env = Environment()
+    PrintedMarker(env)
+    assert env.from_string(template).render(context) == plain == "标题|True|True|False|有序|True|3"
+    strict = Environment(undefined=StrictUndefined)
+    PrintedMarker(strict)
+    with pytest.raises(Exception, match="missing"):
+        strict.from_string("{{ d.missing }}").render(d={})
+
+
 @pytest.mark.parametrize("title", ["普通标题", "含<尖括号>与&符号", "引号\"'"])
 def test_a_marked_title_prints_as_the_title(title: str) -> None:
     assert take_marks(str(escape(MarkedValue(title, "d"))))[0] == str(escape(title))
