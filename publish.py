@@ -62,13 +62,8 @@ def _summary(problems) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    import gc
-
     from disclosure.check import check_content
 
-    # A check is short and keeps what it allocates until it ends: the cyclic collector
-    # would only walk the same objects again and again (a third of a 10,000-document check).
-    gc.disable()
     result = check_content(Path(args.content), _config(args), _as_of(args), None if args.no_cache else _cache_dir(args))
     problems = result.problems
     shown = [p for p in problems if args.verbose or p.severity is not Severity.INFO]
@@ -87,12 +82,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         quick_log = logging.getLogger("disclosure_pelican.quick")
         quick_log.addHandler(handler)
         quick_log.setLevel(logging.DEBUG)
-    import gc
-
-    # The build pauses the cyclic collector while it runs; once it returns, this process
-    # only prints and ends (:func:`exit_at_once`): left on, the collector would first walk
-    # everything the build made (a third of a second at 10,000 documents, measured).
-    gc.disable()
     status = _build(args, use_cache=not args.no_cache)
     if status == 0:
         print(f"Preview: python publish.py serve --output {args.output}  (then open http://127.0.0.1:8000/)")
@@ -409,8 +398,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, process_ends: bool = False) -> int:
+    """Run one command; ``process_ends``: the process ends with it (:func:`exit_at_once`)."""
     args = build_parser().parse_args(argv)
+    if process_ends and args.command != "serve":
+        import gc
+
+        # A command keeps what it allocates until it ends, and its objects are never freed
+        # one by one (:func:`exit_at_once`): the cyclic collector would only walk them
+        # again and again (a third of a 10,000-document check; after a build, which
+        # pauses it while it runs, everything the build made, once more).  ``serve``
+        # runs builds for as long as it is left running: it collects.
+        gc.disable()
     try:
         return args.func(args)
     except UserError as error:
@@ -440,7 +439,7 @@ def exit_at_once(status: int) -> None:
 
 if __name__ == "__main__":
     try:
-        status = main()
+        status = main(process_ends=True)
     except BrokenPipeError:  # the reader went away (`check | head`): not worth a traceback
         status = 1
     exit_at_once(status)
