@@ -108,16 +108,68 @@ def test_texts_of_untouched_terms_are_kept_when_the_scale_is_the_same(tmp_path: 
     assert read_tree(tmp_path / "swapped-cached") == read_tree(tmp_path / "swapped-plain")
 
 
-def test_the_patch_is_not_used_when_records_move(tmp_path: Path, tokenised: list[str]) -> None:
+@pytest.fixture
+def inverted_whole(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per run of records inverted from their counts (not patched) from here on."""
+    runs: list[int] = []
+    real = inversion._flat
+
+    def counting(tokens, bounds):  # type: ignore[no-untyped-def]
+        runs.append(bounds[1] - bounds[0])
+        return real(tokens, bounds)
+
+    monkeypatch.setattr(inversion, "_flat", counting)
+    return runs
+
+
+@pytest.mark.parametrize("what", ["newest", "middle", "removed", "added and removed", "added, removed and edited"])
+def test_records_added_or_removed_renumber_the_kept_index(tmp_path: Path, tokenised: list[str], inverted_whole: list[int],
+                                                          what: str) -> None:
+    """A new document is a record before all others (every ordinal moves by one): the kept
+    index is renumbered and the new record put in, not every record inverted again; the
+    files are those of an export without the cache, and so is the next patched export."""
     records = synthetic_records(60)
     cache, _ = exported_once(records, tmp_path)
+    new = synthetic_records(61, seed=99)[60]
+    if what in ("newest", "added, removed and edited"):  # published after every other record
+        new = changed(new, published="2027-01-01")
     tokenised.clear()
-    # one record more (all ordinals after it move), one fewer: inverted again from the cached counts
-    more = [*records[:10], *synthetic_records(61, seed=99)[60:], *records[11:]]
-    export_from_records(more, tmp_path / "moved-cached", token_cache=cache)
-    assert tokenised == ["syn-00060"]  # the new record only
-    export_from_records(more, tmp_path / "moved-plain")
+    inverted_whole.clear()
+    moved = {
+        "newest": [new, *records],
+        "middle": [*records[:10], new, *records[10:]],
+        "removed": [*records[:10], *records[11:]],
+        "added and removed": [*records[:10], new, *records[12:]],
+        "added, removed and edited": [new, *records[:10], changed(records[10], text="改写后的正文"), *records[12:]],
+    }[what]
+    export_from_records(moved, tmp_path / "moved-cached", token_cache=cache)
+    # the new record (and the edited one) tokenised, nothing inverted again
+    assert sorted(tokenised) == sorted({r.id for r in moved} & {new.id, *(["syn-00010"] if "edited" in what else [])})
+    assert inverted_whole == []
+    kept = cache.load_postings()
+    assert kept is not None and sorted(kept.ids) == sorted(r.id for r in moved)
+    assert (kept.ids[0] == new.id) is (what in ("newest", "added, removed and edited"))  # (ordinals: newest first)
+    export_from_records(moved, tmp_path / "moved-plain")
     assert read_tree(tmp_path / "moved-cached") == read_tree(tmp_path / "moved-plain")
+    tokenised.clear()  # the renumbered index kept is one the next edit patches
+    inverted_whole.clear()
+    moved[3] = changed(moved[3], title="再次修改的标题")
+    export_from_records(moved, tmp_path / "edited-cached", token_cache=cache)
+    assert tokenised == [moved[3].id] and inverted_whole == []
+    export_from_records(moved, tmp_path / "edited-plain")
+    assert read_tree(tmp_path / "edited-cached") == read_tree(tmp_path / "edited-plain")
+
+
+def test_records_in_another_order_are_inverted_again(tmp_path: Path, inverted_whole: list[int]) -> None:
+    records = synthetic_records(60)
+    cache, _ = exported_once(records, tmp_path)
+    inverted_whole.clear()
+    # a record published on another date takes another place among the others
+    swapped = [changed(records[0], published="1999-01-01"), *records[1:]]
+    export_from_records(swapped, tmp_path / "swapped-cached", token_cache=cache)
+    assert inverted_whole
+    export_from_records(swapped, tmp_path / "swapped-plain")
+    assert read_tree(tmp_path / "swapped-cached") == read_tree(tmp_path / "swapped-plain")
 
 
 def test_many_changes_are_inverted_again_and_give_the_same_files(tmp_path: Path) -> None:
