@@ -152,6 +152,11 @@ class DisclosureGenerator(Generator):
                         sitemap_xml(((p.url, p.lastmod) for p in model.pages if p.in_sitemap), model.siteurl))
             self.model.bodies.prune()
             self._write_records()
+            # Before waiting for the search export: in a rebuild it is what the build waits for last.
+            records = export_records(public, self.state.as_of, model.statuses)
+            _write_text(self.output_path, os.path.join("data", "documents.json"),
+                        inert_json(to_json(records, self.state.as_of)))
+            _write_text(self.output_path, os.path.join("data", "documents.csv"), to_csv(records))
             if search is not None:
                 written = search.finish()
                 self.state.unchanged_files, recorder.search_size = written.unchanged, written.postings_size
@@ -161,10 +166,6 @@ class DisclosureGenerator(Generator):
             if search is not None:
                 search.cancel()
             raise
-        public = self.state.public
-        records = export_records(public, self.state.as_of, model.statuses)
-        _write_text(self.output_path, os.path.join("data", "documents.json"), inert_json(to_json(records, self.state.as_of)))
-        _write_text(self.output_path, os.path.join("data", "documents.csv"), to_csv(records))
 
     def _write_pages(self, pages: list, writer, reuse: PageReuse, css: str,  # type: ignore[no-untyped-def]
                      advance: Callable[[], None]) -> None:

@@ -159,11 +159,9 @@ def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> I
     document is a record before all others, which moves every ordinal) put in or taken
     out; ``None`` when it cannot be used (none kept, records in another order, too many
     changes, an old record's counts missing)."""
-    previous = cache.load_postings(lazy=True)
+    previous = cache.load_postings()
     if previous is None:
         return None
-    # every posting array is used; the texts only of the terms an edit leaves as they were
-    previous.inverted = {field: dict(terms.items()) for field, terms in previous.inverted.items()}
     old_of_new: dict[int, int] | None = None  # (None: the same records in the same places)
     if previous.ids != [r.id for r in records]:
         new_of_old = _renumbering(previous.ids, [r.id for r in records])
