@@ -198,6 +198,37 @@ def test_files_parsed_in_forked_processes_load_the_same(tmp_path: Path, monkeypa
     assert again.problems == here.problems
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_body_read_through_the_cache_is_the_body_a_fresh_read_gives(tmp_path: Path, newline: str) -> None:
+    """The cache keeps how many bytes the body is at the end of the file: a file with the
+    same bytes gives its body from there, whatever its line ends, its byte order mark or
+    its closing fence; a file changed since is read again."""
+    from disclosure.files import ParseCache, read_file
+
+    head = ["---", "id: x", "type: notice", "title: 通知", "issuer: 国家知识产权局", "published: 2026-01-02",
+            "disclosure: proactive",
+            "review:", "  by: 办公室", "  date: 2026-01-02", "  result: passed"]
+    for name, text in {
+        "plain": "\n".join([*head, "---", "", "正文第一段。", "", "## 二、标题", "全角字符与 ASCII 混排。"]) + "\n",
+        "bom-and-dots": "\ufeff" + "\n".join([*head, "...", "正文"]),
+        "empty-body": "\n".join([*head, "---"]),
+        "separator-in-body": "\n".join([*head, "---", "行\u2028分隔\x85符号", "末行"]),
+    }.items():
+        path = tmp_path / f"{name}-{len(newline)}.md"
+        path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+        display = path.as_posix()
+        fresh, problems = read_file(path, display)
+        assert fresh is not None and not problems, (name, problems)
+        cache = ParseCache(tmp_path / "cache.pickle")
+        read_file(path, display, cache)
+        cache.save()
+        cached, _ = read_file(path, display, ParseCache(tmp_path / "cache.pickle"))
+        assert cached is not None and cached.body == fresh.body and cached.body_line == fresh.body_line, name
+    path.write_bytes(path.read_bytes().replace("末行".encode(), "改过的末行".encode()))
+    again, _ = read_file(path, path.as_posix(), ParseCache(tmp_path / "cache.pickle"))
+    assert again is not None and again.body.endswith("改过的末行")
+
+
 def _publish(*args: str, **kwargs) -> "subprocess.CompletedProcess[str]":  # type: ignore[no-untyped-def]
     """``publish.py`` as a shell runs it (its ``__main__`` block, which leaves without tearing down)."""
     import subprocess
