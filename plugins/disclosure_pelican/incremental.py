@@ -194,7 +194,9 @@ class Fingerprinter:
             return self.token(value)
         if isinstance(value, Effectiveness):
             return self.status(value)
-        return self.digest(value)
+        # Else a listing's head, shown by every page of its type's documents: digested once
+        # (page inputs are objects the build makes once and never changes).
+        return self._once(value, lambda: self.digest(value))
 
     def status(self, value: Effectiveness) -> str:
         """A status's digest, once per object: its fields are an enum member, strings and a
