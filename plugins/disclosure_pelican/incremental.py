@@ -63,10 +63,6 @@ _CONTAINERS = (dict, list, tuple, set, frozenset)
 _STATUS_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Effectiveness)))
 
 
-def _itself(value: Any) -> Any:
-    return value
-
-
 def _token(*parts: Any) -> None:
     """Stands in for an object digested on its own; referenced by name in fingerprints, never called."""
 
@@ -196,7 +192,7 @@ class Fingerprinter:
             return self.status(value)
         # Else a listing's head, shown by every page of its type's documents: digested once
         # (page inputs are objects the build makes once and never changes).
-        return self._once(value, lambda: self.digest(value))
+        return self.digest_once(value)
 
     def status(self, value: Effectiveness) -> str:
         """A status's digest, once per object: its fields are an enum member, strings and a
@@ -204,9 +200,9 @@ class Fingerprinter:
         of a 10,000-document rebuild's deciding which pages to render)."""
         return self._once(value, lambda: hashlib.sha256(repr(_STATUS_FIELDS(value)).encode("utf-8")).hexdigest())
 
-    def once(self, value: Any, fields: Callable[[Any], tuple[Any, ...]]) -> str:
-        """The digest of an immutable object's ``fields``, computed once per object."""
-        return self._once(value, lambda: self.digest(fields(value)))
+    def digest_once(self, value: Any) -> str:
+        """:meth:`digest` of an object the build never changes, computed once per object."""
+        return self._once(value, lambda: self.digest(value))
 
     def shared(self, value: Any) -> Any:
         """A large container as the digest of its contents, computed once per object."""
@@ -395,7 +391,7 @@ class PageReuse:
         if not self.fingerprinting:
             return False
         # (the inputs are one object for all of a document's pages: digested once)
-        of_inputs = self.fingerprinter.once(inputs, _itself)
+        of_inputs = self.fingerprinter.digest_once(inputs)
         digest = hashlib.sha256(f"{self.global_key}\0{name}\0{template}\0{of_inputs}".encode()).hexdigest()
         self.inputs[name] = digest
         kept = self.old.get(name)

@@ -163,8 +163,9 @@ def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> I
     if previous is None:
         return None
     old_of_new: dict[int, int] | None = None  # (None: the same records in the same places)
-    if previous.ids != [r.id for r in records]:
-        new_of_old = _renumbering(previous.ids, [r.id for r in records])
+    ids = [r.id for r in records]
+    if previous.ids != ids:
+        new_of_old = _renumbering(previous.ids, ids)
         if new_of_old is None:
             return None
         old_of_new = {new: old for old, new in enumerate(new_of_old) if new >= 0}
