@@ -292,6 +292,98 @@ def test_search_export_failing_beside_the_pages_fails_the_build(tmp_path: Path, 
 
 
 
+@pytest.fixture
+def started_in_order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What a build starts, in order: the search export (in a child, as on a large site:
+    "search") and the page model ("model")."""
+    from disclosure_pelican import pages, search_export
+
+    events: list[str] = []
+    monkeypatch.setattr(search_export, "CONCURRENT_SEARCH_MIN", 0)
+    search_init, model_init = search_export.SearchExport.__init__, pages.SiteModel.__init__
+
+    def search(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        search_init(self, *args, **kwargs)
+        events.append("search" if self.child is not None else "search inline")
+
+    def model(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("model")
+        model_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(search_export.SearchExport, "__init__", search)
+    monkeypatch.setattr(pages.SiteModel, "__init__", model)
+    return events
+
+
+def test_a_rebuild_reading_few_files_anew_starts_the_search_export_before_the_page_model(
+        tmp_path: Path, run_cli, started_in_order: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """After an edit that takes the whole rebuild (a topic: lists change), the bodies are
+    rendered already, so the export starts beside the page model; the output is a plain
+    build's.  A first build, or one that reads more files anew, starts it after the model."""
+    from disclosure_pelican import build, forked
+
+    if not forked.can_fork():
+        pytest.skip("one core or no fork: the search export runs in the build's process")
+    content = _corpus_with(tmp_path, {})
+    output, plain = tmp_path / "out", tmp_path / "plain"
+    args = ("--content", str(content), "--as-of", "2026-11-22")
+    assert run_cli("build", "--output", str(output), *args).exit_code == 0
+    assert started_in_order == ["model", "search"]
+    edited = content / "normative" / "gf-2016-55.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("topic: 政务服务", "topic: 另一主题"), encoding="utf-8")
+    started_in_order.clear()
+    assert run_cli("build", "--output", str(output), *args).exit_code == 0
+    assert started_in_order == ["search", "model"]
+    assert run_cli("build", "--no-cache", "--output", str(plain), *args).exit_code == 0
+    assert tree_bytes(output) == tree_bytes(plain)
+
+    monkeypatch.setattr(build, "EARLY_START_MAX_PARSED", 0)
+    edited.write_text(edited.read_text(encoding="utf-8").replace("topic: 另一主题", "topic: 政务服务"), encoding="utf-8")
+    started_in_order.clear()
+    assert run_cli("build", "--output", str(output), *args).exit_code == 0
+    assert started_in_order == ["model", "search"]
+
+
+def test_a_build_failing_after_the_search_export_started_early_stops_it(
+        tmp_path: Path, run_cli, started_in_order: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_pelican import forked, generator
+    from disclosure_search import static_export
+
+    if not forked.can_fork():
+        pytest.skip("one core or no fork: the search export runs in the build's process")
+    content = _corpus_with(tmp_path, {})
+    output = tmp_path / "site" / "out"
+    args = ("--content", str(content), "--output", str(output), "--as-of", "2026-11-22")
+    assert run_cli("build", *args).exit_code == 0
+    before = tree_bytes(output)
+    children: list[forked.Forked] = []
+    forked_init = forked.Forked.__init__
+
+    def recorded(self, work, what):  # type: ignore[no-untyped-def]
+        forked_init(self, work, what)
+        children.append(self)
+
+    def explode(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("theme failure (simulated)")
+
+    def slow_export(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(60)  # still running when the build fails, unless it is stopped
+        raise OSError("not stopped")
+
+    monkeypatch.setattr(static_export, "export_from_records", slow_export)
+    monkeypatch.setattr(forked.Forked, "__init__", recorded)
+    monkeypatch.setattr(generator.DisclosureGenerator, "generate_context", explode)
+    edited = content / "normative" / "gf-2016-55.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("topic: 政务服务", "topic: 另一主题"), encoding="utf-8")
+    started_in_order.clear()
+    result = run_cli("build", *args)
+    assert result.exit_code == 1 and "theme failure (simulated)" in result.stderr
+    assert started_in_order == ["search"] and children
+    assert not any(child._process.is_alive() for child in children)
+    assert tree_bytes(output) == before
+    assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
+
+
 def test_forked_work_reports_its_error_once_without_a_traceback() -> None:
     code = (
         "from disclosure_pelican.forked import Forked\n"

@@ -177,6 +177,8 @@ class ParseCache:
         self.folder = path.with_suffix(".d") if path is not None else None
         self.entries: dict[str, _Entry] = {}
         self.used: dict[str, _Entry] = {}
+        self.parsed = 0
+        """How many files this run parsed (the cache held nothing for them as they are)."""
         if self.folder is None or not load:
             return
         collecting = gc.isenabled()
@@ -256,6 +258,7 @@ def read_file(path: Path, display: str, cache: ParseCache | None = None, *, need
         return _restored(path, display, stored, raw[len(raw) - stored.body_bytes:].decode("utf-8")), list(entry.problems)
     record, problems = _parse(path, display, raw, sha)
     if cache is not None:
+        cache.parsed += 1
         cache.used[display] = _Entry(stat.st_mtime_ns, stat.st_size, _stored(record) if record else None, tuple(problems))
     return record, problems
 
@@ -279,6 +282,8 @@ def read_files(files: list[tuple[Path, str]], cache: ParseCache | None = None, *
         chunks = [[files[i] for i in unknown[start:start + 250]] for start in range(0, len(unknown), 250)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             results = [result for chunk in pool.map(_read_chunk, chunks) for result in chunk]
+        if cache is not None:
+            cache.parsed += len(unknown)
         for i, (stat, stored, body, problems) in zip(unknown, results):
             path, display = files[i]
             parsed[i] = (_restored(path, display, stored, body) if stored is not None else None), problems

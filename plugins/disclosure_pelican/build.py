@@ -33,6 +33,11 @@ from .incremental import folder_identity, manifest_path
 from .state import BuildState, ContentError
 
 
+EARLY_START_MAX_PARSED = 32
+"""A rebuild that read at most this many files anew starts its search export before the
+page model is made (:mod:`.search_export`): it renders at most as many bodies."""
+
+
 class BuildError(Exception):
     """The build failed for a reason other than the content (theme, plugin, settings)."""
 
@@ -82,7 +87,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
     config = SiteConfig.from_settings(values)
     output = output.resolve()
     with one_build_at_a_time(output), _collector_paused():
-        snapshot = None
+        snapshot = quick_key = None
         # The files, found once for the quick rebuild, the key of what the output is built
         # from and the corpus (taken before: an edit made during the build is seen by the next one).
         others: list[str] = []
@@ -113,12 +118,23 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
             pelican_logger = logging.getLogger("pelican")
             pelican_logger.addHandler(counter)
             try:
+                if quick_key is not None and snapshot is not None and snapshot.key == quick_key \
+                        and state.parse_cache is not None and state.parse_cache.parsed <= EARLY_START_MAX_PARSED:
+                    # The code and settings of the last build, and next to no file read anew:
+                    # their bodies are rendered already, so the search export starts now,
+                    # beside the page model, not after it (a rebuild after a topic edit at
+                    # 10,000 documents, interleaved: 4.57–4.79 → 4.38–4.67 s).
+                    from .search_export import start_output
+
+                    state.output_start = start_output(state, output, staging)
                 from pelican import Pelican
 
                 try:
                     settings = read_settings(settings_file, {
                         "PATH": str(content), "OUTPUT_PATH": str(staging), "DISCLOSURE_STATE": state,
                         "DISCLOSURE_PREVIOUS_OUTPUT": str(output) if cache_dir is not None else None,
+                        # a fresh folder, where the search export may be writing already
+                        "DELETE_OUTPUT_DIRECTORY": False,
                     })
                 except ValueError as error:  # Pelican's own checks of the settings (a theme not found, …)
                     raise BuildError(f"{settings_file}: {error}") from error
@@ -154,6 +170,8 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
                     quick_path.save_snapshot(cache_dir, output, quick_key, state, state.recorder, snapshot,
                                              folder_identity(output), files)
             except BaseException:
+                if state.output_start is not None and state.output_start.search is not None:
+                    state.output_start.search.cancel()
                 shutil.rmtree(staging, ignore_errors=True)
                 if search_records is not None:
                     search_records.pending.unlink(missing_ok=True)

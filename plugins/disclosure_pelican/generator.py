@@ -33,7 +33,7 @@ from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
 from .quick import BuildRecorder, HoledTemplate
 from .printed import MarkedTemplate, PrintedMarker, iso
 from .sitemap import sitemap_xml
-from .search_export import PublishedFiles, SearchExport
+from .search_export import start_output
 from .state import BuildState
 
 
@@ -110,18 +110,18 @@ class DisclosureGenerator(Generator):
 
     def generate_output(self, writer) -> None:  # type: ignore[no-untyped-def]
         model = self.model
-        previous = self.settings.get("DISCLOSURE_PREVIOUS_OUTPUT")
-        reuse = PageReuse(self.state.cache_dir, Path(previous) if previous else None, Path(self.output_path))
-        if reuse.has_previous and self.state.output_files is not None:
-            reuse.previous_files = self.state.output_files()
         # The search export needs only the public corpus: on a large site it runs in a
-        # forked process while this one makes the page model and writes the pages (in a
-        # rebuild it is what the build waits for last).  Not earlier: beside the body
-        # rendering, which uses every core, it slowed the build down (measured).
-        published = PublishedFiles(reuse.old_files, reuse.previous_files) \
-            if reuse.in_place and reuse.previous_files is not None else None
-        search = SearchExport(self.state, Path(self.output_path), reuse.previous if reuse.in_place else None,
-                              published) if self.state.search else None
+        # forked process while this one writes the pages (in a rebuild it is what the build
+        # waits for last).  Started by the build already when it renders next to no body.
+        started = self.state.output_start
+        if started is not None and started.reuse.staging != Path(self.output_path):
+            if started.search is not None:  # (not this generator's output)
+                started.search.cancel()
+            started = None
+        if started is None:
+            previous = self.settings.get("DISCLOSURE_PREVIOUS_OUTPUT")
+            started = start_output(self.state, Path(previous) if previous else None, Path(self.output_path))
+        reuse, search = started
         try:
             reuse.global_key = global_digest(Path(self.theme), self.settings, labels_for(model.language), self.state.as_of)
             reuse.exists = model.has_page

@@ -1,10 +1,11 @@
 """The static search export, written beside the pages.
 
-It needs only the public corpus.  On a large site the generator starts it in a forked
-process once the bodies are rendered, so that it runs while the page model is made and
+It needs only the public corpus.  On a large site it runs in a forked process while
 the pages are written (one core); on a small site, or one core, it runs in the build's
-process at the end.  Started before the body rendering (which uses every core) it made
-a 10,000-document build slower: 121 s against 105 s (measured).
+process at the end.  It starts once the bodies are rendered: started before the body
+rendering (which uses every core) it made a 10,000-document build slower, 121 s against
+105 s (measured).  A rebuild that renders next to no body (:func:`start_output` from
+the build, as soon as the corpus is loaded) starts it before the page model is made.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .forked import Forked, can_fork
+from .incremental import PageReuse
 from .state import BuildState
 
 #: From this many public documents the search export runs beside the page writing.
@@ -103,3 +105,24 @@ class SearchExport:
         if self.child is None:
             return write_search(self.state, self.output_path, self.updated_output, self.published)
         return self.child.result()
+
+
+class OutputStart(NamedTuple):
+    """How a build writes its output: the pages it reuses, and its search export, started."""
+
+    reuse: PageReuse
+    search: SearchExport | None
+
+
+def start_output(state: BuildState, previous_output: Path | None, staging: Path) -> OutputStart:
+    """The :class:`~.incremental.PageReuse` of a build writing into ``staging`` (updating
+    ``previous_output`` in place when the fingerprints of it are kept), and its search
+    export (:class:`SearchExport`), started."""
+    reuse = PageReuse(state.cache_dir, previous_output, staging)
+    if reuse.has_previous and state.output_files is not None:
+        reuse.previous_files = state.output_files()
+    published = PublishedFiles(reuse.old_files, reuse.previous_files) \
+        if reuse.in_place and reuse.previous_files is not None else None
+    search = SearchExport(state, staging, reuse.previous if reuse.in_place else None, published) \
+        if state.search else None
+    return OutputStart(reuse, search)

@@ -51,6 +51,9 @@ class BuildState:
     output_files: Any = None
     """A function giving the names of the files the output held when the build started, when
     it was listed beside the build (else None: pages are looked up there one by one)."""
+    output_start: Any = None
+    """The page reuse and search export the build started before the generator ran
+    (:class:`~.search_export.OutputStart`), or None: the generator starts them."""
 
     @classmethod
     def load(cls, content_dir: Path, as_of: date, config: SiteConfig, ledger_path: Path | None = None,
