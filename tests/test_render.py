@@ -124,3 +124,97 @@ def test_a_page_body_is_the_same_with_the_shortcut_for_bodies_without_document_l
             assert str(pages.page_body_html(html, root, exists)) == slow
         plain += 'href="doc:' not in html and "documents/" not in html
     assert 0 < plain < len(bodies), "bodies both with and without document links"
+
+
+LINKING = ["见[原文](doc:gf-2016-55)与[第二版](doc:demo-notice#v2)。", "无链接的正文。", "## 标题\n\n再见[它](doc:gf-2016-55)。"]
+
+
+def test_a_cached_body_is_read_only_when_a_page_asks_for_it(tmp_path: Path) -> None:
+    """A build that finds its bodies in the cache file reads their ``doc:`` links, not their
+    HTML: each is read when a page asks, the same as rendered, with the links it holds."""
+    from disclosure.render_cache import BodyCache, doc_links
+
+    file = tmp_path / "bodies.sqlite"
+    first = BodyCache({}, file)
+    first.render_all((body, None) for body in LINKING)
+    assert first.misses == len(LINKING)
+    rendered = [first.html(body) for body in LINKING]
+    assert [first.links(body) for body in LINKING] == [
+        (("gf-2016-55", None), ("demo-notice", "2")), (), (("gf-2016-55", None),)]
+    again = BodyCache({}, file)
+    again.render_all((body, None) for body in LINKING)
+    assert (again.hits, again.misses) == (len(LINKING), 0)
+    assert again._html == {}, "no HTML read before a page asks"
+    assert [again.links(body) for body in LINKING] == [doc_links(html) for html in rendered]
+    assert again._html == {}
+    assert [again.html(body) for body in LINKING] == rendered
+
+
+def test_a_cached_body_gone_from_the_file_is_rendered_again(tmp_path: Path) -> None:
+    import sqlite3
+
+    from disclosure.render_cache import BodyCache
+
+    file = tmp_path / "bodies.sqlite"
+    first = BodyCache({}, file)
+    first.render_all((body, None) for body in LINKING)
+    rendered = first.html(LINKING[0])
+    again = BodyCache({}, file)
+    again.render_all((body, None) for body in LINKING)
+    with sqlite3.connect(file) as connection:  # (another build pruned it meanwhile)
+        connection.execute("DELETE FROM bodies")
+    assert again.html(LINKING[0]) == rendered
+
+
+def test_a_cache_file_without_links_gives_them_from_its_bodies_without_rendering(tmp_path: Path) -> None:
+    """A cache file written before the links were kept beside each body: the bodies are
+    read once to find their links (kept from then on), not rendered again."""
+    import sqlite3
+
+    from disclosure.render_cache import BodyCache
+
+    file = tmp_path / "bodies.sqlite"
+    first = BodyCache({}, file)
+    first.render_all((body, None) for body in LINKING)
+    expected = [first.links(body) for body in LINKING]
+    with sqlite3.connect(file) as connection:
+        connection.execute("DROP TABLE body_links")
+    older = BodyCache({}, file)
+    older.render_all((body, None) for body in LINKING)
+    assert (older.hits, older.misses) == (len(LINKING), 0)
+    assert [older.links(body) for body in LINKING] == expected
+    newer = BodyCache({}, file)
+    newer.render_all((body, None) for body in LINKING)
+    assert newer._html == {} and [newer.links(body) for body in LINKING] == expected
+
+
+def test_a_pruned_cache_keeps_the_bodies_and_links_a_build_used(tmp_path: Path) -> None:
+    import sqlite3
+
+    from disclosure.render_cache import BodyCache
+
+    file = tmp_path / "bodies.sqlite"
+    first = BodyCache({}, file)
+    first.render_all((body, None) for body in LINKING)
+    second = BodyCache({}, file)
+    second.render_all([(LINKING[0], None)])
+    second.html(LINKING[0])
+    second.prune()
+    with sqlite3.connect(file) as connection:
+        counts = [connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("bodies", "body_links")]
+    assert counts == [1, 1]
+
+
+def test_reading_bodies_one_by_one_leaves_no_lock_a_writer_waits_for(tmp_path: Path) -> None:
+    import sqlite3
+
+    from disclosure.keyed_store import KeyedStore
+
+    file = tmp_path / "values.sqlite"
+    store = KeyedStore(file, "entries")
+    store.store({"a": "1", "b": "2"})
+    assert store.get("a") == "1" and store.get("missing") is None
+    with sqlite3.connect(file, timeout=0.2) as writer:  # fails at once ("database is locked") if a read is open
+        writer.execute("INSERT OR REPLACE INTO entries VALUES ('c', '3')")
+    assert store.get("c") == "3"
+    store.close()

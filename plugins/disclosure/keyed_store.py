@@ -96,6 +96,7 @@ class KeyedStore:
 
     def __init__(self, path: Path | None, table: str, value_column: str = "value") -> None:
         self.path, self.table, self.value_column = path, table, value_column
+        self._reader: tuple[int, sqlite3.Connection | None] | None = None
 
     def _connect(self) -> sqlite3.Connection | None:
         if self.path is None:
@@ -127,6 +128,26 @@ class KeyedStore:
         finally:
             connection.close()
         return found
+
+    def get(self, key: str) -> object | None:
+        """The stored value of ``key``, or None: one of many lookups made one at a time, on
+        a connection kept open for them (one per process: a forked child opens its own)."""
+        if self._reader is None or self._reader[0] != os.getpid():
+            self._reader = (os.getpid(), self._connect())
+        connection = self._reader[1]
+        if connection is None:
+            return None
+        try:  # (every row fetched: the statement ends, and holds no lock a writer would wait for)
+            found = connection.execute(f"SELECT {self.value_column} FROM {self.table} WHERE key = ?", (key,)).fetchall()
+        except sqlite3.Error:
+            return None
+        return found[0][0] if found else None
+
+    def close(self) -> None:
+        """Close the connection :meth:`get` keeps (this process's)."""
+        if self._reader is not None and self._reader[0] == os.getpid() and self._reader[1] is not None:
+            self._reader[1].close()
+        self._reader = None
 
     def store(self, values: dict) -> None:
         """Add (or replace) ``key → value`` entries, in one transaction."""

@@ -48,7 +48,7 @@ from disclosure.diff import diff_html, diff_ops, diff_stats
 from disclosure.document import DocType, Document, Version
 from disclosure.effectiveness import Effectiveness, Status, status_on, version_in_force, version_status_on
 from disclosure.files import path_key
-from disclosure.render import DOC_HREF, plain_text, resolve_links
+from disclosure.render import plain_text, resolve_links
 from disclosure.records import task_tables_of_year
 from disclosure.render_cache import BodyCache
 from disclosure.task_status import TaskState
@@ -550,12 +550,8 @@ class SiteModel:
             return found
         statuses = [self.statuses[doc.id], *(self.version_status(doc, v) for v in doc.versions)]
         acting = [self.public.get(s.by.split("#", 1)[0]) if s.by else None for s in statuses]
-        links = []
-        for version in doc.versions:
-            html = self.bodies.html(self._source(version))
-            if 'href="doc:' in html:
-                links.extend((m.group(1), m.group(2), self._exists(m.group(1), int(m.group(2)) if m.group(2) else None))
-                             for m in DOC_HREF.finditer(html))
+        links = [(doc_id, number, self._exists(doc_id, int(number) if number else None))
+                 for version in doc.versions for doc_id, number in self.bodies.links(self._source(version))]
         found = self._inputs[doc.id] = (
             digest(doc), tuple(digest(v) for v in doc.versions),
             tuple(self.bodies.key(self._source(v)) for v in doc.versions),
