@@ -244,7 +244,8 @@ def cmd_number(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from disclosure_search import cli_search
-    from disclosure_search.index import SearchIndexError, index_is_current, search_files, sync_index
+    from disclosure_search.cache_files import search_files
+    from disclosure_search.index import SearchIndexError, index_is_current, sync_index
 
     files = search_files(_cache_dir(args), Path(args.content))
     records, index = files.records, files.index

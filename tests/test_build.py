@@ -384,6 +384,29 @@ def test_a_build_failing_after_the_search_export_started_early_stops_it(
     assert sorted(p.name for p in output.parent.iterdir()) == ["out"]
 
 
+def test_the_build_process_leaves_the_search_libraries_to_the_search_export(tmp_path: Path) -> None:
+    """whoosh and the word segmenter (0.18 s to import) are imported by the search export,
+    which runs in a forked child on a large site, not by the build's own process."""
+    from disclosure_pelican import forked
+
+    if not forked.can_fork():
+        pytest.skip("one core or no fork: the search export runs in the build's process")
+    code = (
+        "import sys\n"
+        "import publish\n"
+        "from disclosure_pelican import search_export\n"
+        "search_export.CONCURRENT_SEARCH_MIN = 0\n"
+        f"assert publish.main(['build', '--output', {str(tmp_path / 'out')!r}, '--as-of', '2026-11-22']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('whoosh', 'rjieba')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "plugins")]),
+                               "DISCLOSURE_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "search" / "meta.json").is_file()
+
+
 def test_forked_work_reports_its_error_once_without_a_traceback() -> None:
     code = (
         "from disclosure_pelican.forked import Forked\n"

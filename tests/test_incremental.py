@@ -470,7 +470,7 @@ def test_the_command_line_search_index_follows_the_builds(workspace: dict[str, P
     assert "1 indexed, 0 removed" in edited.stderr, edited.stderr
     assert [h["id"] for h in json.loads(edited.stdout)["hits"]] == ["demo-notice-2025-holiday-service"]
     # a damaged records file is a message, not a traceback
-    from disclosure_search.index import search_files
+    from disclosure_search.cache_files import search_files
 
     records = search_files(workspace["settings"].parent / ".cache", workspace["content"]).records
     records.write_text('{"id": "half a line', encoding="utf-8")
@@ -482,7 +482,7 @@ def test_a_failed_build_leaves_the_command_lines_search_records_alone(workspace:
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from disclosure_pelican import generator
     from disclosure_pelican.build import BuildError
-    from disclosure_search.index import search_files
+    from disclosure_search.cache_files import search_files
 
     build(workspace)
     files = search_files(workspace["cache"], workspace["content"])

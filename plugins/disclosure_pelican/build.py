@@ -111,7 +111,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
             staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
             search_records = None
             if cache_dir is not None and state.search:
-                from disclosure_search.index import search_files
+                from disclosure_search.cache_files import search_files
 
                 search_records = search_files(cache_dir, content)
             counter = ErrorCounter()

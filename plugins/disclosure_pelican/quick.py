@@ -767,7 +767,7 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
     """Add the search export's changed files to ``updates`` and the keeping of its records
     and index to ``finish``; False when only a whole export will do."""
     from disclosure_search.export_patch import patch_export
-    from disclosure_search.index import search_files
+    from disclosure_search.cache_files import search_files
     from disclosure_search.records import SearchRecord, markdown_to_text
     from disclosure_search.token_cache import TokenCache
 

@@ -54,7 +54,8 @@ def write_search(state: BuildState, output_path: Path, updated_output: Path | No
     process made the export the last thing a 10,000-document build waited for (measured:
     110 s against 95 s)."""
     from disclosure.files import path_key
-    from disclosure_search.index import save_records, search_files
+    from disclosure_search.cache_files import search_files
+    from disclosure_search.index import save_records
     from disclosure_search.records import TextCache, records_from_corpus
     from disclosure_search.static_export import KnownExport, export_from_records
     from disclosure_search.token_cache import TokenCache

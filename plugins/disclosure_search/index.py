@@ -235,29 +235,6 @@ def build_index(records: Iterable[SearchRecord], index_dir: Path, progress: Any 
     return stats
 
 
-@dataclass(frozen=True)
-class SearchFiles:
-    """Where the command line's search files of a content folder live in a cache folder."""
-
-    records: Path
-    """The records of the last build (JSON lines, :func:`save_records`)."""
-    index: Path
-    """The whoosh index made from them (:func:`sync_index`)."""
-
-    @property
-    def pending(self) -> Path:
-        """Where a build writes the records; they replace :attr:`records` once its output is published."""
-        return self.records.with_name(self.records.name + ".pending")
-
-
-def search_files(cache_dir: Path, content_dir: Path) -> SearchFiles:
-    """The :class:`SearchFiles` of ``content_dir`` under ``cache_dir`` (one set per content folder)."""
-    from disclosure.files import path_key
-
-    stem = f"search-{path_key(content_dir)}"
-    return SearchFiles(Path(cache_dir) / f"{stem}.records.jsonl", Path(cache_dir) / stem)
-
-
 def save_records(records: Iterable[SearchRecord], path: Path) -> None:
     """Write ``records`` as JSON lines (atomically): what :func:`sync_index` indexes later."""
     path = Path(path)
