@@ -188,21 +188,33 @@ def test_a_cache_file_without_links_gives_them_from_its_bodies_without_rendering
     assert newer._html == {} and [newer.links(body) for body in LINKING] == expected
 
 
-def test_a_pruned_cache_keeps_the_bodies_and_links_a_build_used(tmp_path: Path) -> None:
+def test_a_pruned_cache_keeps_the_bodies_and_links_a_build_used(tmp_path: Path, monkeypatch) -> None:
+    """Unused bodies are deleted once there are more than the slack allows (a few: the file
+    is not rewritten after each edit), and then all of them."""
     import sqlite3
 
+    from disclosure import render_cache
     from disclosure.render_cache import BodyCache
+
+    def counts() -> list[int]:
+        with sqlite3.connect(file) as connection:
+            return [connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("bodies", "body_links")]
 
     file = tmp_path / "bodies.sqlite"
     first = BodyCache({}, file)
     first.render_all((body, None) for body in LINKING)
+    monkeypatch.setattr(render_cache, "PRUNE_SLACK_MIN", 2)
     second = BodyCache({}, file)
     second.render_all([(LINKING[0], None)])
     second.html(LINKING[0])
     second.prune()
-    with sqlite3.connect(file) as connection:
-        counts = [connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in ("bodies", "body_links")]
-    assert counts == [1, 1]
+    assert counts() == [3, 3], "two unused bodies: within the slack"
+    third = BodyCache({}, file)
+    third.render_all([("又一篇正文。", None)])
+    assert counts() == [4, 4]
+    third.prune()
+    assert counts() == [1, 1], "three unused: all deleted"
+    assert BodyCache({}, file).html(LINKING[0]) == first.html(LINKING[0])
 
 
 def test_reading_bodies_one_by_one_leaves_no_lock_a_writer_waits_for(tmp_path: Path) -> None:

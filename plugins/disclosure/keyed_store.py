@@ -155,11 +155,17 @@ class KeyedStore:
             return
         self._run(lambda c: c.executemany(f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?)", values.items()))
 
-    def keep_only(self, keys: Iterable[str]) -> None:
-        """Forget the entries whose key is not in ``keys``, so the file does not grow forever."""
+    def keep_only(self, keys: Iterable[str], *, slack: int = 0) -> None:
+        """Forget the entries whose key is not in ``keys``, so the file does not grow forever;
+        unless the file holds at most ``slack`` entries more than ``keys`` (a rebuild after one
+        edit leaves one body unused: pruning it took a tenth of a second at 10,000 documents)."""
+        wanted = set(keys)
+
         def prune(connection: sqlite3.Connection) -> None:
+            if slack and connection.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0] - len(wanted) <= slack:
+                return
             connection.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-            connection.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in keys))
+            connection.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in wanted))
             connection.execute(f"DELETE FROM {self.table} WHERE key NOT IN (SELECT key FROM used)")
         self._run(prune)
 

@@ -31,6 +31,8 @@ names (``None``: the document)."""
 
 PARALLEL_THRESHOLD = 400
 """Below this many bodies, starting worker processes costs more than it saves."""
+PRUNE_SLACK_MIN = 64
+"""Unused bodies a cache file may keep between prunings (:meth:`BodyCache.prune`)."""
 
 
 def _code_fingerprint() -> str:
@@ -162,10 +164,12 @@ class BodyCache:
         return self._renderer
 
     def prune(self) -> None:
-        """Forget cached bodies this build did not use, so the file does not grow forever."""
+        """Forget cached bodies this build did not use, so the file does not grow forever:
+        when they are more than a twentieth of those it used (or 64)."""
+        slack = max(PRUNE_SLACK_MIN, len(self._links) // 20)
         self._stored.close()
-        self._stored.keep_only(self._links)
-        self._stored_links.keep_only(self._links)
+        self._stored.keep_only(self._links, slack=slack)
+        self._stored_links.keep_only(self._links, slack=slack)
 
 
 def _links_json(links: DocLinks) -> str:
