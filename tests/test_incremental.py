@@ -341,7 +341,13 @@ def test_document_pages_whose_inputs_did_not_change_are_reused_without_a_context
     assert "documents/demo-2019-fast-resolution-pilot/index.html" in by_inputs, "an unrelated document's page"
     assert "documents/gf-2016-55/index.html" not in by_inputs, "the edited document's page"
     assert "documents/interp-gf-2016-55/index.html" not in by_inputs, "its interpretation shows its title"
-    assert all(name.startswith("documents/") for name in by_inputs), "list pages are fingerprinted"
+    lists = [page for page in workspace["out"].rglob("index.html")
+             if page.relative_to(workspace["out"]).parts[0] in ("types", "years", "issuers", "topics", "status")]
+    showing = {page.relative_to(workspace["out"]).as_posix() for page in lists
+               if "documents/gf-2016-55/" in page.read_text(encoding="utf-8")}
+    assert showing and not showing & by_inputs, "the list pages showing the edited document"
+    assert len(lists) > len(showing) and {page.relative_to(workspace["out"]).as_posix() for page in lists} - showing \
+        <= by_inputs, "every other list page"
     assert len(by_inputs) > 30 and reuse.reused > len(by_inputs)
 
 
@@ -366,6 +372,27 @@ def test_a_new_document_rerenders_the_pages_that_show_it_not_every_page(workspac
     result = build(workspace)
     assert not (workspace["out"] / "documents" / "demo-notice-2025-new-year-service").exists()
     assert unrelated.stat().st_ino == before
+    assert_same_as_full_build(workspace)
+
+
+def test_a_document_repealed_by_a_new_one_shows_its_new_status_on_every_page(workspace: dict[str, Path]) -> None:
+    """Publishing a document that repeals another changes no file of the repealed one, only
+    its status: every page listing it (its topic's, where the new document is not) shows
+    the new status, as a full build would (the builds also check each page reused by its
+    inputs against its fingerprint)."""
+    build(workspace)
+    source = (workspace["content"] / "normative" / "demo-2023-window-service-rules.md").read_text(encoding="utf-8")
+    repealing = source.replace("id: demo-2023-window-service-rules", "id: demo-2026-info-service-rules") \
+        .replace("国知发演字〔2023〕906号", "国知发演字〔2026〕931号").replace("SIPO-DEMO/2023-00001", "SIPO-DEMO/2026-00931") \
+        .replace("repeals: [demo-2015-window-service-rules]", "repeals: [demo-2020-info-service-outlets]") \
+        .replace("written: 2023-06-12", "written: 2026-03-02").replace("published: 2023-06-20", "published: 2026-03-09") \
+        .replace("effective: 2023-07-01", "effective: 2026-04-01").replace("date: 2023-06-16", "date: 2026-03-05")
+    assert "repeals: [demo-2020-info-service-outlets]" in repealing and "topic: 政务服务" in repealing
+    (workspace["content"] / "normative" / "demo-2026-info-service-rules.md").write_text(repealing, encoding="utf-8")
+    reuse = build(workspace).state.page_reuse
+    topic_lists = [name for name in reuse.new if name.startswith("topics/") and "demo-2020-info-service-outlets"
+                   in (workspace["out"] / name).read_text(encoding="utf-8")]
+    assert topic_lists and not set(topic_lists) & reuse.kept, "its topic's list shows its new status"
     assert_same_as_full_build(workspace)
 
 

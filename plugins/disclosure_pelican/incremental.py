@@ -400,7 +400,7 @@ class PageReuse:
             return False
         if verify is not None and verify() != kept:
             raise RuntimeError(f"{name}: its inputs are those of the previous build but not its fingerprint: "
-                               "SiteModel.document_inputs misses something the page shows")
+                               "Page.inputs misses something the page shows")
         self.new[name] = kept
         self.by_inputs.add(name)
         self._keep(name)
