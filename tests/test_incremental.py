@@ -425,6 +425,47 @@ def test_template_change_rerenders_every_page(workspace: dict[str, Path]) -> Non
     assert_same_as_full_build(workspace)
 
 
+def test_compiled_templates_are_kept_between_builds(workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build compiles the theme's templates; the next loads them compiled from the cache,
+    and compiles again only a template whose source changed."""
+    import jinja2
+
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if filename and Path(filename).is_relative_to(workspace["theme"]):  # (not Pelican's own generators')
+            compiled.append(name)
+        return compile_template(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    build(workspace)
+    assert {"document.html", "doc_list.html", "base.html"} <= set(compiled)
+    compiled.clear()
+    build(workspace)
+    assert compiled == []
+    base = workspace["theme"] / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- template-marker --></body>"), encoding="utf-8")
+    build(workspace)
+    assert compiled == ["base.html"]
+    assert "template-marker" in (workspace["out"] / "documents" / "gf-2016-55" / "index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(workspace)
+
+
+def test_compiled_templates_follow_the_jinja_settings(workspace: dict[str, Path]) -> None:
+    """Jinja's options change the compiled code, not the templates' sources: templates
+    compiled with others are not used."""
+    build(workspace)
+    settings = workspace["settings"]
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + '\nJINJA_ENVIRONMENT = {"trim_blocks": False, "lstrip_blocks": False, "extensions": []}\n',
+                        encoding="utf-8")
+    before = (workspace["out"] / "index.html").read_bytes()
+    build(workspace)
+    assert (workspace["out"] / "index.html").read_bytes() != before, "the whitespace the blocks leave"
+    assert_same_as_full_build(workspace)
+
+
 def test_configuration_change_rerenders_every_page(workspace: dict[str, Path]) -> None:
     build(workspace)
     settings = workspace["settings"]

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 from disclosure.document import Document, Version
 from disclosure.effectiveness import Effectiveness
 from disclosure.files import path_key
-from disclosure.keyed_store import replace_file, source_digest
+from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 
 PACKAGES = ("disclosure", "disclosure_pelican")
 
@@ -51,12 +51,27 @@ def global_digest(theme: Path, settings: dict[str, Any], labels: dict[str, str],
         if path.is_file():
             digest.update(path.relative_to(theme).as_posix().encode())
             digest.update(path.read_bytes())
-    chosen = {key: repr(value) for key, value in sorted(settings.items())
-              if key.isupper() and key not in ("DISCLOSURE_STATE", "OUTPUT_PATH", "PATH", "DISCLOSURE_PREVIOUS_OUTPUT")}
-    digest.update(json.dumps(chosen, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(_settings_text(settings).encode())
     digest.update(json.dumps(labels, sort_keys=True, ensure_ascii=False).encode())
     digest.update(as_of.isoformat().encode())
     return digest.hexdigest()
+
+
+def templates_digest(settings: dict[str, Any]) -> str:
+    """What Jinja's compiled templates depend on besides their sources (which Jinja checks
+    itself): the code that sets the environment up, the settings (``JINJA_ENVIRONMENT``,
+    filters, …) and the installed Jinja, MarkupSafe and Pelican."""
+    digest = hashlib.sha256(source_digest(PACKAGES).encode())
+    digest.update(_settings_text(settings).encode())
+    digest.update(installed_stamp(("jinja2", "markupsafe", "pelican")).encode())
+    return digest.hexdigest()
+
+
+def _settings_text(settings: dict[str, Any]) -> str:
+    """The settings a build's pages can depend on, as text (not the build's own paths and state)."""
+    chosen = {key: repr(value) for key, value in sorted(settings.items())
+              if key.isupper() and key not in ("DISCLOSURE_STATE", "OUTPUT_PATH", "PATH", "DISCLOSURE_PREVIOUS_OUTPUT")}
+    return json.dumps(chosen, sort_keys=True, ensure_ascii=False)
 
 
 _CONTAINERS = (dict, list, tuple, set, frozenset)
