@@ -54,7 +54,7 @@ def test_lines_kept_by_other_code_or_an_unreadable_file_are_not_used(tmp_path: P
     kept = KeptLines(file)
     export_texts(records, AS_OF, kept)
     kept.save()
-    monkeypatch.setattr(export, "code_digest", lambda *args: "other code")
+    monkeypatch.setattr(export, "code_digest", lambda *args, **kwargs: "other code")
     assert KeptLines(file)._kept == {}
     monkeypatch.undo()
     assert KeptLines(file)._kept

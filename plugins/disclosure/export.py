@@ -133,12 +133,12 @@ class KeptLines:
     """Each record's JSON line and CSV row, kept between builds by a digest of the record's
     whole content (its ``repr``: both are made from it alone), so that a rebuild encodes
     only the records that changed: encoding 10,000 took 0.27 s, their digests take 0.08.
-    Kept in a file of ``marshal`` data with the digest of the code that encodes them; a
-    file that cannot be read is an empty one."""
+    Kept in a file of ``marshal`` data with the digest of the code that encodes them (and
+    Python's version); a file that cannot be read is an empty one."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._code = code_digest((sys.modules[__name__], spreadsheet))
+        self._code = code_digest((sys.modules[__name__], spreadsheet), extra=sys.version)  # (json and csv are Python's)
         self._kept: dict[bytes, tuple[str, str]] = {}
         self._used: dict[bytes, tuple[str, str]] = {}
         try:
