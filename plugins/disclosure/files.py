@@ -9,7 +9,6 @@ skips the YAML parse of those whose SHA-256 is unchanged.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from .citations import DOC_LINK_PATTERN, RawCitation, line_at, raw_citations
+from .collector import collector_paused
 from .frontmatter import read_front_matter
 from .keyed_store import replace_file
 from .problems import Problem, Severity
@@ -181,13 +181,8 @@ class ParseCache:
         """How many files this run parsed (the cache held nothing for them as they are)."""
         if self.folder is None or not load:
             return
-        collecting = gc.isenabled()
-        gc.disable()  # the loaded entries hold no cycles: collections during the load only cost time
-        try:
+        with collector_paused():  # the loaded entries hold no cycles: collections during the load only cost time
             self._load()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _load(self) -> None:
         for shard in range(self.SHARDS):
