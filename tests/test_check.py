@@ -286,3 +286,15 @@ def test_links_to_a_file_whose_front_matter_cannot_be_read_are_not_reported_agai
     broken.write_text(broken.read_text(encoding="utf-8").replace("\ntitle: ", "\ntitle: [", 1), encoding="utf-8")
     problems = [p for p in load_corpus(content, as_of=AS_OF).problems if p.severity.value == "error"]
     assert [(Path(p.path).name, p.message.split(":")[0]) for p in problems] == [(broken.name, "broken YAML")]
+
+
+def test_a_file_is_read_whole_whatever_its_size(tmp_path: Path) -> None:
+    from disclosure.files import read_bytes
+
+    for size in (0, 1, 4096, 65536, 65537, 3 * 1024 * 1024 + 5):
+        path = tmp_path / f"file-{size}"
+        data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        path.write_bytes(data)
+        assert read_bytes(path) == data and read_bytes(str(path)) == data
+    with pytest.raises(FileNotFoundError):
+        read_bytes(tmp_path / "missing")

@@ -151,6 +151,18 @@ def test_exactly_the_versions_before_the_one_in_force_are_amended(case: tuple[Co
                 assert status in (Status.NOT_YET_EFFECTIVE, Status.REPEALED, Status.EXPIRED)
 
 
+@settings(max_examples=200, deadline=None)
+@given(corpora())
+def test_a_version_status_given_the_documents_status_is_the_same(case: tuple[Corpus, date]) -> None:
+    """The site passes each document's status, computed once, to its versions' statuses."""
+    corpus, as_of = case
+    for doc in corpus:
+        document_status = status_on(corpus, doc, as_of)
+        for version in doc.versions:
+            assert version_status_on(corpus, doc, version, as_of, document_status) == \
+                version_status_on(corpus, doc, version, as_of)
+
+
 def test_statuses_do_not_depend_on_document_order() -> None:
     a = make_doc("a", date(2020, 1, 1))
     b = make_doc("b", date(2021, 1, 1), repeals=("a",))

@@ -75,6 +75,43 @@ def test_a_body_edit_patches_the_output_as_a_whole_build_writes_it(with_ledger: 
         assert_same_as_full_build(workspace)
 
 
+def test_the_search_records_kept_are_a_whole_builds_after_quick_rebuilds(workspace: dict[str, Path]) -> None:  # noqa: F811
+    """The command line's search records (one JSON line per record, 50 MB at 10,000
+    documents) get the edited record's line in place of the old one, the rest copied as it
+    is: the file is the one a whole build with an empty cache writes."""
+    from disclosure_search.cache_files import search_files
+
+    build(workspace)
+    for path in (INTERPRETATION, NOTICE):
+        swap_last_paragraphs(workspace["content"] / path)
+        assert build(workspace).quick is not None
+    other_cache = workspace["cache"].parent / "other-cache"
+    build_site(workspace["content"], workspace["fresh"], AS_OF, workspace["settings"], other_cache, quick=False)
+    kept = search_files(workspace["cache"], workspace["content"]).records.read_bytes()
+    assert kept == search_files(other_cache, workspace["content"]).records.read_bytes()
+    assert kept.count(b"\n") > 20
+
+
+@pytest.mark.parametrize("copy_file_range", [True, False], ids=["system copy", "read and write"])
+def test_a_range_of_a_file_is_replaced_with_the_rest_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          copy_file_range: bool) -> None:
+    path = tmp_path / "records.jsonl"
+    lines = [f"第{n}行：{'文' * (n * 37 % 500)}".encode() for n in range(3000)]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    path.chmod(0o640)
+    if not copy_file_range:
+        monkeypatch.delattr(quick.os, "copy_file_range", raising=False)
+    for number in (0, 1234, 2999):
+        start, end, line = quick._line_of(path, number)
+        assert line == lines[number]
+        lines[number] = f"新的第{number}行".encode()
+        quick._replace_range(path, start, end, lines[number])
+        assert path.read_bytes() == b"\n".join(lines) + b"\n"
+    assert quick._line_of(path, 3000) == (path.stat().st_size, path.stat().st_size, b"")
+    assert quick._line_of(path, 3001) is None and quick._line_of(tmp_path / "missing", 0) is None
+    assert path.stat().st_mode & 0o777 == 0o640 and [p.name for p in tmp_path.iterdir()] == ["records.jsonl"]
+
+
 def test_several_body_edits_are_patched_one_after_another(with_ledger: dict[str, Path]) -> None:
     """Two files saved together (a ``git pull``): each is patched as if it were the only
     edit, and the output is a whole build's."""

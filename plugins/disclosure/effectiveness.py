@@ -144,8 +144,10 @@ def version_in_force(doc: Document, as_of: date) -> Version:
     return applying[-1] if applying else doc.versions[0]
 
 
-def version_status_on(corpus: "Corpus", doc: Document, version: Version, as_of: date) -> Effectiveness:
-    """The effectiveness of one version on ``as_of``."""
+def version_status_on(corpus: "Corpus", doc: Document, version: Version, as_of: date,
+                      document_status: Effectiveness | None = None) -> Effectiveness:
+    """The effectiveness of one version on ``as_of``; ``document_status``: the document's
+    (:func:`status_on`), when the caller has it."""
     later = [v for v in doc.versions if v.number > version.number and v.takes_effect <= as_of]
     if later:
         replacing = later[-1]
@@ -156,7 +158,8 @@ def version_status_on(corpus: "Corpus", doc: Document, version: Version, as_of: 
             f"{doc.id}#v{replacing.number}",
             f"Replaced by version {replacing.number} from {replacing.takes_effect.isoformat()}",
         )
-    document_status = status_on(corpus, doc, as_of)
+    if document_status is None:
+        document_status = status_on(corpus, doc, as_of)
     if document_status.status in (Status.REPEALED, Status.EXPIRED):
         return document_status
     if as_of < version.takes_effect:

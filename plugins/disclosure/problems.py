@@ -63,6 +63,14 @@ class Problem:
         return (self.path, self.line or 0, self.field or "", self.message)
 
 
+class ContentError(Exception):
+    """The content has errors: nothing may be written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{sum(p.severity is Severity.ERROR for p in problems)} error(s) in content")
+        self.problems = problems
+
+
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Problems in file and line order, duplicates removed."""
     return sorted(set(problems), key=lambda p: p.sort_key)

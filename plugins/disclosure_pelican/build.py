@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 try:
     import fcntl
@@ -28,10 +28,12 @@ except ImportError:  # not POSIX: builds are not serialised
 from disclosure.collector import collector_paused
 from disclosure.config import SiteConfig, read_settings_file
 from disclosure.corpus import discover_files
+from disclosure.problems import ContentError
 
 from .incremental import folder_identity, manifest_path
-from .state import BuildState, ContentError
 
+if TYPE_CHECKING:
+    from .state import BuildState
 
 EARLY_START_MAX_PARSED = 32
 """A rebuild that read at most this many files anew starts its search export before the
@@ -109,6 +111,8 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
             quick_key = quick_path.snapshot_key(Path(content), others, config, as_of, Path(settings_file), values)
         # (an update in place needs the previous output's fingerprints)
         with _output_listing(output, cache_dir is not None and manifest_path(cache_dir, output).is_file()) as listing:
+            from .state import BuildState  # (here: a quick rebuild needs none of what it imports)
+
             # ContentError: nothing written
             state = BuildState.load(content, as_of, config, cache_dir=cache_dir, paths=[Path(path) for path in found])
             state.output_files = listing.files if listing is not None else None

@@ -252,6 +252,7 @@ class SiteModel:
         self._contents: dict[Path, list[tuple[str, str]]] = {}
         self._inputs: dict[str, tuple[Any, ...]] = {}
         self.listings: dict[str, list[Listing]] = self._listings()
+        self._listing_of = {(kind, item.key): item for kind, items in self.listings.items() for item in items}
         self._pages: list[Page] | None = None
         self._file_names: frozenset[str] | None = None
 
@@ -293,7 +294,7 @@ class SiteModel:
         return found
 
     def listing(self, kind: str, key: str) -> Listing | None:
-        return next((item for item in self.listings[kind] if item.key == key), None)
+        return self._listing_of.get((kind, key))
 
     def _listings(self) -> dict[str, list[Listing]]:
         docs = list(self.public)
@@ -523,7 +524,8 @@ class SiteModel:
         key = (doc.id, version.number)
         found = self._version_statuses.get(key)
         if found is None:
-            found = self._version_statuses[key] = version_status_on(self.public, doc, version, self.as_of)
+            found = self._version_statuses[key] = version_status_on(self.public, doc, version, self.as_of,
+                                                                     self.statuses[doc.id])
         return found
 
     def statuses_of(self, documents: Iterable[Document]) -> dict[str, Effectiveness]:

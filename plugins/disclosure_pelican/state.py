@@ -10,16 +10,8 @@ from typing import Any, Mapping
 from disclosure.config import SiteConfig
 from disclosure.corpus import Corpus, load_corpus
 from disclosure.files import ParseCache, path_key
-from disclosure.problems import Problem, Severity
+from disclosure.problems import ContentError, Problem, Severity
 from disclosure.records import Records, load_records
-
-
-class ContentError(Exception):
-    """The content has errors: nothing may be written."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{sum(p.severity is Severity.ERROR for p in problems)} error(s) in content")
-        self.problems = problems
 
 
 @dataclass
