@@ -34,11 +34,7 @@ Latin words: English stop words (:data:`STOPWORDS`) are dropped and a plural
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from whoosh.analysis import Token, Tokenizer
 
 from .docnumber import find_doc_numbers
 from .script import normalise, normalise_with_offsets
@@ -169,47 +165,11 @@ def document_tokens(text: str, *, whole_runs: bool = False) -> list[str]:
 _BIGRAM_RE = re.compile(r"(?=([^\n]{2}))")
 
 
-class DisclosureTokenizer(Tokenizer):  # type: ignore[misc]
-    """A whoosh tokenizer (usable as an analyzer) producing :func:`document_tokens`.
+def __getattr__(name: str) -> object:
+    """``DisclosureTokenizer``, whoosh's tokenizer class, lives in :mod:`.index` (this module
+    imports no whoosh); indexes written before keep its old name in their pickled schema."""
+    if name == "DisclosureTokenizer":
+        from .index import DisclosureTokenizer
 
-    ``whole_runs`` is set for short fields (title, document number, issuer,
-    topic, keywords) so that a query equal to a whole run gets a bonus term.
-    A list of strings is taken as already tokenised (the indexer tokenises
-    once to record exact field lengths).
-    """
-
-    def __init__(self, whole_runs: bool = False) -> None:
-        self.whole_runs = whole_runs
-
-    def __call__(  # noqa: PLR0913 - whoosh's tokenizer protocol
-        self,
-        value: str | list[str] | tuple[str, ...],
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if isinstance(value, (list, tuple)):
-            texts = list(value)  # already tokenised by the indexer (see index._fields_of)
-        elif tokenize:
-            texts = document_tokens(value, whole_runs=self.whole_runs)
-        else:
-            texts = [value]
-        for i, text in enumerate(texts):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = start_pos + i
-            if chars:
-                token.startchar = start_char
-                token.endchar = start_char + len(value)
-            yield token
+        return DisclosureTokenizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,7 +21,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
-from .index import SEARCH_FIELDS, payload_of
+from .fields import SEARCH_FIELDS, payload_of
 from .inversion import pair_index, swap_counts
 from .records import SearchRecord
 from .scoring import k1_norm, mean_length, record_contribution

@@ -20,7 +20,7 @@ from array import array
 from itertools import count
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from .index import SEARCH_FIELDS
+from .fields import SEARCH_FIELDS
 from .scoring import contributions_of_postings
 from .token_cache import Counts
 

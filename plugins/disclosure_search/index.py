@@ -17,28 +17,26 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.analysis import Token, Tokenizer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Query, Term
 
-from .analysis import ANALYSIS_VERSION, DisclosureTokenizer, QueryTerms, document_tokens, query_terms
+from .analysis import ANALYSIS_VERSION, QueryTerms, document_tokens, query_terms
+from .fields import SEARCH_FIELDS, WHOLE_RUN_FIELDS, field_tokens, payload_of  # noqa: F401 (re-exported)
 from .records import SearchRecord
-from .scoring import FIELD_BOOSTS, LENGTH_SUFFIX, collapse, field_stats, final_score, keeps, record_order, term_scores
-from .snippets import excerpt, make_snippet
+from .scoring import LENGTH_SUFFIX, collapse, field_stats, final_score, keeps, record_order, term_scores
+from .snippets import make_snippet
 
 SCHEMA_VERSION = 4
 MARKER_FILE = "disclosure_search.json"
-#: Fields that queries search (the keys of the scoring boosts).
-SEARCH_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
 SORTS = ("relevance", "date")
-#: Searched fields whose short values also index whole runs of Chinese (see analysis).
-WHOLE_RUN_FIELDS = frozenset({"title", "doc_number", "issuer", "topic", "keywords"})
 
 
 PARALLEL_WRITE_MIN = 500
@@ -51,6 +49,52 @@ class SearchIndexError(Exception):
 
 class DuplicateRecordError(ValueError):
     """Two records given to :func:`build_index` share an id."""
+
+
+class DisclosureTokenizer(Tokenizer):  # type: ignore[misc]
+    """A whoosh tokenizer (usable as an analyzer) producing :func:`document_tokens`.
+
+    ``whole_runs`` is set for short fields (title, document number, issuer,
+    topic, keywords) so that a query equal to a whole run gets a bonus term.
+    A list of strings is taken as already tokenised (the indexer tokenises
+    once to record exact field lengths).
+    """
+
+    def __init__(self, whole_runs: bool = False) -> None:
+        self.whole_runs = whole_runs
+
+    def __call__(  # noqa: PLR0913 - whoosh's tokenizer protocol
+        self,
+        value: str | list[str] | tuple[str, ...],
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if isinstance(value, (list, tuple)):
+            texts = list(value)  # already tokenised by the indexer (see _fields_of)
+        elif tokenize:
+            texts = document_tokens(value, whole_runs=self.whole_runs)
+        else:
+            texts = [value]
+        for i, text in enumerate(texts):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = start_pos + i
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
 
 
 def make_schema() -> Schema:
@@ -76,39 +120,6 @@ def make_schema() -> Schema:
     return Schema(**fields)
 
 
-def payload_of(record: SearchRecord) -> dict[str, Any]:
-    """What is stored (and exported) per document: everything a result needs, and an excerpt."""
-    return {
-        "id": record.id,
-        "document": record.document,
-        "version": record.version,
-        "url": record.url,
-        "title": record.title,
-        "title_en": record.title_en,
-        "doc_number": record.doc_number,
-        "issuers": list(record.issuers),
-        "type": record.type,
-        "topic": record.topic,
-        "year": record.year,
-        "published": record.published,
-        "status": record.status,
-        "in_force": record.in_force,
-        "excerpt": excerpt(record.text),
-    }
-
-
-def field_tokens(record: SearchRecord) -> dict[str, list[str]]:
-    """The tokens of each searched field of a record (with repetitions)."""
-    texts = {
-        "title": record.title,
-        "title_en": record.title_en,
-        "text": record.text,
-        "doc_number": record.doc_number,
-        "issuer": "\n".join(record.issuers),
-        "topic": record.topic,
-        "keywords": "\n".join(record.keywords),
-    }
-    return {name: document_tokens(texts[name], whole_runs=name in WHOLE_RUN_FIELDS) for name in SEARCH_FIELDS}
 
 
 def _fields_of(record: SearchRecord, content_hash: str) -> dict[str, Any]:

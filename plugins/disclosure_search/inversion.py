@@ -25,7 +25,7 @@ from typing import Any, Callable
 from disclosure.keyed_store import KeyedStore
 
 from .flat_postings import Flat, Grouped, flatten, group, inverted_of
-from .index import SEARCH_FIELDS
+from .fields import SEARCH_FIELDS
 from .records import SearchRecord
 from .scoring import norm_length
 from .token_cache import Counts, Postings, TokenCache, decode_counts, encode_counts, record_counts

@@ -37,7 +37,6 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from whoosh.reading import TermNotFound
 
 #: Fields searched, with their boost: a match in the number or the title outranks the body.
 FIELD_BOOSTS: dict[str, float] = {
@@ -272,6 +271,8 @@ def term_scores(searcher: Any, stats: FieldStats, field: str, term: str) -> dict
     built afresh. This one function feeds both
     :func:`disclosure_search.index.search` and the static export.
     """
+    from whoosh.reading import TermNotFound  # (the static export and its patch import this module without whoosh)
+
     try:
         postings = list(searcher.reader().postings(field, term).items_as("weight"))
     except TermNotFound:

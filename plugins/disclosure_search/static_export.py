@@ -49,7 +49,7 @@ from disclosure.keyed_store import code_digest
 
 from . import scoring
 from .analysis import MAX_WHOLE_RUN, MIN_WHOLE_RUN, STOPWORDS
-from .index import SEARCH_FIELDS, open_index, payload_of
+from .fields import SEARCH_FIELDS, payload_of
 from .flat_postings import grouped_of, posting_texts
 from .inversion import invert_records
 from .records import SearchRecord
@@ -251,6 +251,8 @@ def export_static(
     when there is no usable index. The site build uses :func:`export_from_records`,
     which writes the same bytes from the records, without an index.
     """
+    from .index import open_index  # (the site's build exports from records, without whoosh)
+
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         stored = [(docnum, fields["payload"]) for docnum, fields in searcher.reader().iter_docs()]

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Callable
 
 from disclosure.keyed_store import KeyedStore, code_digest, replace_file
 
-from . import analysis, docnumber, index, script, segmentation
+from . import analysis, docnumber, fields, script, segmentation
 from .records import SearchRecord
 
 POSTINGS_FORMAT = 4
@@ -43,7 +43,7 @@ its size; the posting arrays' and texts' bytes are where the table says."""
 Counts = dict[str, dict[str, int]]
 """Per searched field: term → number of occurrences (in order of first occurrence)."""
 
-_TOKENISER_MODULES = (analysis, docnumber, index, script, segmentation)
+_TOKENISER_MODULES = (analysis, docnumber, fields, script, segmentation)
 
 
 def tokeniser_digest() -> str:
@@ -54,7 +54,7 @@ def tokeniser_digest() -> str:
 
 def record_counts(record: SearchRecord) -> Counts:
     """The token counts of each searched field of ``record`` (tokenised now)."""
-    return {field: Counter(tokens) for field, tokens in index.field_tokens(record).items()}
+    return {field: Counter(tokens) for field, tokens in fields.field_tokens(record).items()}
 
 
 def encode_counts(counts: Counts) -> bytes:
