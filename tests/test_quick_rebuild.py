@@ -224,6 +224,8 @@ def test_a_broken_body_is_refused_as_by_a_whole_build(workspace: dict[str, Path]
 def test_an_interrupted_quick_rebuild_is_repaired_by_the_next_build(workspace: dict[str, Path],  # noqa: F811
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     build(workspace)
+    swap_last_paragraphs(workspace["content"] / INTERPRETATION)  # (a change logged to the snapshot first)
+    assert build(workspace).quick is not None
     swap_last_paragraphs(workspace["content"] / NOTICE)
     written: list[Path] = []
     move = quick._move
@@ -239,9 +241,44 @@ def test_an_interrupted_quick_rebuild_is_repaired_by_the_next_build(workspace: d
         build(workspace)
     monkeypatch.undo()
     assert len(written) == 2
+    assert quick.load_snapshot(workspace["cache"], workspace["out"]) is None, "its log ends with an output being changed"
     result = build(workspace)
     assert result.quick is None and result.state.page_reuse.reused == 0, "nothing describes the output: a whole new one"
     assert_same_as_full_build(workspace)
+
+
+def test_quick_rebuilds_log_their_changes_to_the_snapshot(workspace: dict[str, Path],  # noqa: F811
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quick rebuild appends what it changed to the snapshot's log instead of saving the
+    whole snapshot again; the snapshot loaded is the one saved whole with the log's changes,
+    which is saved whole again after ``SNAPSHOT_LOG_LIMIT`` changes.  A log of an earlier
+    snapshot is not applied to a newer one."""
+    monkeypatch.setattr(quick, "SNAPSHOT_LOG_LIMIT", 3)
+    build(workspace)
+    base = quick.snapshot_path(workspace["cache"], workspace["out"])
+    log = base.with_suffix(".log")
+    saved = base.read_bytes()
+    for step in range(1, 4):
+        swap_last_paragraphs(workspace["content"] / (NOTICE if step % 2 else INTERPRETATION))
+        assert build(workspace).quick is not None
+        loaded = quick.load_snapshot(workspace["cache"], workspace["out"])
+        assert loaded is not None and loaded.logged == step % 3
+        if step < 3:
+            assert base.read_bytes() == saved and log.stat().st_size > 0
+            whole = quick._save(workspace["cache"] / "other", workspace["out"], loaded)  # (another place)
+            assert quick.load_snapshot(workspace["cache"] / "other", workspace["out"]) == whole
+        else:  # the third change: saved whole, the log gone
+            assert base.read_bytes() != saved and not log.exists()
+    assert_same_as_full_build(workspace)
+    # A change logged for an older snapshot file (its writer stopped before deleting the log):
+    current = quick.load_snapshot(workspace["cache"], workspace["out"])
+    log.write_bytes(pickle.dumps(quick.SnapshotChange("an older generation", {"search_size": -1})))
+    assert quick.load_snapshot(workspace["cache"], workspace["out"]) == current
+    for path in (NOTICE, INTERPRETATION):  # (the changes logged after it are applied)
+        swap_last_paragraphs(workspace["content"] / path)
+        assert build(workspace).quick is not None
+        assert_same_as_full_build(workspace)
+    assert quick.load_snapshot(workspace["cache"], workspace["out"]).logged == 2
 
 
 def test_a_theme_that_prints_the_body_twice_gets_whole_builds(workspace: dict[str, Path]) -> None:  # noqa: F811

@@ -160,7 +160,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
                 if cache_dir is not None:
                     from . import quick as quick_path
 
-                    quick_path.snapshot_path(cache_dir, output).unlink(missing_ok=True)  # it describes the old output
+                    quick_path.drop_snapshot(cache_dir, output)  # it describes the old output
                 if reuse is not None and reuse.manifest_path is not None:
                     # The old fingerprints describe the old output: drop them before it changes, so
                     # an interruption before the save costs a full build, never a stale page.
