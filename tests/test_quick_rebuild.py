@@ -279,6 +279,14 @@ def test_quick_rebuilds_log_their_changes_to_the_snapshot(workspace: dict[str, P
         assert build(workspace).quick is not None
         assert_same_as_full_build(workspace)
     assert quick.load_snapshot(workspace["cache"], workspace["out"]).logged == 2
+    # A change whose writing stopped half way (the machine stopped): nothing appended after
+    # it could be read, so the snapshot describes no output and the next build is whole.
+    whole = log.read_bytes()
+    log.write_bytes(whole[:-7])
+    assert quick.load_snapshot(workspace["cache"], workspace["out"]) is None
+    swap_last_paragraphs(workspace["content"] / NOTICE)
+    assert build(workspace).quick is None
+    assert_same_as_full_build(workspace)
 
 
 def test_a_theme_that_prints_the_body_twice_gets_whole_builds(workspace: dict[str, Path]) -> None:  # noqa: F811

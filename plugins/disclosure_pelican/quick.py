@@ -19,6 +19,9 @@ when everything it would not look at is as the snapshot says:
 
 Several edited files are patched one after another, each as if it were the only edit.
 
+A quick rebuild appends what it changed of the snapshot to the snapshot's log
+(:class:`SnapshotChange`) rather than saving it whole again.
+
 Then its pages are patched where the body goes: document pages are rendered with the
 body as a hole (:class:`HoledTemplate`) whose place each build records, so the new body
 replaces the old one byte for byte as a whole render would place it.  Its feed entries'
@@ -439,13 +442,16 @@ def load_snapshot(cache_dir: Path, output: Path) -> BuildSnapshot | None:
         return found
     described: BuildSnapshot | None = found
     with log:
-        while True:
+        size = os.fstat(log.fileno()).st_size
+        while log.tell() < size:
             try:
                 change = pickle.load(log)
             except (EOFError, pickle.PickleError, AttributeError, TypeError, ValueError, ImportError):
-                break  # (the end, or a change whose writing stopped half way)
+                change = None
             if not isinstance(change, SnapshotChange):
-                break
+                # A change whose writing stopped half way: what was appended after it
+                # cannot be read, so the log describes no output.
+                return None
             if change.generation != found.generation:
                 continue  # (left by an earlier snapshot file, when the log could not be deleted)
             if change.fields is None:
@@ -688,8 +694,9 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
         staged = _stage(output, updates)
     except OSError as error:  # (a full disk) nothing replaced yet
         raise BuildError(f"writing {output}: {error}") from error
-    # From here on the output changes: what describes it is dropped first, so an
-    # interruption costs the next build a whole new output, never a stale page.
+    # From here on the output changes: what describes it is marked as changing (or
+    # dropped) first, so an interruption costs the next build a whole new output, never
+    # a stale page.
     if not _log(cache_dir, output, snapshot, None):
         drop_snapshot(cache_dir, output)
     manifest_file.unlink(missing_ok=True)
