@@ -273,7 +273,7 @@ def test_quick_rebuilds_log_their_changes_to_the_snapshot(workspace: dict[str, P
     # A change logged for an older snapshot file (its writer stopped before deleting the log):
     current = quick.load_snapshot(workspace["cache"], workspace["out"])
     log.write_bytes(pickle.dumps(quick.SnapshotChange("an older generation", {"search_size": -1})))
-    assert quick.load_snapshot(workspace["cache"], workspace["out"]) == current
+    assert quick.load_snapshot(workspace["cache"], workspace["out"])._replace(log_size=0) == current
     for path in (NOTICE, INTERPRETATION):  # (the changes logged after it are applied)
         swap_last_paragraphs(workspace["content"] / path)
         assert build(workspace).quick is not None
@@ -286,6 +286,63 @@ def test_quick_rebuilds_log_their_changes_to_the_snapshot(workspace: dict[str, P
     assert quick.load_snapshot(workspace["cache"], workspace["out"]) is None
     swap_last_paragraphs(workspace["content"] / NOTICE)
     assert build(workspace).quick is None
+    assert_same_as_full_build(workspace)
+
+
+def test_a_whole_rebuild_logs_its_changes_to_the_snapshot_when_it_can(workspace: dict[str, Path],  # noqa: F811
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whole rebuild that keeps the sets of files, pages and documents (a topic edit)
+    logs the entries that changed; the snapshot loaded then is the one the build made.
+    One that changes them (a new document) saves it whole; a log appended to by someone
+    else since the build read it is not appended to."""
+    made: list[quick.BuildSnapshot] = []
+    keep = quick._keep
+
+    def noting(cache_dir, output, snapshot, fields, logged_to):  # type: ignore[no-untyped-def]
+        made.append(snapshot)
+        return keep(cache_dir, output, snapshot, fields, logged_to)
+
+    monkeypatch.setattr(quick, "_keep", noting)
+    build(workspace)
+    base = quick.snapshot_path(workspace["cache"], workspace["out"])
+    saved = base.read_bytes()
+    notice = workspace["content"] / NOTICE
+    for topic in ("服务", "政务服务"):
+        text = notice.read_text(encoding="utf-8")
+        notice.write_text(text.replace("topic: 政务服务" if topic == "服务" else "topic: 服务", f"topic: {topic}", 1),
+                          encoding="utf-8")
+        assert build(workspace).quick is None
+        assert base.read_bytes() == saved, "logged, not saved whole"
+        loaded = quick.load_snapshot(workspace["cache"], workspace["out"])
+        assert loaded == made[-1]._replace(generation=loaded.generation, logged=loaded.logged, log_size=loaded.log_size)
+        assert_same_as_full_build(workspace)
+    swap_last_paragraphs(workspace["content"] / INTERPRETATION)  # (and a quick rebuild starts from it)
+    assert build(workspace).quick is not None
+    assert_same_as_full_build(workspace)
+    added = workspace["content"] / "notice" / "demo-notice-added.md"
+    added.write_text(notice.read_text(encoding="utf-8").replace("id: demo-notice-2025-holiday-service",
+                                                                "id: demo-notice-added", 1)
+                     .replace("index_number: SIPO-DEMO/2025-00003\n", ""), encoding="utf-8")
+    assert build(workspace).quick is None
+    assert base.read_bytes() != saved and not base.with_suffix(".log").exists(), "a new document: saved whole"
+    assert quick.load_snapshot(workspace["cache"], workspace["out"]) == made[-1]._replace(
+        generation=quick.load_snapshot(workspace["cache"], workspace["out"]).generation)
+    # Someone else appended to the log after this build read it: the build saves whole.
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text.replace("topic: 政务服务", "topic: 服务", 1), encoding="utf-8")
+    load = quick.load_snapshot
+
+    def then_appended(cache_dir, output):  # type: ignore[no-untyped-def]
+        found = load(cache_dir, output)
+        with open(quick._log_path(cache_dir, output), "ab") as handle:
+            handle.write(pickle.dumps(quick.SnapshotChange(found.generation, {"search_size": found.search_size})))
+        return found
+
+    monkeypatch.setattr(quick, "load_snapshot", then_appended)
+    saved = base.read_bytes()
+    assert build(workspace).quick is None
+    monkeypatch.setattr(quick, "load_snapshot", load)
+    assert base.read_bytes() != saved and not base.with_suffix(".log").exists()
     assert_same_as_full_build(workspace)
 
 

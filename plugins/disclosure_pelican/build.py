@@ -157,10 +157,12 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
                 if counter.messages:
                     raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
                 reuse = state.page_reuse
+                logged_to = None
                 if cache_dir is not None:
                     from . import quick as quick_path
 
-                    quick_path.drop_snapshot(cache_dir, output)  # it describes the old output
+                    # it describes the old output: marked as changing (or dropped) first
+                    logged_to = quick_path.mark_changing(cache_dir, output, snapshot)
                 if reuse is not None and reuse.manifest_path is not None:
                     # The old fingerprints describe the old output: drop them before it changes, so
                     # an interruption before the save costs a full build, never a stale page.
@@ -178,7 +180,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
                 if quick and cache_dir is not None and reuse is not None and reuse.manifest_path is not None \
                         and state.recorder is not None:
                     quick_path.save_snapshot(cache_dir, output, quick_key, state, state.recorder, snapshot,
-                                             folder_identity(output), files)
+                                             folder_identity(output), files, logged_to)
             except BaseException:
                 if state.output_start is not None and state.output_start.search is not None:
                     state.output_start.search.cancel()

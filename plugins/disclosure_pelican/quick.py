@@ -19,7 +19,8 @@ when everything it would not look at is as the snapshot says:
 
 Several edited files are patched one after another, each as if it were the only edit.
 
-A quick rebuild appends what it changed of the snapshot to the snapshot's log
+A quick rebuild, and a whole one that changes no set of files, pages or documents the
+snapshot names, appends what it changed of the snapshot to the snapshot's log
 (:class:`SnapshotChange`) rather than saving it whole again.
 
 Then its pages are patched where the body goes: document pages are rendered with the
@@ -233,6 +234,9 @@ class BuildSnapshot(NamedTuple):
     """Names the snapshot file saved whole; the changes logged since carry it (:class:`SnapshotChange`)."""
     logged: int = 0
     """How many changes were logged since it was saved whole."""
+    log_size: int = 0
+    """The size of the log this snapshot was read with (and appended to): a log of another
+    size was written by someone else meanwhile, and is not appended to."""
 
 
 class SnapshotChange(NamedTuple):
@@ -248,7 +252,9 @@ class SnapshotChange(NamedTuple):
 
 
 MERGED_FIELDS = ("files", "documents", "holes", "printed")
-"""Snapshot fields (dicts) that a change gives only the changed entries of."""
+"""Snapshot fields (dicts) that a change gives only the changed entries of (and, under
+``REMOVED``, the keys it removes)."""
+REMOVED = "removed"
 
 
 @dataclass
@@ -295,8 +301,10 @@ def snapshot_key(content: Path, others: list[str], config: SiteConfig, as_of: da
 
 
 def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder: BuildRecorder,
-                  previous: BuildSnapshot | None, output_identity: Any, files_written: int) -> None:
-    """The snapshot of a whole build that just published ``output``."""
+                  previous: BuildSnapshot | None, output_identity: Any, files_written: int,
+                  logged_to: BuildSnapshot | None = None) -> None:
+    """Keep the snapshot of a whole build that just published ``output``: its changes
+    appended to the log of ``logged_to`` (:func:`mark_changing`'s) when it can be, else whole."""
     cache = state.parse_cache
     if cache is None:
         return
@@ -338,7 +346,7 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
         recorder.search_generation, state.config.organ_code, len(public), files_written,
         places, _taken_values(state), _fields_used(recorder, previous, places))
-    _save(cache_dir, output, snapshot)
+    _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
 
 
 def _printed_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> dict[str, PackedHoles] | None:
@@ -443,6 +451,7 @@ def load_snapshot(cache_dir: Path, output: Path) -> BuildSnapshot | None:
     described: BuildSnapshot | None = found
     with log:
         size = os.fstat(log.fileno()).st_size
+        found = described = found._replace(log_size=size)
         while log.tell() < size:
             try:
                 change = pickle.load(log)
@@ -465,20 +474,26 @@ def _changed(snapshot: BuildSnapshot, fields: dict[str, Any], *, in_place: bool 
     """``snapshot`` with a quick rebuild's changes (:class:`SnapshotChange`); ``in_place``:
     its dicts are updated rather than copied."""
     merged: dict[str, Any] = {}
+    removed = fields.get(REMOVED, {})
     for name in MERGED_FIELDS:
-        if name in fields:
+        if name in fields or name in removed:
             kept = getattr(snapshot, name)
-            if kept is not None and in_place:
-                kept.update(fields[name])
-            merged[name] = None if kept is None else kept if in_place else {**kept, **fields[name]}
-            # (printed None: not known of every page, and still not)
-    return snapshot._replace(**{**fields, **merged}, logged=snapshot.logged + 1)
+            if kept is None:  # (printed None: not known of every page, and still not)
+                merged[name] = None
+                continue
+            kept = kept if in_place else dict(kept)
+            kept.update(fields.get(name, {}))
+            for key in removed.get(name, ()):
+                kept.pop(key, None)
+            merged[name] = kept
+    replaced = {name: value for name, value in fields.items() if name != REMOVED and name not in MERGED_FIELDS}
+    return snapshot._replace(**replaced, **merged, logged=snapshot.logged + 1)
 
 
 def _save(cache_dir: Path, output: Path, snapshot: BuildSnapshot) -> BuildSnapshot:
     """Save ``snapshot`` whole, as a new generation (an older log no longer applies to it);
     the snapshot as saved (with no generation if it could not be: nothing is logged to it)."""
-    saved = snapshot._replace(generation=os.urandom(16).hex(), logged=0)
+    saved = snapshot._replace(generation=os.urandom(16).hex(), logged=0, log_size=0)
     try:
         replace_file(snapshot_path(cache_dir, output),
                      lambda handle: pickle.dump(saved, handle, protocol=pickle.HIGHEST_PROTOCOL))
@@ -488,17 +503,76 @@ def _save(cache_dir: Path, output: Path, snapshot: BuildSnapshot) -> BuildSnapsh
     return saved
 
 
-def _log(cache_dir: Path, output: Path, snapshot: BuildSnapshot, fields: dict[str, Any] | None) -> bool:
-    """Append a change to the snapshot's log; False when it cannot be (then the snapshot is
-    dropped or saved whole)."""
+def _log(cache_dir: Path, output: Path, snapshot: BuildSnapshot, fields: dict[str, Any] | None) -> BuildSnapshot | None:
+    """Append a change to the log of ``snapshot`` (as loaded or saved, with the changes
+    logged since); the snapshot with the log's new size, or None when it cannot be
+    appended (then the snapshot is dropped or saved whole)."""
     if not snapshot.generation or not snapshot_path(cache_dir, output).is_file():
-        return False
+        return None
+    data = pickle.dumps(SnapshotChange(snapshot.generation, fields), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         with open(_log_path(cache_dir, output), "ab") as handle:
-            handle.write(pickle.dumps(SnapshotChange(snapshot.generation, fields), protocol=pickle.HIGHEST_PROTOCOL))
+            if handle.tell() != snapshot.log_size:
+                return None  # (appended to since this snapshot was read: it is not the log's)
+            handle.write(data)
     except OSError:
-        return False
-    return True
+        return None
+    return snapshot._replace(log_size=snapshot.log_size + len(data))
+
+
+def mark_changing(cache_dir: Path, output: Path, snapshot: BuildSnapshot | None) -> BuildSnapshot | None:
+    """Before ``output`` changes: log that it is changing (an interruption then leaves a log
+    describing no output), or drop the snapshot when that cannot be; the snapshot to log
+    the build's changes to, or None."""
+    marked = _log(cache_dir, output, snapshot, None) if snapshot is not None else None
+    if marked is None:
+        drop_snapshot(cache_dir, output)
+    return marked
+
+
+def _keep(cache_dir: Path, output: Path, snapshot: BuildSnapshot, fields: dict[str, Any] | None,
+          logged_to: BuildSnapshot | None) -> BuildSnapshot:
+    """Keep ``snapshot``: ``fields`` (its changes since ``logged_to``) appended to the log,
+    or (no changes given, no log to append to, or a long log) saved whole."""
+    if fields is not None and logged_to is not None and logged_to.logged + 1 < SNAPSHOT_LOG_LIMIT:
+        logged = _log(cache_dir, output, logged_to, fields)
+        if logged is not None:
+            return snapshot._replace(generation=logged.generation, logged=logged.logged + 1, log_size=logged.log_size)
+    return _save(cache_dir, output, snapshot)
+
+
+def _changes(old: BuildSnapshot, new: BuildSnapshot) -> dict[str, Any] | None:
+    """The fields of a :class:`SnapshotChange` that make ``old`` ``new``; None when the
+    change is better saved whole: another set of document files (their order is their
+    sorted order, which a merge would not keep), or more than a quarter of the entries
+    changed."""
+    fields: dict[str, Any] = {}
+    removed: dict[str, list[str]] = {}
+    changed = total = 0
+    for name in MERGED_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before is None or after is None:
+            if before is not after:
+                return None
+            continue
+        if name == "files" and before.keys() != after.keys():
+            return None
+        entries = {key: value for key, value in after.items() if key not in before or before[key] != value}
+        gone = [key for key in before if key not in after]
+        if entries:
+            fields[name] = entries
+        if gone:
+            removed[name] = gone
+        changed, total = changed + len(entries) + len(gone), total + len(after)
+    if changed * 4 > total:
+        return None
+    if removed:
+        fields[REMOVED] = removed
+    for name in BuildSnapshot._fields:
+        if name not in MERGED_FIELDS and name not in ("generation", "logged", "log_size") \
+                and getattr(old, name) != getattr(new, name):
+            fields[name] = getattr(new, name)
+    return fields
 
 
 def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path, settings: dict[str, Any],
@@ -697,8 +771,7 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     # From here on the output changes: what describes it is marked as changing (or
     # dropped) first, so an interruption costs the next build a whole new output, never
     # a stale page.
-    if not _log(cache_dir, output, snapshot, None):
-        drop_snapshot(cache_dir, output)
+    logged_to = mark_changing(cache_dir, output, snapshot)
     manifest_file.unlink(missing_ok=True)
     try:
         for scratch, name in staged:
@@ -720,9 +793,7 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
         "holes": holes, "printed": printed, "search_size": finish.search_size, "search_generation": finish.search_generation}
     if numbers is not snapshot.numbers or taken is not snapshot.taken:  # (a number edit)
         fields.update(numbers=numbers, taken=taken)
-    snapshot = _changed(snapshot, fields)
-    if snapshot.logged >= SNAPSHOT_LOG_LIMIT or not _log(cache_dir, output, snapshot, fields):
-        snapshot = _save(cache_dir, output, snapshot)
+    snapshot = _keep(cache_dir, output, _changed(snapshot, fields), fields, logged_to)
     return snapshot, manifest, sorted(updates)
 
 
