@@ -1087,7 +1087,8 @@ def _copy_range(source: int, target: int, offset: int, count: int) -> None:
             except OSError:  # (file systems or kernels without it)
                 copy = None
         if not done:
-            chunk = os.pread(source, min(count, 1 << 20), offset)
+            os.lseek(source, offset, os.SEEK_SET)  # (not os.pread: Windows has none)
+            chunk = os.read(source, min(count, 1 << 20))
             if not chunk:
                 raise OSError(f"{source}: shorter than expected")
             _write_all(target, chunk)
