@@ -240,10 +240,11 @@ class BuildSnapshot(NamedTuple):
 
 
 class SnapshotChange(NamedTuple):
-    """What one quick rebuild changed of the snapshot, appended to its log (``quick-….log``)
-    instead of saving the whole snapshot again.  ``fields`` None: the output is being
-    changed (written before the first file is replaced, so an interruption leaves a log
-    ending there, which describes no output: the next build is a whole one)."""
+    """What one rebuild (a quick one, or a whole one: :func:`save_snapshot`) changed of the
+    snapshot, appended to its log (``quick-….log``) instead of saving the whole snapshot
+    again.  ``fields`` None: the output is being changed (written before the first file is
+    replaced, so an interruption leaves a log ending there, which describes no output: the
+    next build is a whole one)."""
 
     generation: str
     """The :attr:`BuildSnapshot.generation` of the snapshot file it follows."""
@@ -471,8 +472,8 @@ def load_snapshot(cache_dir: Path, output: Path) -> BuildSnapshot | None:
 
 
 def _changed(snapshot: BuildSnapshot, fields: dict[str, Any], *, in_place: bool = False) -> BuildSnapshot:
-    """``snapshot`` with a quick rebuild's changes (:class:`SnapshotChange`); ``in_place``:
-    its dicts are updated rather than copied."""
+    """``snapshot`` with a change's fields (:class:`SnapshotChange`); ``in_place``: its
+    dicts are updated rather than copied."""
     merged: dict[str, Any] = {}
     removed = fields.get(REMOVED, {})
     for name in MERGED_FIELDS:
