@@ -110,6 +110,7 @@ def test_a_quick_rebuild_does_not_import_whoosh(tmp_path: Path) -> None:
         " '--as-of', '2026-11-22']) == 0\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'whoosh', 'rjieba', 'pelican'}))\n"
     )
+
     def run() -> list[str]:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
         assert done.returncode == 0, done.stderr
@@ -291,10 +292,11 @@ def test_quick_rebuilds_log_their_changes_to_the_snapshot(workspace: dict[str, P
 
 def test_a_whole_rebuild_logs_its_changes_to_the_snapshot_when_it_can(workspace: dict[str, Path],  # noqa: F811
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A whole rebuild that keeps the sets of files, pages and documents (a topic edit)
-    logs the entries that changed; the snapshot loaded then is the one the build made.
-    One that changes them (a new document) saves it whole; a log appended to by someone
-    else since the build read it is not appended to."""
+    """A whole rebuild that keeps the set of document files (a topic edit: to a new topic,
+    which adds a list page, and back, which removes it) logs the entries that changed; the
+    snapshot loaded then is the one the build made.  One that changes that set (a new
+    document) saves it whole; a log appended to by someone else since the build read it
+    is not appended to."""
     made: list[quick.BuildSnapshot] = []
     keep = quick._keep
 
