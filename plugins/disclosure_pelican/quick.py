@@ -19,9 +19,9 @@ when everything it would not look at is as the snapshot says:
 
 Several edited files are patched one after another, each as if it were the only edit.
 
-A quick rebuild, and a whole one that changes no set of files, pages or documents the
-snapshot names, appends what it changed of the snapshot to the snapshot's log
-(:class:`SnapshotChange`) rather than saving it whole again.
+A quick rebuild, and a whole one that keeps the set of document files, appends what it
+changed of the snapshot to the snapshot's log (:class:`SnapshotChange`) rather than
+saving it whole again.
 
 Then its pages are patched where the body goes: document pages are rendered with the
 body as a hole (:class:`HoledTemplate`) whose place each build records, so the new body
@@ -1061,15 +1061,17 @@ def _replace_range(path: Path, start: int, end: int, data: bytes) -> None:
     search records: the rest is copied by the system, not through this process)."""
     target, scratch = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     try:
-        source = os.open(path, os.O_RDONLY)
         try:
-            size = os.fstat(source).st_size
-            _copy_range(source, target, 0, start)
-            _write_all(target, data)
-            _copy_range(source, target, end, size - end)
+            source = os.open(path, os.O_RDONLY)
+            try:
+                size = os.fstat(source).st_size
+                _copy_range(source, target, 0, start)
+                _write_all(target, data)
+                _copy_range(source, target, end, size - end)
+            finally:
+                os.close(source)
         finally:
-            os.close(source)
-            os.close(target)
+            os.close(target)  # (also when the source cannot be opened)
         os.chmod(scratch, os.stat(path).st_mode & 0o7777)
         _move(scratch, path)
     except BaseException:
