@@ -995,6 +995,10 @@ def summary(docs: list[Doc]) -> dict:
         types[doc.type] = types.get(doc.type, 0) + 1
     probe = sorted((d for d in docs if d.type == "normative" and d.public and len(d.versions) == 1 and not d.repeals
                     and not d.amends and d.kind in SECTION_KINDS), key=lambda d: d.id)
+    # a revised document whose versions are all public: its first version's text is edited
+    revised = sorted((d for d in docs if d.type == "normative" and d.public and len(d.versions) > 1 and not d.repeals
+                      and not d.amends and d.kind in SECTION_KINDS
+                      and all(v.review is None or v.review[2] == "passed" for v in d.versions)), key=lambda d: d.id)
     return {
         "documents": len(docs),
         "types": dict(sorted(types.items())),
@@ -1011,6 +1015,7 @@ def summary(docs: list[Doc]) -> dict:
         "public_versions": sum(len(d.versions) for d in docs if d.public),
         # A typical document for edit-and-rebuild measurements (bench/run.py).
         "probe": relative_path(probe[len(probe) // 2], probe[len(probe) // 2].first) if probe else None,
+        "revised_probe": relative_path(revised[len(revised) // 2], revised[len(revised) // 2].first) if revised else None,
     }
 
 

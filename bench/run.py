@@ -8,7 +8,8 @@ For each count it generates the corpus twice from the same plan (our format, and
 the same published text as plain-Pelican articles), then measures, interleaved in
 each repeat: (a) plain Pelican with its default theme and caching off, (b) our
 full ``publish.py build``, (c) our rebuild after editing one document's body, after
-editing its title, after editing its document number (the quick rebuild, when it
+editing the text of a revised document's first version (its pages and its comparison
+with the next version change), after editing the first document's title, after editing its document number (the quick rebuild, when it
 applies) and after moving it to another topic (an edit that changes which lists show
 the document: always the whole rebuild, with the previous pages' fingerprints), (d) ``publish.py check`` of the whole corpus, cold,
 (e) the same command after each of the two edits and after a third, of its document
@@ -198,8 +199,11 @@ class Bench:
         site_ours = self.out / f"site-ours-{count}"
         probe = corpus / manifest["probe"]
         original = probe.read_bytes()
-        runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_meta", "rebuild_number", "rebuild_topic",
-                                                     "rebuild_new", "check", "check_one", "check_meta", "check_number")}
+        revised = corpus / manifest["revised_probe"] if manifest.get("revised_probe") else None
+        revised_original = revised.read_bytes() if revised is not None else b""
+        runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_version", "rebuild_meta",
+                                                     "rebuild_number", "rebuild_topic", "rebuild_new", "check", "check_one",
+                                                     "check_version", "check_meta", "check_number")}
         try:
             for r in range(self.args.repeat):
                 print(f"[{count}] repeat {r + 1}/{self.args.repeat}", flush=True)
@@ -221,6 +225,13 @@ class Bench:
                 probe.write_bytes((text.rstrip("\n") + f"\n\n基准测试修改正文，第{r + 1}次。\n").encode("utf-8"))
                 runs["rebuild_body"].append(self.run_one("rebuild, body edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 runs["check_one"].append(self.run_one("check, body edit", self.ours("check", "--content", str(corpus))))
+                if revised is not None:
+                    # the text of a revised document's first version: its pages and its comparison with the
+                    # next version (left edited until the repeat ends: restoring it would be a second edit)
+                    revised.write_bytes(revised_original.rstrip(b"\n") + f"\n\n基准测试修改旧版正文，第{r + 1}次。\n".encode("utf-8"))
+                    runs["rebuild_version"].append(self.run_one("rebuild, older version's text edit",
+                                                                self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
+                    runs["check_version"].append(self.run_one("check, older version's text edit", self.ours("check", "--content", str(corpus))))
 
                 titled = re.sub(r'(?m)^(title: .*?)("?)$', lambda m: f"{m.group(1)}（修订{r + 1}）{m.group(2)}", text, count=1)
                 probe.write_bytes(titled.encode("utf-8"))
@@ -243,8 +254,12 @@ class Bench:
                     runs["rebuild_new"].append(self.run_one("rebuild, new document", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 finally:
                     added.unlink()
+                    if revised is not None:
+                        revised.write_bytes(revised_original)
         finally:
             probe.write_bytes(original)
+            if revised is not None:
+                revised.write_bytes(revised_original)
         if not self.args.keep:
             for path in (site_plain, site_ours):
                 shutil.rmtree(path, ignore_errors=True)
@@ -280,15 +295,17 @@ class Bench:
         for field, title in (("wall", "Wall-clock seconds"), ("cpu", "CPU seconds (user + system)")):
             lines.append(f"## {title}\n")
             lines.append("| documents | files (ours / plain) | plain Pelican | our full build | **ours / plain** | rebuild, body edit | **rebuild / full** "
+                         "| rebuild, older version's text edit | **rebuild / full** "
                          "| rebuild, title edit | **rebuild / full** | rebuild, number edit | **rebuild / full** "
                          "| rebuild, topic edit | **rebuild / full** | check (all) | **check / full** "
                          "| check after the body edit | check after the title edit | check after a number edit |")
-            lines.append("|" + " ---: |" * 18)
+            lines.append("|" + " ---: |" * 20)
             for c in counts:
                 m = self.results[c]["manifest"]
                 full = med(c, "full", field)
                 row = [f"{c:,}", f"{m['files']:,} / {m['plain_files']:,}", fmt(med(c, "plain", field)), fmt(full),
                        ratio(full, med(c, "plain", field)), fmt(med(c, "rebuild_body", field)), ratio(med(c, "rebuild_body", field), full),
+                       fmt(med(c, "rebuild_version", field)), ratio(med(c, "rebuild_version", field), full),
                        fmt(med(c, "rebuild_meta", field)), ratio(med(c, "rebuild_meta", field), full),
                        fmt(med(c, "rebuild_number", field)), ratio(med(c, "rebuild_number", field), full),
                        fmt(med(c, "rebuild_topic", field)), ratio(med(c, "rebuild_topic", field), full), fmt(med(c, "check", field)),
@@ -307,7 +324,7 @@ class Bench:
         lines.append("| documents | plain Pelican | our full build | our rebuild | check (all) |")
         lines.append("| ---: | ---: | ---: | ---: | ---: |")
         for c in counts:
-            rebuild = max(filter(None, [peak(c, key) for key in ("rebuild_body", "rebuild_meta", "rebuild_number",
+            rebuild = max(filter(None, [peak(c, key) for key in ("rebuild_body", "rebuild_version", "rebuild_meta", "rebuild_number",
                                                                                       "rebuild_topic", "rebuild_new")]), default=None)
             lines.append(f"| {c:,} | {fmt(peak(c, 'plain'), 0)} | {fmt(peak(c, 'full'), 0)} | {fmt(rebuild, 0)} | {fmt(peak(c, 'check'), 0)} |")
         lines.append("")
@@ -356,6 +373,8 @@ class Bench:
 
         row("full build: ours / plain Pelican", f"≤ {GOALS['ratio']}", *both("full", "plain"), GOALS["ratio"])
         row("rebuild after a body edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_body", "full"), GOALS["rebuild"])
+        row("rebuild after an edit of an older version's text / full build", f"≤ {GOALS['rebuild']}",
+            *both("rebuild_version", "full"), GOALS["rebuild"])
         row("rebuild after a title edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_meta", "full"), GOALS["rebuild"])
         row("rebuild after a number edit / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_number", "full"), GOALS["rebuild"])
         row("rebuild after a topic edit (the whole rebuild) / full build", f"≤ {GOALS['rebuild']}", *both("rebuild_topic", "full"),
@@ -380,8 +399,9 @@ class Bench:
         rows = ["## Ratios per repeat (wall-clock; each repeat's two runs side by side)\n",
                 "| documents | ratio | per repeat | median |", "| ---: | --- | --- | ---: |"]
         for count in counts:
-            runs = {key: [] for key in ("rebuild_new",)} | self.results[count]["runs"]  # (results saved before it existed)
+            runs = {key: [] for key in ("rebuild_new", "rebuild_version")} | self.results[count]["runs"]  # (results saved before they existed)
             for name, a, b in (("ours / plain Pelican", "full", "plain"), ("rebuild, body edit / full", "rebuild_body", "full"),
+                               ("rebuild, older version's text edit / full", "rebuild_version", "full"),
                                ("rebuild, title edit / full", "rebuild_meta", "full"),
                                ("rebuild, number edit / full", "rebuild_number", "full"),
                                ("rebuild, topic edit / full", "rebuild_topic", "full"),
@@ -390,7 +410,8 @@ class Bench:
                          if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
                 if pairs:
                     rows.append(f"| {count:,} | {name} | {', '.join(f'{r:.2f}' for r in pairs)} | {statistics.median(pairs):.2f} |")
-        for edit, key in (("body", "rebuild_body"), ("title", "rebuild_meta"), ("number", "rebuild_number"), ("topic", "rebuild_topic")):
+        for edit, key in (("body", "rebuild_body"), ("older version's text", "rebuild_version"), ("title", "rebuild_meta"),
+                          ("number", "rebuild_number"), ("topic", "rebuild_topic")):
             quick = [f"{count:,}: {sum(bool(run.get('quick')) for run in self.results[count]['runs'].get(key, []))} of "
                      f"{len(self.results[count]['runs'].get(key, []))}" for count in counts]
             rows.append(f"\nRebuilds after the {edit} edit that were the quick rebuild (the rest: the whole rebuild): {'; '.join(quick)}.")

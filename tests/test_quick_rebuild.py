@@ -197,7 +197,7 @@ def test_edits_a_quick_rebuild_cannot_take_run_the_whole_build(workspace: dict[s
     build(workspace)
     content = workspace["content"]
     edits = {
-        "a version of a revised document": lambda: swap_last_paragraphs(content / VERSIONED / "v2.md"),
+        "a version's front matter": lambda: _replace_in(content / VERSIONED / "v2.md", "change_note: 根据", "change_note: 依据"),
         "the theme": lambda: (swap_last_paragraphs(content / NOTICE),
                               _append(workspace["theme"] / "templates" / "document.html", "\n")),
         "a new reference": lambda: _append(content / NOTICE, "\n参见[另一文件](doc:interp-gf-2016-55)。\n"),
@@ -210,6 +210,53 @@ def test_edits_a_quick_rebuild_cannot_take_run_the_whole_build(workspace: dict[s
         assert result.quick is None, what
         assert why_not(caplog), f"{what}: the reason is logged"
         assert_same_as_full_build(workspace)
+
+
+def _replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_versions_text_edit_patches_its_pages_and_comparisons(with_ledger: dict[str, Path]) -> None:
+    """A revised document's versions are patched one at a time: the pages showing the
+    edited version's text, the comparisons with the version before and after it (their
+    counts and difference), its search record (the document's, or an older version's);
+    byte for byte a whole build's."""
+    workspace = with_ledger
+    build(workspace)
+    folder, doc_id = workspace["content"] / VERSIONED, VERSIONED.name
+    for version in (2, 1, 2, 1):
+        swap_last_paragraphs(folder / f"v{version}.md")
+        result = build(workspace)
+        assert result.quick is not None, f"v{version}: the quick rebuild should apply"
+        assert f"documents/{doc_id}/v{version}/index.html" in result.quick.written
+        assert f"documents/{doc_id}/v2/compare/index.html" in result.quick.written
+        assert "data/documents.json" in result.quick.written
+        assert any(name.startswith("search/d/") for name in result.quick.written)
+        # the document's page shows the version in force, the latest
+        assert (f"documents/{doc_id}/index.html" in result.quick.written) == (version == 2)
+        assert_same_as_full_build(workspace)
+    for version in (1, 2):  # saved together: each compared with the other's new text
+        swap_last_paragraphs(folder / f"v{version}.md")
+    result = build(workspace)
+    assert result.quick is not None and len(result.quick.paths) == 2
+    assert_same_as_full_build(workspace)
+
+
+def test_a_version_made_the_same_as_the_one_before_takes_the_whole_build(workspace: dict[str, Path],  # noqa: F811
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """Two versions without a difference have a comparison page that says so, in other words
+    than the difference's: the whole build writes it."""
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    folder = workspace["content"] / VERSIONED
+    head, _, _ = (folder / "v2.md").read_text(encoding="utf-8").partition("\n---\n")
+    _, _, older_body = (folder / "v1.md").read_text(encoding="utf-8").partition("\n---\n")
+    (folder / "v2.md").write_text(head + "\n---\n" + older_body, encoding="utf-8")
+    assert build(workspace).quick is None
+    assert any("no longer differ" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)
 
 
 def test_a_broken_body_is_refused_as_by_a_whole_build(workspace: dict[str, Path]) -> None:  # noqa: F811
@@ -512,3 +559,42 @@ def test_a_page_is_rendered_as_it_is_when_its_body_is_not_one_hole() -> None:
         page = HoledTemplate(template, "p.html", context, holes).render(local)
         assert page == template.render(local), source
         assert ("p.html" in holes) is holed, source
+
+
+def test_a_comparison_page_is_rendered_as_it_is_when_its_counts_or_difference_are_not_holes() -> None:
+    """Holes only where the template prints the counts and the difference once each; a
+    template that computes with a count, or shows the difference twice, or a comparison
+    without a difference, renders the page as it is, without holes."""
+    from types import SimpleNamespace
+
+    from jinja2 import Environment
+    from markupsafe import Markup
+
+    from disclosure.diff import DiffStats
+    from disclosure_pelican.quick import ComparedTemplate
+
+    env = Environment(autoescape=True)
+    version = SimpleNamespace(number=1, path=Path("x/v1.md"))
+    context = {"doc": SimpleNamespace(id="x"), "old": version, "new": SimpleNamespace(number=2, path=Path("x/v2.md")),
+               "stats": DiffStats(12, 3), "diff_html": Markup("<ins>新</ins>旧&amp;"), "changed": True}
+    cases = {
+        "<p>新增 {{ stats.inserted }} 字，删除 {{ stats.deleted }} 字</p><div>{{ diff_html }}</div>": True,
+        "<div>{{ diff_html }}</div><p>{{ stats.deleted }}/{{ stats.inserted }}</p>": True,
+        "<p>{% if stats.inserted > 10 %}多{% endif %}{{ stats.inserted }}{{ stats.deleted }}</p>{{ diff_html }}": False,
+        "<p>{{ stats.inserted }}{{ stats.deleted }}</p>{{ diff_html }}{{ diff_html }}": False,
+        "<p>{{ stats.inserted }}</p>{{ diff_html }}": False,  # (a count not shown: nothing to put it in)
+    }
+    for source, holed in cases.items():
+        compares: dict = {}
+        template = env.from_string(source)
+        page = ComparedTemplate(template, "c.html", context, compares).render(context)
+        assert page == template.render(context), source
+        assert ("c.html" in compares) is holed, source
+        if holed:
+            spans = {name: page[start:start + length] for name, start, length in compares["c.html"].spans}
+            assert spans == {"inserted": "12", "deleted": "3", "diff": "<ins>新</ins>旧&amp;"}, source
+    unchanged = {**context, "changed": False}
+    compares = {}
+    template = env.from_string("<p>{{ stats.inserted }}{{ stats.deleted }}</p>{{ diff_html }}")
+    assert ComparedTemplate(template, "c.html", unchanged, compares).render(unchanged) == template.render(unchanged)
+    assert compares == {}

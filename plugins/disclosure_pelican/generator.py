@@ -34,7 +34,7 @@ from disclosure.progress import Progress
 from .tasks_csv import tasks_csv
 from .labels import labels_for
 from .pages import DEFAULT_PER_PAGE, SITEMAP, SiteModel
-from .quick import BuildRecorder, HoledTemplate
+from .quick import BuildRecorder, ComparedTemplate, HoledTemplate
 from .printed import MarkedTemplate, PrintedMarker, iso
 from .sitemap import sitemap_xml
 from .search_export import start_output
@@ -171,6 +171,8 @@ class DisclosureGenerator(Generator):
             for page in model.pages:
                 if page.template == "document":
                     recorder.document_pages.setdefault(page.doc_id, []).append(page.name)
+                elif page.template == "compare":
+                    recorder.compare_pages.setdefault(page.doc_id, []).append(page.name)
             with Progress("pages", len(model.pages)) as progress:
                 self._write_pages(model.pages, writer, reuse, css, progress.advance)
             self.state.page_reuse = reuse  # saved by the build once the new output is in place
@@ -224,12 +226,15 @@ class DisclosureGenerator(Generator):
         def fingerprinted(page, local: dict) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
             return page.name, {"template": page.template, **local}  # what the page's fingerprint covers
 
-        holes, printed = self.state.recorder.holes, self.state.recorder.printed
+        recorder = self.state.recorder
+        holes, compares, printed = recorder.holes, recorder.compares, recorder.printed
 
         def render(page, local: dict) -> None:  # type: ignore[no-untyped-def]
             template = MarkedTemplate(self.get_template(page.template), page.name, self.printed, printed)
             if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
                 template = HoledTemplate(template, page.name, local, holes, printed)
+            elif page.template == "compare":  # so are its difference and counts
+                template = ComparedTemplate(template, page.name, local, compares, printed)
             reuse.rendered_page(page.name, self.questions.render(
                 lambda: writer.write_file(page.name, template, self.context, relative_urls=True, **local)))
 

@@ -10,8 +10,9 @@ when everything it would not look at is as the snapshot says:
 * the same code, theme, settings, date, ledger and other content files (a key, as the
   pre-commit check's), and the same output folder the snapshot describes;
 * the same document files, of which a few changed (size or modification time), each
-  a public document in one file (no versions: their comparison pages show the text),
-  not an annual report nor key points (their bodies feed other pages);
+  a public document's file (of one version, or of one of its public versions, whose
+  comparison pages then show a new difference), not an annual report nor key points
+  (their bodies feed other pages);
 * each such file still free of errors, with the same :func:`~disclosure.files.cross_signature`
   (front matter, references, cited numbers): every rule across documents, every page
   but its own and every list finds what it found before;
@@ -25,9 +26,13 @@ saving it whole again.
 
 Then its pages are patched where the body goes: document pages are rendered with the
 body as a hole (:class:`HoledTemplate`) whose place each build records, so the new body
-replaces the old one byte for byte as a whole render would place it.  Its feed entries'
-summaries, the file's SHA-256 in the data export and the ledger view, and the search
-export (:mod:`disclosure_search.export_patch`) follow.
+replaces the old one byte for byte as a whole render would place it.  Comparison pages
+hold their counts of characters inserted and deleted, and the difference, as holes the
+same way (:class:`ComparedTemplate`).  Its feed entries' summaries (of a document's
+latest version), the file's SHA-256 in the data export and the ledger view, and the
+search export (:mod:`disclosure_search.export_patch`) follow.  Of a document with
+several versions, only the text may change this way: its printed fields take the whole
+build.
 
 A file whose signature differs only by fields that pages only print (its title, English
 title, document number, index number, date written: the same signature with their old
@@ -75,13 +80,17 @@ from .printed import (DATE_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles
 from .reprint import (FEED_SUMMARY, Changes, reprint_documents, reprint_feed_entry, reprint_ledger,
                       reprint_page)
 
-SNAPSHOT_FORMAT = 7
+SNAPSHOT_FORMAT = 8
 SNAPSHOT_LOG_LIMIT = 32
 """Changes a quick rebuild appends to the snapshot's log before the snapshot is saved whole
 again (saving it whole, 15 MB at 10,000 documents, took a seventh of a quick rebuild)."""
 log = logging.getLogger(__name__)
 BODY_HOLE = Markup("\ue000body\ue001")
 """What a document page's template is given as ``body_html``: private-use characters, never in a page."""
+COMPARE_HOLES = {"inserted": Markup("\ue000inserted\ue001"), "deleted": Markup("\ue000deleted\ue001"),
+                 "diff": Markup("\ue000diff\ue001")}
+"""What a comparison page's template is given as the two counts of its ``stats`` and as
+``diff_html`` (:class:`ComparedTemplate`)."""
 MAX_EDITED_FILES = 8
 """The most edited files a quick rebuild takes, one after another (each costs about a
 second and a half at 10,000 documents: beyond this, the whole rebuild is as quick)."""
@@ -108,6 +117,21 @@ class PageHole(NamedTuple):
     """Digest of the page's table of contents."""
     version: int
     """The version whose body it holds."""
+
+
+class CompareHole(NamedTuple):
+    """Where a comparison page holds what its two versions' texts make."""
+
+    doc_id: str
+    old: int
+    new: int
+    """The versions compared."""
+    paths: tuple[str, str]
+    """Their files (display paths)."""
+    spans: tuple[tuple[str, int, int], ...]
+    """Each of :data:`COMPARE_HOLES` (its name, start and length in characters), in page order."""
+    size: int
+    """Characters of the page."""
 
 
 def toc_digest(toc: Any) -> str:
@@ -141,6 +165,53 @@ class HoledTemplate:
         return self.template.render(context)
 
 
+class ComparedTemplate:
+    """A comparison page's template with its counts (``stats.inserted``, ``stats.deleted``)
+    and its difference (``diff_html``) as holes (:data:`COMPARE_HOLES`), filled after
+    rendering with what they print and their places recorded in ``compares``: as the body
+    of a document page, these are only ever printed (a template that computes with a
+    count fails on the hole, and the page is rendered as it is, without holes).  A page
+    of two versions without a difference shows other text: no holes."""
+
+    def __init__(self, template: Any, name: str, context: dict[str, Any], compares: dict[str, CompareHole],
+                 printed: dict[str, tuple[PrintedHole, ...] | None] | None = None) -> None:
+        self.template, self.name, self.compares, self.printed = template, name, compares, printed
+        stats = context["stats"]
+        self.values = {"inserted": str(stats.inserted), "deleted": str(stats.deleted), "diff": str(context["diff_html"])}
+        old, new = context["old"], context["new"]
+        self.versions = (context["doc"].id, old.number, new.number, (old.path.as_posix(), new.path.as_posix()))
+
+    def render(self, context: dict[str, Any]) -> str:
+        self.compares.pop(self.name, None)
+        if not context.get("changed"):
+            return self.template.render(context)
+        try:
+            text = self.template.render({**context, "diff_html": COMPARE_HOLES["diff"], "stats": replace(
+                context["stats"], inserted=COMPARE_HOLES["inserted"], deleted=COMPARE_HOLES["deleted"])})
+        except Exception:  # (a template that computes with a count)
+            return self.template.render(context)
+        found = sorted((text.find(hole), name) for name, hole in COMPARE_HOLES.items())
+        if any(at < 0 or text.count(COMPARE_HOLES[name]) != 1 for at, name in found):
+            return self.template.render(context)
+        parts, spans, at, shift = [], [], 0, 0
+        places = self.printed.get(self.name) if self.printed is not None else None
+        for start, name in found:
+            value, hole = self.values[name], COMPARE_HOLES[name]
+            parts += [text[at:start], value]
+            spans.append((name, start + shift, len(value)))
+            at = start + len(hole)
+            shift += len(value) - len(hole)
+        parts.append(text[at:])
+        if places:  # (noted in the page with the holes in it: the later holes first)
+            for start, name in reversed(found):
+                places = shift_holes(places, start, len(self.values[name]) - len(COMPARE_HOLES[name]))
+            self.printed[self.name] = places  # type: ignore[index]
+        page = "".join(parts)
+        doc_id, old, new, paths = self.versions
+        self.compares[self.name] = CompareHole(doc_id, old, new, paths, tuple(spans), len(page))
+        return page
+
+
 @dataclass
 class BuildRecorder:
     """What a whole build notes for the snapshot as it writes the site."""
@@ -157,6 +228,10 @@ class BuildRecorder:
     """Fields a page rendered by this build used otherwise than printing them where noted."""
     document_pages: dict[str, list[str]] = field(default_factory=dict)
     """Every document page of each document, by id."""
+    compares: dict[str, CompareHole] = field(default_factory=dict)
+    """Comparison pages rendered by this build (kept pages: the previous snapshot's)."""
+    compare_pages: dict[str, list[str]] = field(default_factory=dict)
+    """Every comparison page of each document, by id."""
     feeds: dict[str, list[str]] = field(default_factory=dict)
     """The feeds listing each document, by id."""
     search_size: int | None = None
@@ -172,7 +247,20 @@ class DocEntry(NamedTuple):
     """Line of its record in the command line's search records (sorted by id)."""
     printed: dict[str, Any]
     """Its fields of :data:`~.printed.PRINTED_FIELDS` (as pages print them) and
-    :data:`~.printed.UNPRINTED_FIELDS` that its file gives."""
+    :data:`~.printed.UNPRINTED_FIELDS` that its file gives (none for a document of several
+    versions: only its text is patched)."""
+    version: int = 1
+    latest: bool = True
+    """Whether it is the document's latest version (its search record has the document's
+    id, its feed entries' summaries its text)."""
+    versioned: bool = False
+    """Whether the document has other public versions."""
+    compares: tuple[str, ...] = ()
+    """The comparison pages of its version with the one before or after."""
+
+    @property
+    def record_id(self) -> str:
+        return self.doc_id if self.latest else f"{self.doc_id}@v{self.version}"
 
 
 class Citer(NamedTuple):
@@ -237,6 +325,8 @@ class BuildSnapshot(NamedTuple):
     log_size: int = 0
     """The size of the log this snapshot was read with (and appended to): a log of another
     size was written by someone else meanwhile, and is not appended to."""
+    compares: dict[str, CompareHole] | None = None
+    """Where each comparison page holds its counts and difference (:class:`ComparedTemplate`)."""
 
 
 class SnapshotChange(NamedTuple):
@@ -252,7 +342,7 @@ class SnapshotChange(NamedTuple):
     """New values of the snapshot's fields; those of :data:`MERGED_FIELDS` only the entries that changed."""
 
 
-MERGED_FIELDS = ("files", "documents", "holes", "printed")
+MERGED_FIELDS = ("files", "documents", "holes", "printed", "compares")
 """Snapshot fields (dicts) that a change gives only the changed entries of (and, under
 ``REMOVED``, the keys it removes)."""
 REMOVED = "removed"
@@ -311,12 +401,17 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         return
     # every document file, as the build read it (by its display path: normalised, posix)
     files = {display: (entry.mtime_ns, entry.size) for display, entry in sorted(cache.used.items())}
-    holes = dict(recorder.holes)
+    holes, compares = dict(recorder.holes), dict(recorder.compares)
     if previous is not None:  # pages the build left as they were keep their recorded holes
         for pages in recorder.document_pages.values():
             for name in pages:
                 if name not in holes and name in previous.holes:
                     holes[name] = previous.holes[name]
+        kept = previous.compares or {}
+        for pages in recorder.compare_pages.values():
+            for name in pages:
+                if name not in compares and name in kept:
+                    compares[name] = kept[name]
     public = state.public
     record_ids = sorted([doc.id for doc in public] + [f"{doc.id}@v{v.number}" for doc in public for v in doc.versions[:-1]])
     line_of = {record_id: line for line, record_id in enumerate(record_ids)}
@@ -326,19 +421,31 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
             hashes[version.sha256] = hashes.get(version.sha256, 0) + 1
     documents: dict[str, DocEntry] = {}
     for doc in public:
-        version = doc.versions[0]
-        pages = tuple(recorder.document_pages.get(doc.id, ()))
-        path = version.path.as_posix()
-        entry = cache.used.get(path)
-        if (len(doc.versions) != 1 or doc.type in _BODY_TYPES or path not in files or entry is None
-                or entry.record is None or hashes[version.sha256] != 1 or not pages
-                or any(name not in holes for name in pages)):
+        pages = recorder.document_pages.get(doc.id, ())
+        compare_pages = recorder.compare_pages.get(doc.id, ())
+        if (doc.type in _BODY_TYPES or not pages or any(name not in holes for name in pages)
+                or any(name not in compares for name in compare_pages)):
             continue
-        printed = {name: _printed_value(name, value) for name in PRINTED_FIELDS for value in [entry.record.values.get(name)]
-                   if isinstance(value, date if name in DATE_FIELDS else str) and value == getattr(doc, name)}
-        printed.update({name: value for name in UNPRINTED_FIELDS for value in [entry.record.values.get(name)]
-                        if value is not None and value == getattr(doc, name)})
-        documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, pages, line_of[doc.id], printed)
+        for version in doc.versions:
+            path = version.path.as_posix()
+            entry = cache.used.get(path)
+            if path not in files or entry is None or entry.record is None or hashes[version.sha256] != 1:
+                continue
+            latest = version is doc.versions[-1]
+            shown = tuple(name for name in pages if holes[name].version == version.number)
+            compared = tuple(name for name in compare_pages if version.number in compares[name][1:3])
+            if len(doc.versions) > 1:
+                documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, shown,
+                                           line_of[doc.id if latest else f"{doc.id}@v{version.number}"], {},
+                                           version.number, latest, True, compared)
+                continue
+            printed = {name: _printed_value(name, value) for name in PRINTED_FIELDS
+                       for value in [entry.record.values.get(name)]
+                       if isinstance(value, date if name in DATE_FIELDS else str) and value == getattr(doc, name)}
+            printed.update({name: value for name in UNPRINTED_FIELDS for value in [entry.record.values.get(name)]
+                            if value is not None and value == getattr(doc, name)})
+            documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, shown, line_of[doc.id], printed,
+                                       version.number)
     places = _printed_holes(recorder, previous)
     snapshot = BuildSnapshot(
         key, output_identity, files, documents,
@@ -346,7 +453,7 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         frozenset([(doc.id, None) for doc in public] + [(doc.id, v.number) for doc in public for v in doc.versions]),
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
         recorder.search_generation, state.config.organ_code, len(public), files_written,
-        places, _taken_values(state), _fields_used(recorder, previous, places))
+        places, _taken_values(state), _fields_used(recorder, previous, places), compares=compares)
     _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
 
 
@@ -628,14 +735,22 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
         entry = snapshot.documents[path]
         if record is None or has_errors(problems):
             return _no(f"{path} has errors")
+        if entry.versioned and record.signature != entry.signature:
+            return _no(f"{path}: a version's front matter, references or cited numbers changed")
         changes = {} if record.signature == entry.signature else _printed_changes(record, entry)
         if changes is None:
             return _no(f"{path}: front matter (besides titles and numbers), references or cited numbers changed")
         edits.append((path, stat, record, changes))
+    from .labels import labels_for
+
+    labels = labels_for(settings.get("SITE_LANGUAGE", "zh"))
+    # (a comparison of two edited versions: the step of the first compares it with the
+    # other's new text already, which the step of the other then leaves as it is)
+    edited = {path: record.body for path, _, record, _ in edits}
     written: set[str] = set()
     for path, stat, record, changes in edits:
         applied = _apply_edit(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes,
-                              config)
+                              config, labels, edited)
         if applied is None:
             return None
         snapshot, manifest, names = applied
@@ -748,7 +863,8 @@ def _after(snapshot: BuildSnapshot, doc_id: str, changes: Changes, year: int | N
 
 def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest: dict[str, Any],
                 manifest_file: Path, path: str, stat: os.stat_result, record: FileRecord, changes: Changes,
-                config: SiteConfig) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
+                config: SiteConfig, labels: dict[str, str], edited: dict[str, str],
+                ) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
     """Patch the output for the body and the ``changes`` of printed fields of the file at ``path``
     (read as ``record``), and save what describes it then; the new snapshot and
     fingerprints, and the files written.  None when the edit reaches further than that
@@ -761,10 +877,11 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
         return None
     published = record.values.get("published")
     numbers, taken = _after(snapshot, entry.doc_id, changes, published.year if isinstance(published, date) else None, config)
-    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, changes, numbers, citing)
+    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, changes, numbers, citing,
+                   labels, edited)
     if patch is None:
         return None
-    updates, holes, printed, finish = patch
+    updates, holes, compares, printed, finish = patch
     try:
         staged = _stage(output, updates)
     except OSError as error:  # (a full disk) nothing replaced yet
@@ -791,7 +908,8 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
             sha256=record.sha256, signature=record.signature,
             printed={name: value for name, value in {**entry.printed, **{name: new for name, (_, new) in changes.items()}}.items()
                      if value is not None})},
-        "holes": holes, "printed": printed, "search_size": finish.search_size, "search_generation": finish.search_generation}
+        "holes": holes, "compares": compares, "printed": printed, "search_size": finish.search_size,
+        "search_generation": finish.search_generation}
     if numbers is not snapshot.numbers or taken is not snapshot.taken:  # (a number edit)
         fields.update(numbers=numbers, taken=taken)
     snapshot = _keep(cache_dir, output, _changed(snapshot, fields), fields, logged_to)
@@ -811,12 +929,14 @@ class _Finish:
 
 
 def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
-           sha256: str, changes: Changes, numbers: dict[str, str], citing: set[Citer],
-           ) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, PackedHoles], _Finish] | None:
-    """The new bytes of every output file the edit changes, the pages' new body holes and
-    printed places, and what to keep once they are written; None when the edit reaches
-    further.  ``numbers``: the public documents' numbers once it is published; ``citing``:
-    other versions whose bodies then link differently (rendered again, as they are)."""
+           sha256: str, changes: Changes, numbers: dict[str, str], citing: set[Citer], labels: dict[str, str],
+           edited: dict[str, str]) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, CompareHole], dict[str, PackedHoles], _Finish] | None:
+    """The new bytes of every output file the edit changes, the pages' new body and
+    comparison holes and printed places, and what to keep once they are written; None
+    when the edit reaches further.  ``numbers``: the public documents' numbers once it is
+    published; ``citing``: other versions whose bodies then link differently (rendered
+    again, as they are); ``labels``: the site's (a comparison's difference shows two);
+    ``edited``: the new texts of the files this rebuild patches (by normalised path)."""
     from disclosure.render_cache import BodyCache
 
     from .feeds import entry_id, summary_text
@@ -855,6 +975,10 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
 
     if not fill(entry.pages, bodies.html(body)):
         return None
+    compares: dict[str, CompareHole] = {}
+    for name in entry.compares:
+        if not _compare_again(name, snapshot, entry, body, labels, edited, current(name), updates, compares, printed):
+            return None
     for citer in sorted(citing):
         cited_body = _unchanged_body(citer.path, snapshot)
         pages = [name for name, hole in snapshot.holes.items() if (hole.doc_id, hole.version) == citer[1:]]
@@ -864,7 +988,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             return None
     summary = escape(summary_text(body)).encode("utf-8")
     marker = f"<id>{entry_id(snapshot.organ, entry.doc_id)}</id>".encode("utf-8")
-    for name in snapshot.feeds.get(entry.doc_id, ()):
+    for name in snapshot.feeds.get(entry.doc_id, ()) if entry.latest else ():  # (the latest version's summary)
         data = _read(output / name)
         at = data.find(marker) if data is not None else -1
         if changes.keys() & {"title", "doc_number"} and data is not None and at >= 0:
@@ -891,7 +1015,55 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         return None
     for name in [name for name, data in updates.items() if _read(output / name) == data]:
         del updates[name]  # (a body edit that changes nothing a reader sees: whitespace)
-    return updates, holes, printed, finish
+    return updates, holes, compares, printed, finish
+
+
+def _compare_again(name: str, snapshot: BuildSnapshot, entry: DocEntry, body: str, labels: dict[str, str],
+                   edited: dict[str, str], page_bytes: bytes | None, updates: dict[str, bytes], compares: dict[str, CompareHole],
+                   printed: dict[str, PackedHoles]) -> bool:
+    """Add to ``updates`` the comparison page ``name`` with the edited version's new
+    ``body`` compared (its holes, :class:`ComparedTemplate`, filled as
+    :meth:`~.pages.SiteModel.compare_page` makes their values); False when only a whole
+    build will do (the other version's file is neither as the snapshot describes it nor
+    edited too, or the two texts no longer differ: the page then shows other text)."""
+    from disclosure.diff import diff_html, diff_ops, diff_stats
+    from disclosure.render import plain_text
+
+    hole = (snapshot.compares or {}).get(name)
+    if hole is None or hole.doc_id != entry.doc_id or entry.version not in (hole.old, hole.new):
+        return bool(_no(f"{name}: no recorded difference"))
+    edited_is_old = hole.old == entry.version
+    other_path = hole.paths[1] if edited_is_old else hole.paths[0]
+    key = os.path.normpath(other_path)
+    other = edited[key] if key in edited else _unchanged_body(other_path, snapshot)
+    if other is None:
+        return bool(_no(f"{name}: the other version's file is not as the snapshot describes"))
+    ops = diff_ops(plain_text(body), plain_text(other)) if edited_is_old else diff_ops(plain_text(other), plain_text(body))
+    if not any(op != "=" for op, _ in ops):
+        return bool(_no(f"{name}: the versions compared no longer differ"))
+    stats = diff_stats(ops)
+    values = {"inserted": str(stats.inserted), "deleted": str(stats.deleted),
+              "diff": diff_html(ops, inserted_label=labels["inserted"], deleted_label=labels["deleted"])}
+    page = _text(page_bytes)
+    if len(page) != hole.size:
+        return bool(_no(f"{name} is not the page the snapshot describes"))
+    parts, spans, at, shift = [], [], 0, 0
+    for span, start, length in hole.spans:
+        value = values[span]
+        parts += [page[at:start], value]
+        spans.append((span, start + shift, len(value)))
+        at, shift = start + length, shift + len(value) - length
+    parts.append(page[at:])
+    text = "".join(parts)
+    updates[name] = text.encode("utf-8")
+    compares[name] = hole._replace(spans=tuple(spans), size=len(text))
+    places = printed.get(name, snapshot.printed.get(name) if snapshot.printed is not None else None)
+    if places is not None:  # the titles after the difference move with it (the later spans first)
+        moved = unpack(places)
+        for span, start, length in reversed(hole.spans):
+            moved = shift_holes(moved, start + length, len(values[span]) - length)
+        printed[name] = pack(moved)
+    return True
 
 
 def _reprint(output: Path, snapshot: BuildSnapshot, entry: DocEntry, changes: Changes, updates: dict[str, bytes],
@@ -949,7 +1121,7 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
         old = SearchRecord.from_json(json.loads(line[2])) if line is not None else None
     except (ValueError, TypeError):
         old = None
-    if old is None or old.id != entry.doc_id or not snapshot.search_generation:
+    if old is None or old.id != entry.record_id or not snapshot.search_generation:
         return bool(_no("the search records or index kept are not the published ones"))
     record = replace(old, text=markdown_to_text(body),
                      **{name: new for name, (_, new) in changes.items() if name in SEARCH_RECORD_FIELDS})
