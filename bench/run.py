@@ -226,12 +226,17 @@ class Bench:
                 runs["rebuild_body"].append(self.run_one("rebuild, body edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 runs["check_one"].append(self.run_one("check, body edit", self.ours("check", "--content", str(corpus))))
                 if revised is not None:
-                    # the text of a revised document's first version: its pages and its comparison with the
-                    # next version (left edited until the repeat ends: restoring it would be a second edit)
+                    # the text of a revised document's first version: its pages and its comparison with the next
+                    # version; then put back, with a build and a check not measured, so that the edits below
+                    # start from the state they always started from (the body edit alone)
                     revised.write_bytes(revised_original.rstrip(b"\n") + f"\n\n基准测试修改旧版正文，第{r + 1}次。\n".encode("utf-8"))
                     runs["rebuild_version"].append(self.run_one("rebuild, older version's text edit",
                                                                 self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                     runs["check_version"].append(self.run_one("check, older version's text edit", self.ours("check", "--content", str(corpus))))
+                    revised.write_bytes(revised_original)
+                    self.run_one("rebuild, older version put back (not measured)",
+                                 self.ours("build", "--content", str(corpus), "--output", str(site_ours)))
+                    self.run_one("check, older version put back (not measured)", self.ours("check", "--content", str(corpus)))
 
                 titled = re.sub(r'(?m)^(title: .*?)("?)$', lambda m: f"{m.group(1)}（修订{r + 1}）{m.group(2)}", text, count=1)
                 probe.write_bytes(titled.encode("utf-8"))
@@ -254,8 +259,6 @@ class Bench:
                     runs["rebuild_new"].append(self.run_one("rebuild, new document", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 finally:
                     added.unlink()
-                    if revised is not None:
-                        revised.write_bytes(revised_original)
         finally:
             probe.write_bytes(original)
             if revised is not None:

@@ -930,7 +930,8 @@ class _Finish:
 
 def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
            sha256: str, changes: Changes, numbers: dict[str, str], citing: set[Citer], labels: dict[str, str],
-           edited: dict[str, str]) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, CompareHole], dict[str, PackedHoles], _Finish] | None:
+           edited: dict[str, str],
+           ) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, CompareHole], dict[str, PackedHoles], _Finish] | None:
     """The new bytes of every output file the edit changes, the pages' new body and
     comparison holes and printed places, and what to keep once they are written; None
     when the edit reaches further.  ``numbers``: the public documents' numbers once it is
@@ -1019,8 +1020,8 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
 
 
 def _compare_again(name: str, snapshot: BuildSnapshot, entry: DocEntry, body: str, labels: dict[str, str],
-                   edited: dict[str, str], page_bytes: bytes | None, updates: dict[str, bytes], compares: dict[str, CompareHole],
-                   printed: dict[str, PackedHoles]) -> bool:
+                   edited: dict[str, str], page_bytes: bytes | None, updates: dict[str, bytes],
+                   compares: dict[str, CompareHole], printed: dict[str, PackedHoles]) -> bool:
     """Add to ``updates`` the comparison page ``name`` with the edited version's new
     ``body`` compared (its holes, :class:`ComparedTemplate`, filled as
     :meth:`~.pages.SiteModel.compare_page` makes their values); False when only a whole
