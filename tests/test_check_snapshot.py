@@ -265,6 +265,47 @@ def test_a_front_matter_edit_a_rule_reads_runs_the_whole_check(site: dict[str, P
     assert remembered(site).changed is None, name
 
 
+REVISED = "regulation/demo-patent-agency-supervision-rule"
+
+
+@pytest.mark.parametrize("name, path, change", [
+    ("the latest version's change note", "v2.md", lambda t: t.replace("change_note: 根据", "change_note: 依据")),
+    ("the latest version's title (the document's)", "v2.md",
+     lambda t: t.replace("title: 专利代理监督检查规定（演示）", "title: 专利代理监督检查规定（演示稿）")),
+    ("the first version's title (every version's meta holds its values)", "v1.md",
+     lambda t: re.sub(r"(?m)^title: (.*)$", r"title: \1甲", t, count=1)),
+])
+def test_a_versions_front_matter_edit_no_rule_reads_is_answered_from_the_snapshot(site: dict[str, Path], name: str, path: str,
+                                                                                 change) -> None:  # type: ignore[no-untyped-def]
+    """A version in a folder makes its document with the folder's other files: the document
+    is made again with them as the whole check read them, and each changed attribute is
+    looked up in the reads of the file it belongs to."""
+    remembered(site)
+    edit(site["content"] / REVISED / path, change)
+    assert remembered(site).changed == 1, name
+
+
+@pytest.mark.parametrize("name, path, change", [
+    ("the latest version's publication date (read of every version)", "v2.md",
+     lambda t: t.replace("published: 2024-09-18", "published: 2024-09-19")),
+    ("the first version's disclosure", "v1.md",
+     lambda t: t.replace("disclosure: proactive", "disclosure: on_request\ndisclosure_basis: 测试")),
+])
+def test_a_versions_front_matter_edit_a_rule_reads_runs_the_whole_check(site: dict[str, Path], name: str, path: str,
+                                                                        change) -> None:  # type: ignore[no-untyped-def]
+    remembered(site)
+    edit(site["content"] / REVISED / path, change)
+    assert remembered(site).changed is None, name
+
+
+def test_both_versions_edited_run_the_whole_check(site: dict[str, Path]) -> None:
+    """The other version's file is no longer what the whole check read."""
+    remembered(site)
+    edit(site["content"] / REVISED / "v2.md", lambda t: t.replace("change_note: 根据", "change_note: 依据"))
+    edit(site["content"] / REVISED / "v1.md", lambda t: re.sub(r"(?m)^title: (.*)$", r"title: \1甲", t, count=1))
+    assert remembered(site).changed is None
+
+
 def test_without_the_reads_an_edit_a_rule_reads_would_be_answered_wrongly(site: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast answer rests on the reads noted: with none noted, an edit a rule does read
     (a repealed document no longer public, which its public repealer names) would be

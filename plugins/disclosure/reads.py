@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 
-from .corpus import assemble_alone
+from .corpus import _assemble, assemble_alone
 from .document import Document, Version
 from .files import FileRecord
 
@@ -90,6 +90,27 @@ def recording_reads() -> Iterator[dict[str, set[str]]]:
     finally:
         del Document.__getattribute__
         del Version.__getattribute__
+
+
+def changed_in_folder(old: FileRecord, new: FileRecord, others: list[FileRecord]) -> dict[str, set[str]] | None:
+    """For a version in a folder, whose ``others`` (the folder's other files) are as they
+    were: the attributes whose values differ between the document the folder makes with
+    ``old`` and the one it makes with ``new``, by the display path of the file each counts
+    against (a version's own attributes against its file, the document's against every
+    file: its reads are noted for each of its versions).  A version's ``meta`` holds
+    version 1's values, so an edit of version 1 changes every version's.  None when
+    either reading does not make one document without problems."""
+    before, _ = _assemble([old, *others])
+    after, problems = _assemble([new, *others])
+    if len(before) != 1 or len(after) != 1 or problems or len(before[0].versions) != len(after[0].versions):
+        return None
+    document = {f"doc.{f.name}" for f in fields(Document)
+                if f.name != "versions" and getattr(before[0], f.name) != getattr(after[0], f.name)}
+    changed: dict[str, set[str]] = {}
+    for then, now in zip(before[0].versions, after[0].versions):
+        changed[then.path.as_posix()] = document | {f"version.{f.name}" for f in fields(Version)
+                                                    if getattr(then, f.name) != getattr(now, f.name)}
+    return changed
 
 
 def changed_attributes(old: FileRecord, new: FileRecord) -> set[str] | None:
