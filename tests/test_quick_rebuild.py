@@ -24,6 +24,7 @@ from test_incremental import build as whole_or_quick
 INTERPRETATION = Path("interpretation") / "interp-gf-2016-55.md"
 NOTICE = Path("notice") / "demo-notice-2025-holiday-service.md"
 VERSIONED = Path("regulation") / "demo-patent-agency-supervision-rule"
+KEY_POINTS = Path("keypoints") / "sipo-2025-disclosure-keypoints.md"
 
 
 @pytest.fixture
@@ -241,6 +242,26 @@ def test_a_versions_text_edit_patches_its_pages_and_comparisons(with_ledger: dic
         swap_last_paragraphs(folder / f"v{version}.md")
     result = build(workspace)
     assert result.quick is not None and len(result.quick.paths) == 2
+    assert_same_as_full_build(workspace)
+
+
+def test_a_key_points_prose_edit_is_patched_and_a_task_edit_is_not(workspace: dict[str, Path],  # noqa: F811
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """Key points reach other pages (their task table, the annual report's) through their
+    task breakdown only: an edit of their prose patches their pages; an edit of a task
+    takes the whole build."""
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    path = workspace["content"] / KEY_POINTS
+    _replace_in(path, "本文为本项目编写的演示文件", "本文为本项目编写的示例文件")
+    result = build(workspace)
+    assert result.quick is not None
+    assert f"documents/{KEY_POINTS.stem}/index.html" in result.quick.written
+    assert not any("/tasks/" in name for name in result.quick.written)
+    assert_same_as_full_build(workspace)
+    _replace_in(path, "严格在法定期限内答复", "严格在法定期限内及时答复")
+    assert build(workspace).quick is None
+    assert any("references or cited numbers changed" in message for message in why_not(caplog)), why_not(caplog)
     assert_same_as_full_build(workspace)
 
 

@@ -11,8 +11,9 @@ when everything it would not look at is as the snapshot says:
   pre-commit check's), and the same output folder the snapshot describes;
 * the same document files, of which a few changed (size or modification time), each
   a public document's file (of one version, or of one of its public versions, whose
-  comparison pages then show a new difference), not an annual report nor key points
-  (their bodies feed other pages);
+  comparison pages then show a new difference), not an annual report's (its figures
+  fill its text in; key points reach other pages through their task breakdown, which
+  the signature below holds);
 * each such file still free of errors, with the same :func:`~disclosure.files.cross_signature`
   (front matter, references, cited numbers): every rule across documents, every page
   but its own and every list finds what it found before;
@@ -98,8 +99,10 @@ SHA_FILES = ("data/documents.json", "ledger/ledger.json", "ledger/ledger.csv", "
 """Files that show a document's SHA-256 (and nothing else of its text); the first always does."""
 SEARCH_RECORD_FIELDS = ("title", "title_en", "doc_number")
 """The printed fields a search record holds (:class:`disclosure_search.records.SearchRecord`)."""
-_BODY_TYPES = frozenset({DocType.ANNUAL_REPORT, DocType.KEYPOINTS})
-"""Types whose bodies reach other pages (report figures, task tables)."""
+_BODY_TYPES = frozenset({DocType.ANNUAL_REPORT})
+"""Types whose bodies reach other pages (an annual report's figures fill its text in).  Key
+points reach them through their task breakdown, which the signature holds: an edit of
+their prose that leaves the tasks as they were is an edit of their text alone."""
 
 
 class PageHole(NamedTuple):
