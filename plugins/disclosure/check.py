@@ -243,7 +243,11 @@ def _only_unread_changed(snapshot: Snapshot, path: str, display: str, record: Fi
     for other in snapshot.files:
         if other == path or os.path.dirname(other) != folder:
             continue
-        stat, state, remembered_other = os.stat(other), snapshot.files[other], snapshot.reads.get(other)
+        try:
+            stat = os.stat(other)
+        except OSError:  # (gone since the files were listed: the whole check says so)
+            return False
+        state, remembered_other = snapshot.files[other], snapshot.reads.get(other)
         other_display = Path(other).as_posix()
         record_then = ParseCache.record_of(cache_path, Path(other), other_display)
         if ((stat.st_mtime_ns, stat.st_size) != (state.mtime_ns, state.size) or remembered_other is None

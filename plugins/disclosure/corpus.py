@@ -258,7 +258,14 @@ def _meta_of(record: FileRecord, first: FileRecord) -> dict[str, Any]:
 def assemble_alone(record: FileRecord) -> Document | None:
     """The document one file makes on its own, as a whole load would make it (before any
     provisional index number); None when it makes none or with a problem."""
-    documents, problems = _assemble([record])
+    return assemble_together([record])
+
+
+def assemble_together(records: list[FileRecord]) -> Document | None:
+    """The one document ``records`` make together (a version folder's files), as a whole
+    load would make it (before any provisional index number); None when they make none or
+    several, or with a problem."""
+    documents, problems = _assemble(records)
     return documents[0] if len(documents) == 1 and not problems else None
 
 

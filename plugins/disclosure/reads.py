@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 
-from .corpus import _assemble, assemble_alone
+from .corpus import assemble_alone, assemble_together
 from .document import Document, Version
 from .files import FileRecord
 
@@ -99,15 +99,14 @@ def changed_in_folder(old: FileRecord, new: FileRecord, others: list[FileRecord]
     against (a version's own attributes against its file, the document's against every
     file: its reads are noted for each of its versions).  A version's ``meta`` holds
     version 1's values, so an edit of version 1 changes every version's.  None when
-    either reading does not make one document without problems."""
-    before, _ = _assemble([old, *others])
-    after, problems = _assemble([new, *others])
-    if len(before) != 1 or len(after) != 1 or problems or len(before[0].versions) != len(after[0].versions):
+    either reading does not make one document without a problem."""
+    before, after = assemble_together([old, *others]), assemble_together([new, *others])
+    if before is None or after is None or len(before.versions) != len(after.versions):
         return None
     document = {f"doc.{f.name}" for f in fields(Document)
-                if f.name != "versions" and getattr(before[0], f.name) != getattr(after[0], f.name)}
+                if f.name != "versions" and getattr(before, f.name) != getattr(after, f.name)}
     changed: dict[str, set[str]] = {}
-    for then, now in zip(before[0].versions, after[0].versions):
+    for then, now in zip(before.versions, after.versions):
         changed[then.path.as_posix()] = document | {f"version.{f.name}" for f in fields(Version)
                                                     if getattr(then, f.name) != getattr(now, f.name)}
     return changed
