@@ -243,6 +243,13 @@ def test_a_versions_text_edit_patches_its_pages_and_comparisons(with_ledger: dic
     result = build(workspace)
     assert result.quick is not None and len(result.quick.paths) == 2
     assert_same_as_full_build(workspace)
+    # a whole rebuild between (a topic edit elsewhere: its snapshot's changes logged), then
+    # the comparisons as it kept them
+    _replace_in(workspace["content"] / NOTICE, "topic: 政务服务", "topic: 服务")
+    assert build(workspace).quick is None
+    swap_last_paragraphs(folder / "v1.md")
+    assert build(workspace).quick is not None
+    assert_same_as_full_build(workspace)
 
 
 def test_a_key_points_prose_edit_is_patched_and_a_task_edit_is_not(workspace: dict[str, Path],  # noqa: F811
