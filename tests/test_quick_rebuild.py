@@ -558,6 +558,11 @@ def test_a_quick_rebuild_of_an_english_site_with_an_address(with_ledger: dict[st
     result = build(workspace)
     assert result.quick is not None and any(name.startswith("feeds/") for name in result.quick.written)
     assert_same_as_full_build(workspace)
+    # a comparison's difference in English words ("Inserted:", "Deleted:")
+    swap_last_paragraphs(workspace["content"] / VERSIONED / "v1.md")
+    result = build(workspace)
+    assert result.quick is not None and f"documents/{VERSIONED.name}/v2/compare/index.html" in result.quick.written
+    assert_same_as_full_build(workspace)
 
 
 def test_a_page_is_rendered_as_it_is_when_its_body_is_not_one_hole() -> None:

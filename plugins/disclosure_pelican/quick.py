@@ -723,7 +723,8 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
         return _no(f"{len(changed)} files changed")
     for path, _ in changed:
         if path not in snapshot.documents:
-            return _no(f"{path} is not a one-file public document")
+            return _no(f"{path} is not a public document's file whose pages the last build noted holes in "
+                       "(not public, an annual report, a comparison without a difference, a text two files share)")
     if snapshot.key != snapshot_key(content, others, config, as_of, settings_file, settings):
         return _no("code, theme, settings, date, ledger or other content files changed")
     manifest_file = manifest_path(cache_dir, output)
