@@ -243,6 +243,14 @@ def test_a_versions_text_edit_patches_its_pages_and_comparisons(with_ledger: dic
     result = build(workspace)
     assert result.quick is not None and len(result.quick.paths) == 2
     assert_same_as_full_build(workspace)
+    # the start of the text, which the latest version's feed entries summarise (and an
+    # older version's do not)
+    for version, words in ((2, "演示用假设规章"), (1, "演示用旧版规章")):
+        _replace_in(folder / f"v{version}.md", "演示用虚构规章", words)
+        result = build(workspace)
+        assert result.quick is not None, f"v{version}"
+        assert any(name.startswith("feeds/") for name in result.quick.written) == (version == 2), result.quick.written
+        assert_same_as_full_build(workspace)
     # a whole rebuild between (a topic edit elsewhere: its snapshot's changes logged), then
     # the comparisons as it kept them
     _replace_in(workspace["content"] / NOTICE, "topic: 政务服务", "topic: 服务")
