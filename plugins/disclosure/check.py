@@ -47,7 +47,7 @@ from .files import FileRecord, FileState, ParseCache, file_state, path_key, read
 from .frontmatter import line_of
 from .keyed_store import installed_stamp, replace_file, source_digest
 from .problems import Problem, has_errors
-from .reads import ALWAYS_READ, EVERYTHING, changed_attributes, changed_in_folder, recording_reads
+from .reads import ALWAYS_READ, EVERYTHING, changed_by_file, recording_reads
 
 SNAPSHOT_FORMAT = 3
 
@@ -232,34 +232,30 @@ def _only_unread_changed(snapshot: Snapshot, path: str, display: str, record: Fi
     then = ParseCache.record_of(cache_path, Path(path), display)
     if then is None or then.signature != signature:  # not the reading the whole check made
         return False
-    if record.folder_id is None:
-        changed = changed_attributes(then, record)
-        return changed is not None and EVERYTHING not in read and not (changed & (read | ALWAYS_READ))
-    # A version in a folder: its document is made with the folder's other files, which
-    # must be as the whole check read them; each changed attribute counts against the
-    # reads of the file it belongs to.
-    folder = os.path.dirname(path)
     others, reads_of = [], {display: read}
-    for other in snapshot.files:
-        if other == path or os.path.dirname(other) != folder:
-            continue
-        try:
-            stat = os.stat(other)
-        except OSError:  # (gone since the files were listed: the whole check says so)
-            return False
-        state, remembered_other = snapshot.files[other], snapshot.reads.get(other)
-        other_display = Path(other).as_posix()
-        record_then = ParseCache.record_of(cache_path, Path(other), other_display)
-        if ((stat.st_mtime_ns, stat.st_size) != (state.mtime_ns, state.size) or remembered_other is None
-                or record_then is None or record_then.signature != remembered_other[0]):
-            return False
-        others.append(record_then)
-        reads_of[other_display] = remembered_other[1]
-    found = changed_in_folder(then, record, others)
-    if found is None:
-        return False
-    return found.keys() <= reads_of.keys() and all(
-        EVERYTHING not in names and not (found.get(display, set()) & (names | ALWAYS_READ)) for display, names in reads_of.items())
+    if record.folder_id is not None:
+        # A version in a folder: its document is made with the folder's other files, which
+        # must be as the whole check read them; each changed attribute counts against the
+        # reads of the file it belongs to.
+        folder = os.path.dirname(path)
+        for other in snapshot.files:
+            if other == path or os.path.dirname(other) != folder:
+                continue
+            try:
+                stat = os.stat(other)
+            except OSError:  # (gone since the files were listed: the whole check says so)
+                return False
+            state, remembered_other = snapshot.files[other], snapshot.reads.get(other)
+            other_display = Path(other).as_posix()
+            record_then = ParseCache.record_of(cache_path, Path(other), other_display)
+            if ((stat.st_mtime_ns, stat.st_size) != (state.mtime_ns, state.size) or remembered_other is None
+                    or record_then is None or record_then.signature != remembered_other[0]):
+                return False
+            others.append(record_then)
+            reads_of[other_display] = remembered_other[1]
+    found = changed_by_file(then, record, others)
+    return found is not None and found.keys() <= reads_of.keys() and all(
+        EVERYTHING not in names and not (found.get(name, set()) & (names | ALWAYS_READ)) for name, names in reads_of.items())
 
 
 def _load(path: Path, key: str) -> Snapshot | None:

@@ -255,12 +255,6 @@ def _meta_of(record: FileRecord, first: FileRecord) -> dict[str, Any]:
     return {**record.values, "_key_lines": record.key_lines, "_first": first.values}
 
 
-def assemble_alone(record: FileRecord) -> Document | None:
-    """The document one file makes on its own, as a whole load would make it (before any
-    provisional index number); None when it makes none or with a problem."""
-    return assemble_together([record])
-
-
 def assemble_together(records: list[FileRecord]) -> Document | None:
     """The one document ``records`` make together (a version folder's files), as a whole
     load would make it (before any provisional index number); None when they make none or

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 
-from .corpus import assemble_alone, assemble_together
+from .corpus import assemble_together
 from .document import Document, Version
 from .files import FileRecord
 
@@ -92,40 +92,33 @@ def recording_reads() -> Iterator[dict[str, set[str]]]:
         del Version.__getattribute__
 
 
-def changed_in_folder(old: FileRecord, new: FileRecord, others: list[FileRecord]) -> dict[str, set[str]] | None:
-    """For a version in a folder, whose ``others`` (the folder's other files) are as they
-    were: the attributes whose values differ between the document the folder makes with
-    ``old`` and the one it makes with ``new``, by the display path of the file each counts
-    against (a version's own attributes against its file, the document's against every
-    file: its reads are noted for each of its versions).  A version's ``meta`` holds
-    version 1's values, so an edit of version 1 changes every version's.  None when
-    either reading does not make one document without a problem."""
+def changed_by_file(old: FileRecord, new: FileRecord, others: list[FileRecord]) -> dict[str, set[str]] | None:
+    """The attributes (``doc.<name>``, ``version.<name>``) whose values differ between the
+    document a file makes read as ``old`` and the one it makes read as ``new``, with the
+    files it makes it with (``others``: a version folder's other files, as they were), by
+    the display path of the file each counts against: a version's own attributes against
+    its file, the document's against every file (its reads are noted for each of its
+    versions).  A version's ``meta`` holds version 1's values, so an edit of version 1
+    changes every version's.  None when either reading does not make one document
+    without a problem.
+
+    ``doc.versions`` is not compared as a whole: its versions are, attribute by attribute
+    (a rule that reads a version's field is noted as reading ``version.<field>``)."""
     before, after = assemble_together([old, *others]), assemble_together([new, *others])
     if before is None or after is None or len(before.versions) != len(after.versions):
         return None
     document = {f"doc.{f.name}" for f in fields(Document)
                 if f.name != "versions" and getattr(before, f.name) != getattr(after, f.name)}
-    changed: dict[str, set[str]] = {}
-    for then, now in zip(before.versions, after.versions):
-        changed[then.path.as_posix()] = document | {f"version.{f.name}" for f in fields(Version)
-                                                    if getattr(then, f.name) != getattr(now, f.name)}
-    return changed
+    return {then.path.as_posix(): document | {f"version.{f.name}" for f in fields(Version)
+                                              if getattr(then, f.name) != getattr(now, f.name)}
+            for then, now in zip(before.versions, after.versions)}
 
 
 def changed_attributes(old: FileRecord, new: FileRecord) -> set[str] | None:
-    """The attributes (``doc.<name>``, ``version.<name>``) whose values differ between the
-    documents two readings of one file make, or None when either reading is not a
-    document on its own (a version folder's file, or one that does not assemble alone).
-
-    ``doc.versions`` is not compared as a whole: its versions are, attribute by attribute
-    (a rule that reads a version's field is noted as reading ``version.<field>``)."""
+    """:func:`changed_by_file` of a file that makes its document alone, as one set; None
+    when either reading is not a document on its own (a version folder's file, or one
+    that does not assemble alone)."""
     if old.folder_id is not None or new.folder_id is not None:
         return None
-    before, after = assemble_alone(old), assemble_alone(new)
-    if before is None or after is None:
-        return None
-    changed = {f"doc.{f.name}" for f in fields(Document)
-               if f.name != "versions" and getattr(before, f.name) != getattr(after, f.name)}
-    changed |= {f"version.{f.name}" for f in fields(Version)
-                if getattr(before.current, f.name) != getattr(after.current, f.name)}
-    return changed
+    changed = changed_by_file(old, new, [])
+    return None if changed is None else set().union(*changed.values())

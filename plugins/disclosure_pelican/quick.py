@@ -196,23 +196,37 @@ class ComparedTemplate:
         found = sorted((text.find(hole), name) for name, hole in COMPARE_HOLES.items())
         if any(at < 0 or text.count(COMPARE_HOLES[name]) != 1 for at, name in found):
             return self.template.render(context)
-        parts, spans, at, shift = [], [], 0, 0
         places = self.printed.get(self.name) if self.printed is not None else None
-        for start, name in found:
-            value, hole = self.values[name], COMPARE_HOLES[name]
-            parts += [text[at:start], value]
-            spans.append((name, start + shift, len(value)))
-            at = start + len(hole)
-            shift += len(value) - len(hole)
-        parts.append(text[at:])
-        if places:  # (noted in the page with the holes in it: the later holes first)
-            for start, name in reversed(found):
-                places = shift_holes(places, start, len(self.values[name]) - len(COMPARE_HOLES[name]))
+        # (the printed places were noted in the page with the holes in it)
+        page, spans, places = fill_spans(text, [(name, at, len(COMPARE_HOLES[name])) for at, name in found],
+                                         self.values, places)
+        if places:
             self.printed[self.name] = places  # type: ignore[index]
-        page = "".join(parts)
         doc_id, old, new, paths = self.versions
         self.compares[self.name] = CompareHole(doc_id, old, new, paths, tuple(spans), len(page))
         return page
+
+
+Spans = tuple[tuple[str, int, int], ...]
+"""Named places in a page: each name, start and length (in characters)."""
+
+
+def fill_spans(text: str, spans: Spans | list[tuple[str, int, int]], values: dict[str, str],
+               places: tuple[PrintedHole, ...] | None) -> tuple[str, Spans, tuple[PrintedHole, ...] | None]:
+    """``text`` with each of ``spans`` (name, start, length; in order) replaced by
+    ``values[name]``: the new text, where the spans then are, and the printed ``places``
+    after them moved along."""
+    parts, filled, at, shift = [], [], 0, 0
+    for name, start, length in spans:
+        value = values[name]
+        parts += [text[at:start], value]
+        filled.append((name, start + shift, len(value)))
+        at, shift = start + length, shift + len(value) - length
+    parts.append(text[at:])
+    if places:
+        for name, start, length in reversed(spans):  # (the later spans first: the earlier starts stay valid)
+            places = shift_holes(places, start + length, len(values[name]) - length)
+    return "".join(parts), tuple(filled), places
 
 
 @dataclass
@@ -404,17 +418,9 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         return
     # every document file, as the build read it (by its display path: normalised, posix)
     files = {display: (entry.mtime_ns, entry.size) for display, entry in sorted(cache.used.items())}
-    holes, compares = dict(recorder.holes), dict(recorder.compares)
-    if previous is not None:  # pages the build left as they were keep their recorded holes
-        for pages in recorder.document_pages.values():
-            for name in pages:
-                if name not in holes and name in previous.holes:
-                    holes[name] = previous.holes[name]
-        kept = previous.compares or {}
-        for pages in recorder.compare_pages.values():
-            for name in pages:
-                if name not in compares and name in kept:
-                    compares[name] = kept[name]
+    # pages the build left as they were keep their recorded holes
+    holes = _with_kept(recorder.holes, recorder.document_pages, previous.holes if previous else None)
+    compares = _with_kept(recorder.compares, recorder.compare_pages, previous.compares if previous else None)
     public = state.public
     record_ids = sorted([doc.id for doc in public] + [f"{doc.id}@v{v.number}" for doc in public for v in doc.versions[:-1]])
     line_of = {record_id: line for line, record_id in enumerate(record_ids)}
@@ -458,6 +464,17 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         recorder.search_generation, state.config.organ_code, len(public), files_written,
         places, _taken_values(state), _fields_used(recorder, previous, places), compares=compares)
     _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
+
+
+def _with_kept(rendered: dict[str, Any], pages_of: dict[str, list[str]], kept: dict[str, Any] | None) -> dict[str, Any]:
+    """The holes of the pages ``rendered`` by this build, and of the other pages of
+    ``pages_of`` as ``kept`` (the previous snapshot's) recorded them."""
+    holes = dict(rendered)
+    for pages in pages_of.values() if kept else ():
+        for name in pages:
+            if name not in holes and name in kept:  # type: ignore[operator]
+                holes[name] = kept[name]  # type: ignore[index]
+    return holes
 
 
 def _printed_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> dict[str, PackedHoles] | None:
@@ -1052,21 +1069,12 @@ def _compare_again(name: str, snapshot: BuildSnapshot, entry: DocEntry, body: st
     page = _text(page_bytes)
     if len(page) != hole.size:
         return bool(_no(f"{name} is not the page the snapshot describes"))
-    parts, spans, at, shift = [], [], 0, 0
-    for span, start, length in hole.spans:
-        value = values[span]
-        parts += [page[at:start], value]
-        spans.append((span, start + shift, len(value)))
-        at, shift = start + length, shift + len(value) - length
-    parts.append(page[at:])
-    text = "".join(parts)
-    updates[name] = text.encode("utf-8")
-    compares[name] = hole._replace(spans=tuple(spans), size=len(text))
     places = printed.get(name, snapshot.printed.get(name) if snapshot.printed is not None else None)
-    if places is not None:  # the titles after the difference move with it (the later spans first)
-        moved = unpack(places)
-        for span, start, length in reversed(hole.spans):
-            moved = shift_holes(moved, start + length, len(values[span]) - length)
+    # (the titles after the difference move with it)
+    text, spans, moved = fill_spans(page, hole.spans, values, unpack(places) if places is not None else None)
+    updates[name] = text.encode("utf-8")
+    compares[name] = hole._replace(spans=spans, size=len(text))
+    if moved is not None:
         printed[name] = pack(moved)
     return True
 
