@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from jinja2 import FileSystemBytecodeCache
@@ -104,6 +104,10 @@ class CompiledTemplates(FileSystemBytecodeCache):
 class DisclosureGenerator(Generator):
     """Loads (or receives) the checked corpus and writes every page of the site."""
 
+    bodies_up_front = True
+    """Whether the model renders every body before the pages (False: as pages ask, for a
+    rebuild that renders a few: :mod:`.relist`)."""
+
     def generate_context(self) -> None:
         # Raises ContentError before anything is written when the content has errors.
         self.state = BuildState.from_settings(self.settings)
@@ -114,6 +118,7 @@ class DisclosureGenerator(Generator):
             per_page=self.settings.get("DISCLOSURE_PER_PAGE", DEFAULT_PER_PAGE),
             extra_pages=self.settings.get("DISCLOSURE_EXTRA_PAGES", ()),
             siteurl=self.settings.get("SITEURL", "") or "",
+            bodies_up_front=self.bodies_up_front,
         )
         # Every value a template prints is escaped unless it is Markup (sanitized
         # bodies, diffs).  Pelican's default environment does not autoescape, so we
@@ -176,29 +181,14 @@ class DisclosureGenerator(Generator):
             with Progress("pages", len(model.pages)) as progress:
                 self._write_pages(model.pages, writer, reuse, css, progress.advance)
             self.state.page_reuse = reuse  # saved by the build once the new output is in place
-            public = self.state.public
-            labels = labels_for(model.language)
-            for spec in feed_specs(model.listings["type"], public.documents, labels["all_documents"]):
-                for doc in feed_entries(spec):
-                    recorder.feeds.setdefault(doc.id, []).append(spec.name)
-                _write_text(self.output_path, spec.name, atom_feed(
-                    spec, site_name=self.settings.get("SITENAME", ""), organ=self.state.config.organ_code,
-                    siteurl=model.siteurl, zone=self.settings.get("TIMEZONE") or "UTC", fallback_date=self.state.as_of,
-                    statuses=model.statuses, language=model.language, type_label=model.type_label,
-                    status_label=model.status_label))
-            _write_text(self.output_path, SITEMAP,
-                        sitemap_xml(((p.url, p.lastmod) for p in model.pages if p.in_sitemap), model.siteurl))
+            for name, text in self.feed_texts(recorder.feeds):
+                _write_text(self.output_path, name, text)
+            _write_text(self.output_path, SITEMAP, self.sitemap_text())
             self.model.bodies.prune()
             self._write_records()
             # Before waiting for the search export: in a rebuild it is what the build waits for last.
-            records = export_records(public, self.state.as_of, model.statuses)
-            cache_dir = self.state.cache_dir
-            kept = KeptLines(cache_dir / f"export-{path_key(self.state.content_dir)}.marshal") if cache_dir else None
-            documents_json, documents_csv = export_texts(records, self.state.as_of, kept)
-            _write_text(self.output_path, os.path.join("data", "documents.json"), documents_json)
-            _write_text(self.output_path, os.path.join("data", "documents.csv"), documents_csv)
-            if kept is not None:
-                kept.save()
+            for name, text in self.data_texts():
+                _write_text(self.output_path, name, text)
             if search is not None:
                 written = search.finish()
                 self.state.unchanged_files, recorder.search_size = written.unchanged, written.postings_size
@@ -220,23 +210,13 @@ class DisclosureGenerator(Generator):
         pages meanwhile (after one edit, nearly every page is reused and the export is
         short): it leaves this process only the pages that changed."""
         def context_of(page) -> dict:  # type: ignore[no-untyped-def]
-            extra = {"inline_css": Markup(css)} if page.root_override is not None else {}
-            return {"root": page.root, "page_name": page.name, **page.context, **extra}
+            return self.page_context(page, css)
 
         def fingerprinted(page, local: dict) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
             return page.name, {"template": page.template, **local}  # what the page's fingerprint covers
 
-        recorder = self.state.recorder
-        holes, compares, printed = recorder.holes, recorder.compares, recorder.printed
-
         def render(page, local: dict) -> None:  # type: ignore[no-untyped-def]
-            template = MarkedTemplate(self.get_template(page.template), page.name, self.printed, printed)
-            if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
-                template = HoledTemplate(template, page.name, local, holes, printed)
-            elif page.template == "compare":  # so are its difference and counts
-                template = ComparedTemplate(template, page.name, local, compares, printed)
-            reuse.rendered_page(page.name, self.questions.render(
-                lambda: writer.write_file(page.name, template, self.context, relative_urls=True, **local)))
+            reuse.rendered_page(page.name, self.questions.render(lambda: self.render_page(page, local, writer)))
 
         if reuse.fingerprinting:
             # A document's pages whose inputs are the previous build's are reused at once:
@@ -273,6 +253,52 @@ class DisclosureGenerator(Generator):
             if helper is not None:
                 helper.cancel()
             raise
+
+    @staticmethod
+    def page_context(page, css: str) -> dict:  # type: ignore[no-untyped-def]
+        """What ``page``'s template gets besides Pelican's context (``css``: the theme's stylesheet,
+        inlined in pages served at unknown depths)."""
+        extra = {"inline_css": Markup(css)} if page.root_override is not None else {}
+        return {"root": page.root, "page_name": page.name, **page.context, **extra}
+
+    def render_page(self, page, local: dict, writer) -> None:  # type: ignore[no-untyped-def]
+        """Write ``page`` with its context ``local`` (:meth:`page_context`), noting in the
+        state's recorder where it prints titles, numbers and bodies (see .quick)."""
+        recorder = self.state.recorder
+        template = MarkedTemplate(self.get_template(page.template), page.name, self.printed, recorder.printed)
+        if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
+            template = HoledTemplate(template, page.name, local, recorder.holes, recorder.printed)
+        elif page.template == "compare":  # so are its difference and counts
+            template = ComparedTemplate(template, page.name, local, recorder.compares, recorder.printed)
+        writer.write_file(page.name, template, self.context, relative_urls=True, **local)
+
+    def feed_texts(self, entries: dict[str, list[str]]) -> Iterator[tuple[str, str]]:
+        """Each Atom feed's name and text; the feeds listing each document noted in ``entries``."""
+        model = self.model
+        labels = labels_for(model.language)
+        for spec in feed_specs(model.listings["type"], self.state.public.documents, labels["all_documents"]):
+            for doc in feed_entries(spec):
+                entries.setdefault(doc.id, []).append(spec.name)
+            yield spec.name, atom_feed(
+                spec, site_name=self.settings.get("SITENAME", ""), organ=self.state.config.organ_code,
+                siteurl=model.siteurl, zone=self.settings.get("TIMEZONE") or "UTC", fallback_date=self.state.as_of,
+                statuses=model.statuses, language=model.language, type_label=model.type_label,
+                status_label=model.status_label)
+
+    def sitemap_text(self) -> str:
+        model = self.model
+        return sitemap_xml(((p.url, p.lastmod) for p in model.pages if p.in_sitemap), model.siteurl)
+
+    def data_texts(self) -> list[tuple[str, str]]:
+        """The data export's files (name, text); the lines kept for the next build saved."""
+        records = export_records(self.state.public, self.state.as_of, self.model.statuses)
+        cache_dir = self.state.cache_dir
+        kept = KeptLines(cache_dir / f"export-{path_key(self.state.content_dir)}.marshal") if cache_dir else None
+        documents_json, documents_csv = export_texts(records, self.state.as_of, kept)
+        if kept is not None:
+            kept.save()
+        return [(os.path.join("data", "documents.json"), documents_json),
+                (os.path.join("data", "documents.csv"), documents_csv)]
 
     def _write_records(self) -> None:
         """The ledger's public view and the annual reports' tables, beside their pages."""

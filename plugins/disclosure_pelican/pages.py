@@ -230,7 +230,7 @@ class SiteModel:
     """Computes the pages of one build."""
 
     def __init__(self, state: BuildState, *, language: str = "zh", per_page: int = DEFAULT_PER_PAGE,
-                 extra_pages: Iterable[str] = (), siteurl: str = "") -> None:
+                 extra_pages: Iterable[str] = (), siteurl: str = "", bodies_up_front: bool = True) -> None:
         if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
             raise ValueError(f"DISCLOSURE_PER_PAGE: expected a whole number of 1 or more, got {per_page!r}")
         self.state = state
@@ -245,8 +245,10 @@ class SiteModel:
         # one file per content folder, like the other caches: a build prunes what it did not use
         bodies_file = state.cache_dir / f"bodies-{path_key(state.content_dir)}.sqlite" if state.cache_dir else None
         self.bodies = BodyCache(numbers, bodies_file)
-        # Every public body is rendered once, up front (in parallel when there are many).
-        self.bodies.render_all(self._source_and_citations(v) for doc in self.public for v in doc.versions)
+        # Every public body is rendered once, up front (in parallel when there are many);
+        # else (``bodies_up_front`` False: a rebuild that renders few pages) when a page asks.
+        if bodies_up_front:
+            self.bodies.render_all(self._source_and_citations(v) for doc in self.public for v in doc.versions)
         self.statuses: dict[str, Effectiveness] = {doc.id: status_on(self.public, doc, self.as_of) for doc in self.public}
         self._version_statuses: dict[tuple[str, int], Effectiveness] = {}
         self._contents: dict[Path, list[tuple[str, str]]] = {}

@@ -59,6 +59,7 @@ import mmap
 import os
 import pickle
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -81,7 +82,7 @@ from .printed import (DATE_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles
 from .reprint import (FEED_SUMMARY, Changes, reprint_documents, reprint_feed_entry, reprint_ledger,
                       reprint_page)
 
-SNAPSHOT_FORMAT = 8
+SNAPSHOT_FORMAT = 9
 SNAPSHOT_LOG_LIMIT = 32
 """Changes a quick rebuild appends to the snapshot's log before the snapshot is saved whole
 again (saving it whole, 15 MB at 10,000 documents, took a seventh of a quick rebuild)."""
@@ -97,8 +98,11 @@ MAX_EDITED_FILES = 8
 second and a half at 10,000 documents: beyond this, the whole rebuild is as quick)."""
 SHA_FILES = ("data/documents.json", "ledger/ledger.json", "ledger/ledger.csv", "ledger/index.html")
 """Files that show a document's SHA-256 (and nothing else of its text); the first always does."""
-SEARCH_RECORD_FIELDS = ("title", "title_en", "doc_number")
-"""The printed fields a search record holds (:class:`disclosure_search.records.SearchRecord`)."""
+SEARCH_RECORD_FIELDS = ("title", "title_en", "doc_number", "topic")
+"""The fields an edit taken here may change that a search record holds
+(:class:`disclosure_search.records.SearchRecord`): printed ones, and the topic (:mod:`.relist`)."""
+LISTED_FIELDS = ("topic",)
+"""Fields that decide which lists a document is in, whose edit :mod:`.relist` takes."""
 _BODY_TYPES = frozenset({DocType.ANNUAL_REPORT})
 """Types whose bodies reach other pages (an annual report's figures fill its text in).  Key
 points reach them through their task breakdown, which the signature holds: an edit of
@@ -263,8 +267,8 @@ class DocEntry(NamedTuple):
     record_line: int
     """Line of its record in the command line's search records (sorted by id)."""
     printed: dict[str, Any]
-    """Its fields of :data:`~.printed.PRINTED_FIELDS` (as pages print them) and
-    :data:`~.printed.UNPRINTED_FIELDS` that its file gives (none for a document of several
+    """Its fields of :data:`~.printed.PRINTED_FIELDS` (as pages print them),
+    :data:`~.printed.UNPRINTED_FIELDS` and :data:`LISTED_FIELDS` that its file gives (none for a document of several
     versions: only its text is patched)."""
     version: int = 1
     latest: bool = True
@@ -344,6 +348,9 @@ class BuildSnapshot(NamedTuple):
     size was written by someone else meanwhile, and is not appended to."""
     compares: dict[str, CompareHole] | None = None
     """Where each comparison page holds its counts and difference (:class:`ComparedTemplate`)."""
+    topics: dict[str, int] | None = None
+    """How many public documents each topic has (:mod:`.relist` takes an edit that neither
+    makes nor empties a topic's list)."""
 
 
 class SnapshotChange(NamedTuple):
@@ -451,8 +458,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
             printed = {name: _printed_value(name, value) for name in PRINTED_FIELDS
                        for value in [entry.record.values.get(name)]
                        if isinstance(value, date if name in DATE_FIELDS else str) and value == getattr(doc, name)}
-            printed.update({name: value for name in UNPRINTED_FIELDS for value in [entry.record.values.get(name)]
-                            if value is not None and value == getattr(doc, name)})
+            printed.update({name: value for name in (*UNPRINTED_FIELDS, *LISTED_FIELDS)
+                            for value in [entry.record.values.get(name)] if value is not None and value == getattr(doc, name)})
             documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, shown, line_of[doc.id], printed,
                                        version.number)
     places = _printed_holes(recorder, previous)
@@ -462,7 +469,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         frozenset([(doc.id, None) for doc in public] + [(doc.id, v.number) for doc in public for v in doc.versions]),
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
         recorder.search_generation, state.config.organ_code, len(public), files_written,
-        places, _taken_values(state), _fields_used(recorder, previous, places), compares=compares)
+        places, _taken_values(state), _fields_used(recorder, previous, places), compares=compares,
+        topics=dict(Counter(doc.topic for doc in public if doc.topic)))
     _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
 
 
@@ -760,7 +768,21 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
             return _no(f"{path}: a version's front matter, references or cited numbers changed")
         changes = {} if record.signature == entry.signature else _printed_changes(record, entry)
         if changes is None:
-            return _no(f"{path}: front matter (besides titles and numbers), references or cited numbers changed")
+            from .relist import listed_changes, relist
+
+            moved = listed_changes(record, entry)
+            if moved is None:
+                return _no(f"{path}: front matter (besides titles, numbers and the topic), references or "
+                           "cited numbers changed")
+            if len(changed) > 1:
+                return _no(f"{path}: a topic edit is taken alone")
+            applied = relist(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, moved,
+                             files, settings_file, config, as_of)
+            if applied is None:
+                return None
+            posix = Path(path).as_posix()
+            return QuickResult((posix,), applied[2], {posix: tuple(moved)}, applied[0].public,
+                               applied[0].files_written)
         edits.append((path, stat, record, changes))
     from .labels import labels_for
 
@@ -890,8 +912,6 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     (read as ``record``), and save what describes it then; the new snapshot and
     fingerprints, and the files written.  None when the edit reaches further than that
     (nothing written)."""
-    from .incremental import folder_identity, manifest_without, save_manifest
-
     entry = snapshot.documents[path]
     citing = _reprintable(snapshot, entry.doc_id, record, changes, config)
     if citing is None:
@@ -903,6 +923,24 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     if patch is None:
         return None
     updates, holes, compares, printed, finish = patch
+    fields: dict[str, Any] = {"holes": holes, "compares": compares, "printed": printed}
+    if numbers is not snapshot.numbers or taken is not snapshot.taken:  # (a number edit)
+        fields.update(numbers=numbers, taken=taken)
+    return publish_edit(output, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes, updates,
+                        finish, fields)
+
+
+def publish_edit(output: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest: dict[str, Any], manifest_file: Path,
+                 path: str, stat: os.stat_result, record: FileRecord, changes: Changes, updates: dict[str, bytes],
+                 finish: "_Finish", fields: dict[str, Any]) -> tuple[BuildSnapshot, dict[str, Any], list[str]]:
+    """Write ``updates`` into ``output`` for the edit of the file at ``path`` (read as
+    ``record``, whose ``changes`` of kept fields they publish), then ``finish``, and save
+    what describes the output then: the snapshot with ``fields`` (its other changes) and
+    the edited file's entry, and the page fingerprints less the updated pages.  The new
+    snapshot and fingerprints, and the files written."""
+    from .incremental import folder_identity, manifest_without, save_manifest
+
+    entry = snapshot.documents[path]
     try:
         staged = _stage(output, updates)
     except OSError as error:  # (a full disk) nothing replaced yet
@@ -923,16 +961,13 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     identity = folder_identity(output)
     manifest = manifest_without(manifest, updates, identity)
     save_manifest(manifest_file, manifest)
-    fields: dict[str, Any] = {
-        "output": identity, "files": {path: (stat.st_mtime_ns, stat.st_size)},
+    fields = {
+        **fields, "output": identity, "files": {path: (stat.st_mtime_ns, stat.st_size)},
         "documents": {path: entry._replace(
             sha256=record.sha256, signature=record.signature,
             printed={name: value for name, value in {**entry.printed, **{name: new for name, (_, new) in changes.items()}}.items()
                      if value is not None})},
-        "holes": holes, "compares": compares, "printed": printed, "search_size": finish.search_size,
-        "search_generation": finish.search_generation}
-    if numbers is not snapshot.numbers or taken is not snapshot.taken:  # (a number edit)
-        fields.update(numbers=numbers, taken=taken)
+        "search_size": finish.search_size, "search_generation": finish.search_generation}
     snapshot = _keep(cache_dir, output, _changed(snapshot, fields), fields, logged_to)
     return snapshot, manifest, sorted(updates)
 

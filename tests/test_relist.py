@@ -1,0 +1,130 @@
+"""The rebuild after a topic edit (``disclosure_pelican.relist``): the document moves from
+one topic's list to another's without the whole build, and the output is byte for byte
+a whole build's; a topic that appears or goes, or another field edited with it, runs
+the whole build."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from disclosure_pelican import quick
+from disclosure_pelican.pages import unique_slugs
+
+from test_incremental import assert_same_as_full_build, workspace  # noqa: F401 (a fixture)
+from test_quick_rebuild import INTERPRETATION, NOTICE, _replace_in, build, swap_last_paragraphs, why_not
+from test_quick_rebuild import with_ledger  # noqa: F401 (a fixture)
+
+NORMATIVE = Path("normative") / "gf-2016-55.md"
+"""A normative document (in the register) that an interpretation interprets (its page lists it)."""
+FEE_RULE = Path("normative") / "demo-2018-fee-reduction-procedure.md"
+FEE_INTERPRETATION = Path("interpretation") / "interp-demo-2018-fee-reduction-procedure.md"
+"""The two documents of the topic 专利."""
+CONSULTATION_RESULT = Path("notice") / "demo-2026-agency-credit-consultation-result.md"
+"""One of the seven documents of the topic 专利代理."""
+
+
+def topic_pages(topic: str, written: list[str]) -> list[str]:
+    slug = unique_slugs({topic: []})[topic]
+    return [name for name in written if name.startswith(f"topics/{slug}/")]
+
+
+def test_a_topic_edit_moves_the_document_between_lists_as_a_whole_build_does(
+        with_ledger: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:
+    workspace = with_ledger
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    content = workspace["content"]
+    # (topics of as many characters: on a site this small, another length moves the
+    # search export's mean topic length, and with it every score: its whole build)
+    for path, old, new in ((NORMATIVE, "政务服务", "政务公开"), (NOTICE, "政务服务", "专利代理"),
+                           (NORMATIVE, "政务公开", "政务服务")):
+        caplog.clear()
+        _replace_in(content / path, f"topic: {old}", f"topic: {new}")
+        result = build(workspace)
+        assert result.quick is not None, (path, why_not(caplog))
+        assert result.quick.reprinted == {(content / path).as_posix(): ("topic",)}
+        written = result.quick.written
+        assert topic_pages(old, written) and topic_pages(new, written), written
+        doc_id = path.stem
+        assert {f"documents/{doc_id}/index.html", f"documents/{doc_id}/v1/index.html", "catalogue/index.html",
+                "data/documents.json"} <= set(written), written
+        if path == NORMATIVE:
+            assert "register/index.html" in written
+        assert any(name.startswith("search/d/") for name in written)
+        # no other document's page: the interpretation's lists the document, not its topic
+        assert not [name for name in written if name.startswith("documents/") and f"/{doc_id}/" not in name], written
+        assert_same_as_full_build(workspace)
+    # the kept snapshot, holes and search index serve the next quick rebuilds
+    swap_last_paragraphs(content / INTERPRETATION)
+    assert build(workspace).quick is not None
+    assert_same_as_full_build(workspace)
+    _replace_in(content / NOTICE, "title: 关于2025年国庆节", "title: 关于2025年春节")
+    assert build(workspace).quick is not None
+    assert_same_as_full_build(workspace)
+
+
+def test_topics_whose_counts_cross_change_places_in_the_catalogue(workspace: dict[str, Path]) -> None:  # noqa: F811
+    """专利代理 has seven documents and 政务公开 six; one moved from the first to the
+    second puts the second first."""
+    build(workspace)
+    catalogue = workspace["out"] / "catalogue" / "index.html"
+    before = catalogue.read_text(encoding="utf-8")
+    assert before.index(">专利代理<") < before.index(">政务公开<")
+    _replace_in(workspace["content"] / CONSULTATION_RESULT, "topic: 专利代理", "topic: 政务公开")
+    result = build(workspace)
+    assert result.quick is not None
+    after = catalogue.read_text(encoding="utf-8")
+    assert after.index(">专利代理<") > after.index(">政务公开<")
+    assert_same_as_full_build(workspace)
+
+
+def test_a_topic_that_appears_or_goes_takes_the_whole_build(workspace: dict[str, Path],  # noqa: F811
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    content = workspace["content"]
+    for path, old, new in ((FEE_RULE, "专利", "知识产权保护"), (FEE_INTERPRETATION, "专利", "知识产权保护"),  # 专利 gone
+                           (FEE_INTERPRETATION, "知识产权保护", "专利审查")):  # a topic no document had
+        caplog.clear()
+        _replace_in(content / path, f"topic: {old}", f"topic: {new}")
+        result = build(workspace)
+        if path == FEE_RULE:  # (another topic length: the search export's whole build, see above)
+            continue
+        assert result.quick is None, new
+        assert any("new to the site or gone from it" in message for message in why_not(caplog)), why_not(caplog)
+        assert_same_as_full_build(workspace)
+
+
+def test_a_topic_edited_with_the_text_is_taken_and_with_a_date_is_not(workspace: dict[str, Path],  # noqa: F811
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    notice = workspace["content"] / NOTICE
+    swap_last_paragraphs(notice)
+    _replace_in(notice, "topic: 政务服务", "topic: 专利代理")
+    result = build(workspace)
+    assert result.quick is not None, why_not(caplog)
+    assert any(name.startswith("feeds/") for name in result.quick.written), "the feeds show the text's start"
+    assert_same_as_full_build(workspace)
+    caplog.clear()
+    text = notice.read_text(encoding="utf-8")
+    published = next(line for line in text.splitlines() if line.startswith("published: "))
+    notice.write_text(text.replace("topic: 专利代理", "topic: 政务服务", 1)
+                      .replace(published, published[:-1] + str((int(published[-1]) + 1) % 10), 1), encoding="utf-8")
+    assert build(workspace).quick is None
+    assert any("besides titles, numbers and the topic" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)
+
+
+def test_two_files_edited_with_a_topic_edit_among_them_take_the_whole_build(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    _replace_in(workspace["content"] / NOTICE, "topic: 政务服务", "topic: 专利代理")
+    swap_last_paragraphs(workspace["content"] / INTERPRETATION)
+    assert build(workspace).quick is None
+    assert any("a topic edit is taken alone" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)
