@@ -45,7 +45,8 @@ value where the build noted the old one (:mod:`.printed`), and the feeds, the da
 export and the ledger's files where their writers print it (:mod:`.reprint`); after a
 number edit, the bodies citing the old or the new number are rendered again.  Keywords, which no page of
 our theme shows, are taken the same way (the search export changes) unless a template
-looked them up in the last whole build.  Everything is computed before
+looked them up in the last whole build.  A topic edit is handed to :mod:`.relist`
+(the document moves between lists: those are rendered again).  Everything is computed before
 anything is written; any doubt returns None and the whole build runs.  Tests compare
 the result with a whole build of the same content, byte for byte.
 """

@@ -98,7 +98,7 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         rendered = _render(state, settings, scratch, doc.id, changes)
         if rendered is None:
             return None
-        updates, recorder, generator = rendered
+        updates, recorder = rendered
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     # (its file's hash: the ledger's files show it, and the data export, made again, does)
@@ -129,9 +129,9 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
 
 
 def _render(state: Any, settings: dict[str, Any], scratch: Path, doc_id: str, changes: dict[str, tuple[str, str]]
-            ) -> tuple[dict[str, bytes], BuildRecorder, Any] | None:
+            ) -> tuple[dict[str, bytes], BuildRecorder] | None:
     """The pages, feeds, sitemap and data files the edit can change, as a whole build would
-    write them (by name); what their rendering noted; the generator."""
+    write them (by name), and what their rendering noted."""
     from pelican import Pelican
     from pelican.writers import Writer
 
@@ -176,4 +176,4 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, doc_id: str, ch
     updates = {page.name: (scratch / page.name).read_bytes() for page in chosen}
     texts = [*generator.feed_texts(recorder.feeds), (SITEMAP, generator.sitemap_text()), *generator.data_texts()]
     updates.update({name.replace(os.sep, "/"): text.encode("utf-8") for name, text in texts})
-    return updates, recorder, generator
+    return updates, recorder
