@@ -91,8 +91,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
     """Build and say what happened (or what is wrong); the exit status."""
     from disclosure_pelican.build import BuildError, ContentError, build_site
-    from disclosure_pelican.printed import PRINTED_FIELDS, UNPRINTED_FIELDS
-    from disclosure_pelican.quick import LISTED_FIELDS
+    from disclosure_pelican.printed import LISTED_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS
 
     as_of = _as_of(args)
     try:

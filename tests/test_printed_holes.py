@@ -10,8 +10,9 @@ import pytest
 from markupsafe import escape
 
 from disclosure_pelican import quick
-from disclosure_pelican.printed import (CLOSE, NAMED, OPEN, PRINTED_FIELDS, MarkedValue, PrintedHole, PrintedMarker, pack,
-                                        place_key, place_of, replace_values, shift_holes, take_marks, unpack)
+from disclosure_pelican.printed import (CLOSE, LISTED_FIELDS, NAMED, OPEN, PRINTED_FIELDS, MarkedValue, PrintedHole,
+                                        PrintedMarker, pack, place_key, place_of, replace_values, shift_holes, take_marks,
+                                        unpack)
 
 from test_incremental import workspace  # noqa: F401 (a fixture)
 from test_quick_rebuild import build, swap_last_paragraphs, with_ledger  # noqa: F401 (a fixture)
@@ -20,7 +21,8 @@ from test_quick_rebuild import build, swap_last_paragraphs, with_ledger  # noqa:
 def values_of(output: Path) -> dict[str, str]:
     """Every document's printed fields as the data export gives them, by place key."""
     records = json.loads((output / "data" / "documents.json").read_text(encoding="utf-8"))["documents"]
-    return {place_key(record["id"], name): record[name] for record in records for name in PRINTED_FIELDS if record.get(name)}
+    return {place_key(record["id"], name): record[name] for record in records for name in PRINTED_FIELDS + LISTED_FIELDS
+            if record.get(name)}
 
 
 def titles_of(output: Path) -> dict[str, str]:
@@ -62,6 +64,9 @@ def test_a_whole_build_notes_where_every_page_prints_each_title_and_number(with_
     fields = [place_of(hole.key)[1] for hole in unpack(snapshot.printed["register/index.html"])]
     assert fields.count("title") == register.count('<td class="cell-title">')
     assert 0 < fields.count("doc_number") <= fields.count("title")
+    # and its topic in the column, and in the filter script's data (the register's own rows)
+    assert fields.count("topic") == fields.count("title") + register.count(' data-topic="') > fields.count("title")
+    assert (doc_id, "topic") in {place_of(hole.key) for hole in unpack(snapshot.printed[own])}
     # the document's number and index number on its page, and in the ledger's rows
     numbered = next(record for record in json.loads((ws["out"] / "data" / "documents.json").read_text(encoding="utf-8"))
                     ["documents"] if record["doc_number"] and record["type"] == "normative")

@@ -353,7 +353,8 @@ class SiteModel:
         """True when ``name`` will exist in the output: templates link to optional pages only then."""
         return name in self.file_names
 
-    def _all_pages(self) -> Iterator[Page]:
+    def site_pages(self) -> Iterator[Page]:
+        """The pages that are neither a list's nor a document's, but the 404 page."""
         yield self.home()
         yield from self.register_pages()
         yield self.catalogue()
@@ -366,6 +367,9 @@ class SiteModel:
             yield self.tasks_page(doc_id)
         if "search/index.html" not in self.extra_pages:
             yield self.search()
+
+    def _all_pages(self) -> Iterator[Page]:
+        yield from self.site_pages()
         for kind in KIND_DIRS:
             for listing in self.listings[kind]:
                 yield from self.list_pages(listing)
@@ -425,9 +429,9 @@ class SiteModel:
 
     @staticmethod
     def row_data(doc: Document) -> dict[str, str]:
-        """``data-*`` values the register's filter script reads."""
-        return {"issuers": json.dumps(list(doc.issuers), ensure_ascii=False), "topic": doc.topic or "",
-                "year": str(doc.published.year)}
+        """``data-*`` values the register's filter script reads (and the row's ``d.topic``,
+        printed as the document's field so that a build notes where: :mod:`.printed`)."""
+        return {"issuers": json.dumps(list(doc.issuers), ensure_ascii=False), "year": str(doc.published.year)}
 
     def register_pages(self) -> Iterator[Page]:
         groups = self.register_documents()

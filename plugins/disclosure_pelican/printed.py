@@ -41,6 +41,10 @@ template that computes with it (its year, a comparison, ``strftime``) is noted i
 DATE_FIELDS = frozenset({"written"})
 VERSION_FIELDS = frozenset({"title", "written"})
 """The printed fields a version has of its own."""
+LISTED_FIELDS = ("topic",)
+"""Fields that decide which lists show a document, noted where printed as the printed
+fields are; their edit moves the document between lists (:mod:`.relist`), which are
+rendered again, and their places elsewhere are patched."""
 UNPRINTED_FIELDS = ("keywords",)
 """Fields our theme shows on no page (keywords only feed the search): a build notes
 whether a template looked one up (:attr:`PrintedMarker.used`)."""
@@ -160,7 +164,7 @@ class PrintedMarker:
         """Fields whose values pages use otherwise than printing them where noted: those of
         :data:`UNPRINTED_FIELDS` a template looked up, dates a template computed with."""
         plain_getattr, plain_getitem = env.getattr, env.getitem
-        printed, unprinted = frozenset(PRINTED_FIELDS), frozenset(UNPRINTED_FIELDS)
+        printed, unprinted = frozenset(PRINTED_FIELDS + LISTED_FIELDS), frozenset(UNPRINTED_FIELDS)
 
         # Every lookup of every template passes here: Jinja's own first step is inlined (a
         # second Python call per lookup would slow the page writing down), its fallbacks

@@ -78,12 +78,12 @@ from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
 from .build import BuildError
-from .printed import (DATE_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles, PrintedHole, pack, place_key,
-                      shift_holes, unpack)
+from .printed import (DATE_FIELDS, LISTED_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles, PrintedHole, pack,
+                      place_key, shift_holes, unpack)
 from .reprint import (FEED_SUMMARY, Changes, reprint_documents, reprint_feed_entry, reprint_ledger,
                       reprint_page)
 
-SNAPSHOT_FORMAT = 9
+SNAPSHOT_FORMAT = 10
 SNAPSHOT_LOG_LIMIT = 32
 """Changes a quick rebuild appends to the snapshot's log before the snapshot is saved whole
 again (saving it whole, 15 MB at 10,000 documents, took a seventh of a quick rebuild)."""
@@ -102,8 +102,6 @@ SHA_FILES = ("data/documents.json", "ledger/ledger.json", "ledger/ledger.csv", "
 SEARCH_RECORD_FIELDS = ("title", "title_en", "doc_number", "topic")
 """The fields an edit taken here may change that a search record holds
 (:class:`disclosure_search.records.SearchRecord`): printed ones, and the topic (:mod:`.relist`)."""
-LISTED_FIELDS = ("topic",)
-"""Fields that decide which lists a document is in, whose edit :mod:`.relist` takes."""
 _BODY_TYPES = frozenset({DocType.ANNUAL_REPORT})
 """Types whose bodies reach other pages (an annual report's figures fill its text in).  Key
 points reach them through their task breakdown, which the signature holds: an edit of
@@ -777,8 +775,10 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
                            "cited numbers changed")
             if len(changed) > 1:
                 return _no(f"{path}: a topic edit is taken alone")
+            from .labels import labels_for
+
             applied = relist(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, moved,
-                             files, settings_file, config, as_of)
+                             files, settings_file, config, as_of, labels_for(settings.get("SITE_LANGUAGE", "zh")))
             if applied is None:
                 return None
             posix = Path(path).as_posix()
@@ -1121,7 +1121,7 @@ def _reprint(output: Path, snapshot: BuildSnapshot, entry: DocEntry, changes: Ch
     the pages' holes as they then are; False when only a whole build will do."""
     from .pages import DATA_FILES, LEDGER_FILES
 
-    changes = {name: change for name, change in changes.items() if name in PRINTED_FIELDS}
+    changes = {name: change for name, change in changes.items() if name in PRINTED_FIELDS or name in LISTED_FIELDS}
     if not changes:
         return True  # (nothing a page, a feed or a data file shows)
     if snapshot.printed is None:

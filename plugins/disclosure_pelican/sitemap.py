@@ -16,10 +16,19 @@ from xml.sax.saxutils import escape
 
 def sitemap_xml(entries: Iterable[tuple[str, date | None]], siteurl: str) -> str:
     """``entries`` are ``(site-relative URL, lastmod)`` pairs; output sorted by URL."""
-    base = f"{siteurl.rstrip('/')}/" if siteurl else ""
     lines = ['<?xml version="1.0" encoding="utf-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for url, lastmod in sorted(set(entries)):
-        loc = base + url if base or url else "./"
-        lines.append(f"  <url><loc>{escape(loc)}</loc>" + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>")
+    lines += [sitemap_line(url, lastmod, siteurl) for url, lastmod in sorted(set(entries))]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+def sitemap_line(url: str, lastmod: date | None, siteurl: str) -> str:
+    """One page's line (without its line break)."""
+    return sitemap_loc(url, siteurl) + (f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else "") + "</url>"
+
+
+def sitemap_loc(url: str, siteurl: str) -> str:
+    """How a page's line starts: what finds it in the file."""
+    base = f"{siteurl.rstrip('/')}/" if siteurl else ""
+    loc = base + url if base or url else "./"
+    return f"  <url><loc>{escape(loc)}</loc>"

@@ -49,11 +49,13 @@ class BuildState:
 
     @classmethod
     def load(cls, content_dir: Path, as_of: date, config: SiteConfig, ledger_path: Path | None = None,
-             cache_dir: Path | None = None, paths: list[Path] | None = None) -> "BuildState":
+             cache_dir: Path | None = None, paths: list[Path] | None = None, need_bodies: bool = True) -> "BuildState":
         """Load and check the content and its records; raise ContentError when any error is found.
-        ``paths``: the document files, when the caller found them already."""
+        ``paths``: the document files, when the caller found them already; ``need_bodies``
+        False: the bodies of files the cache knows as they are are left empty
+        (:func:`~disclosure.corpus.load_corpus`)."""
         cache = ParseCache(cache_dir / f"parse-{path_key(content_dir)}.pickle") if cache_dir is not None else None
-        result = load_corpus(content_dir, config, as_of=as_of, cache=cache, paths=paths)
+        result = load_corpus(content_dir, config, as_of=as_of, cache=cache, paths=paths, need_bodies=need_bodies)
         if any(p.severity is Severity.ERROR for p in result.problems):
             raise ContentError(result.problems)
         public = result.corpus.public(as_of)
