@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_pelican import quick
+from disclosure_pelican import quick, relist
 from disclosure_pelican.pages import unique_slugs
 
 from test_incremental import assert_same_as_full_build, workspace  # noqa: F401 (a fixture)
@@ -127,4 +127,76 @@ def test_two_files_edited_with_a_topic_edit_among_them_take_the_whole_build(
     swap_last_paragraphs(workspace["content"] / INTERPRETATION)
     assert build(workspace).quick is None
     assert any("a topic edit is taken alone" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)
+
+
+def test_the_lists_are_made_from_the_kept_corpus_with_the_files_edited_since(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """A whole build keeps the public corpus without bodies; a topic edit makes the lists from
+    it, with the documents of files the quick rebuilds took since made again: here a title
+    shown in the list the document leaves, and a body."""
+    caplog.set_level(logging.DEBUG, logger=relist.__name__)
+    build(workspace)
+    content = workspace["content"]
+    _replace_in(content / NORMATIVE, "title: 国务院关于加快推进", "title: 国务院关于加速推进")  # (in 政务服务)
+    swap_last_paragraphs(content / INTERPRETATION)
+    assert build(workspace).quick is not None
+
+    def kept_used() -> bool:
+        return "relist: the lists made from the kept corpus" in [r.getMessage() for r in caplog.records]
+
+    for old, new in (("政务服务", "专利代理"), ("专利代理", "政务服务")):
+        caplog.clear()
+        _replace_in(content / NOTICE, f"topic: {old}", f"topic: {new}")
+        assert build(workspace).quick is not None
+        assert kept_used(), new
+        assert_same_as_full_build(workspace)
+    relist.kept_path(workspace["cache"], workspace["out"]).write_bytes(b"not a pickle")  # (damaged: the corpus is loaded)
+    caplog.clear()
+    _replace_in(content / NOTICE, "topic: 政务服务", "topic: 专利代理")
+    assert build(workspace).quick is not None
+    assert not kept_used()
+    assert_same_as_full_build(workspace)
+
+
+def test_the_registers_filter_counts_are_replaced_when_the_choices_keep_their_order(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """With two more documents in force under 政务服务 (five), one moved to 知识产权公共服务
+    (two) leaves the register's topic choices in their order: their two counts are replaced
+    in the register instead of rendering it again.  Moved back to a choice one count away,
+    the order changes: the register is rendered again.  (No search export: the topics'
+    lengths differ, which moves its mean topic length on a site this small.)"""
+    settings = workspace["settings"]
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nDISCLOSURE_SEARCH = False\n", encoding="utf-8")
+    content = workspace["content"]
+    rule = (content / "normative" / "sipo-2017-42.md").read_text(encoding="utf-8")
+    for n in (1, 2):
+        (content / "normative" / f"sipo-2017-42-copy{n}.md").write_text(
+            rule.replace("id: sipo-2017-42", f"id: sipo-2017-42-copy{n}").replace("〔2017〕42号", f"〔2017〕{90 + n}号")
+            .replace("SIPO-DEMO/2017-00002", f"SIPO-DEMO/2017-0009{n}"), encoding="utf-8")
+    caplog.set_level(logging.DEBUG, logger=relist.__name__)
+    build(workspace)
+    register = workspace["out"] / "register" / "index.html"
+    assert "政务服务（5）" in register.read_text(encoding="utf-8")
+
+    def replaced() -> bool:
+        return "relist: register/index.html: the filter counts replaced" in [r.getMessage() for r in caplog.records]
+
+    for old, new, counts_replaced in (("政务服务", "知识产权公共服务", True), ("知识产权公共服务", "政务服务", True)):
+        caplog.clear()
+        _replace_in(content / NORMATIVE, f"topic: {old}", f"topic: {new}")
+        assert build(workspace).quick is not None
+        assert replaced() is counts_replaced
+        assert_same_as_full_build(workspace)
+    text = register.read_text(encoding="utf-8")
+    assert "政务服务（5）" in text and "知识产权公共服务（2）" in text
+    # 专利代理 (one) and 知识产权公共服务 (two) trade places once a document moves between them
+    caplog.clear()
+    _replace_in(content / NORMATIVE, "topic: 政务服务", "topic: 专利代理")
+    assert build(workspace).quick is not None
+    assert_same_as_full_build(workspace)
+    _replace_in(content / NORMATIVE, "topic: 专利代理", "topic: 知识产权公共服务")
+    caplog.clear()
+    assert build(workspace).quick is not None
+    assert not replaced()
     assert_same_as_full_build(workspace)

@@ -107,6 +107,8 @@ class DisclosureGenerator(Generator):
     bodies_up_front = True
     """Whether the model renders every body before the pages (False: as pages ask, for a
     rebuild that renders a few: :mod:`.relist`)."""
+    file_names: frozenset[str] | None = None
+    """Every file of the site, when the caller knows them (:mod:`.relist`)."""
 
     def generate_context(self) -> None:
         # Raises ContentError before anything is written when the content has errors.
@@ -118,7 +120,7 @@ class DisclosureGenerator(Generator):
             per_page=self.settings.get("DISCLOSURE_PER_PAGE", DEFAULT_PER_PAGE),
             extra_pages=self.settings.get("DISCLOSURE_EXTRA_PAGES", ()),
             siteurl=self.settings.get("SITEURL", "") or "",
-            bodies_up_front=self.bodies_up_front,
+            bodies_up_front=self.bodies_up_front, file_names=self.file_names,
         )
         # Every value a template prints is escaped unless it is Markup (sanitized
         # bodies, diffs).  Pelican's default environment does not autoescape, so we
@@ -167,7 +169,8 @@ class DisclosureGenerator(Generator):
             reuse.global_key = global_digest(Path(self.theme), self.settings, labels_for(model.language), self.state.as_of)
             reuse.exists = model.has_page
             css = Path(self.theme, "static", "css", "site.css").read_text(encoding="utf-8")
-            recorder = self.state.recorder = BuildRecorder(page_names=[page.name for page in model.pages])
+            recorder = self.state.recorder = BuildRecorder(page_names=[page.name for page in model.pages],
+                                                           file_names=model.file_names)
             # Where titles, numbers, … are printed: for the quick rebuild after an edit of one,
             # which only a build with the cache (that leaves its snapshot) can make, and only
             # when every page is ours (another plugin's pages, DISCLOSURE_EXTRA_PAGES, may print them).
@@ -265,6 +268,8 @@ class DisclosureGenerator(Generator):
         """Write ``page`` with its context ``local`` (:meth:`page_context`), noting in the
         state's recorder where it prints titles, numbers and bodies (see .quick)."""
         recorder = self.state.recorder
+        if "facets" in local:  # (their counts noted too: a topic edit changes two of them, :mod:`.relist`)
+            local = {**local, "facets": self.printed.facets(local["facets"])}
         template = MarkedTemplate(self.get_template(page.template), page.name, self.printed, recorder.printed)
         if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
             template = HoledTemplate(template, page.name, local, recorder.holes, recorder.printed)

@@ -230,7 +230,8 @@ class SiteModel:
     """Computes the pages of one build."""
 
     def __init__(self, state: BuildState, *, language: str = "zh", per_page: int = DEFAULT_PER_PAGE,
-                 extra_pages: Iterable[str] = (), siteurl: str = "", bodies_up_front: bool = True) -> None:
+                 extra_pages: Iterable[str] = (), siteurl: str = "", bodies_up_front: bool = True,
+                 file_names: frozenset[str] | None = None) -> None:
         if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
             raise ValueError(f"DISCLOSURE_PER_PAGE: expected a whole number of 1 or more, got {per_page!r}")
         self.state = state
@@ -256,7 +257,7 @@ class SiteModel:
         self.listings: dict[str, list[Listing]] = self._listings()
         self._listing_of = {(kind, item.key): item for kind, items in self.listings.items() for item in items}
         self._pages: list[Page] | None = None
-        self._file_names: frozenset[str] | None = None
+        self._file_names = file_names  # (given: a rebuild that knows them without making every page)
 
     # ------------------------------------------------------------------ helpers
     def type_label(self, doc_type: DocType) -> str:

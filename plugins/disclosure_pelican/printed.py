@@ -97,6 +97,27 @@ class MarkedValue(str):
         return Markup(f"{OPEN}{self.key}{NAMED}{escape(str(self))}{CLOSE}")
 
 
+class MarkedCount(int):
+    """A count that prints between marks naming what it counts (a filter choice of the
+    register: :func:`facet_key`); as a number it is the count."""
+
+    key: str
+
+    def __new__(cls, value: int, key: str) -> "MarkedCount":
+        marked = super().__new__(cls, value)
+        marked.key = key
+        return marked
+
+    def __html__(self) -> Markup:
+        return Markup(f"{OPEN}{self.key}{NAMED}{int(self)}{CLOSE}")
+
+
+def facet_key(kind: str, value: str) -> str:
+    """What names the count of a filter choice in the noted places (no document's id starts
+    with the field mark)."""
+    return f"{_FIELD_MARK}{kind}{_FIELD_MARK}{value}"
+
+
 class MarkedDate(date):
     """A date that prints (``|iso``, or as it is) between marks naming its document and
     field, and notes in ``used`` when a template computes with it instead."""
@@ -213,6 +234,13 @@ class PrintedMarker:
         if MARK_CHARS.intersection(value) or MARK_CHARS.intersection(doc_id):
             return value  # (printed as it is: take_marks finds the page's marks ill-formed, its places unknown)
         return MarkedValue(value, place_key(doc_id, field))
+
+    def facets(self, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
+        """The register's filter choices with their counts marked (while :attr:`on`)."""
+        if not self.on:
+            return facets
+        return {kind: [(value, count if MARK_CHARS.intersection(value) else MarkedCount(count, facet_key(kind, value)))
+                       for value, count in choices] for kind, choices in facets.items()}
 
     @staticmethod
     def fmt(pattern: str, **values: Any) -> str:

@@ -256,6 +256,8 @@ class BuildRecorder:
     """The feeds listing each document, by id."""
     search_size: int | None = None
     search_generation: str = ""
+    file_names: frozenset[str] = frozenset()
+    """Every file the build writes (:attr:`~.pages.SiteModel.file_names`)."""
 
 
 class DocEntry(NamedTuple):
@@ -471,6 +473,9 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         places, _taken_values(state), _fields_used(recorder, previous, places), compares=compares,
         topics=dict(Counter(doc.topic for doc in public if doc.topic)))
     _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
+    from .relist import keep_lists
+
+    keep_lists(cache_dir, output, key, files, public, recorder.file_names)
 
 
 def _with_kept(rendered: dict[str, Any], pages_of: dict[str, list[str]], kept: dict[str, Any] | None) -> dict[str, Any]:
@@ -775,10 +780,8 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
                            "cited numbers changed")
             if len(changed) > 1:
                 return _no(f"{path}: a topic edit is taken alone")
-            from .labels import labels_for
-
             applied = relist(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, moved,
-                             files, settings_file, config, as_of, labels_for(settings.get("SITE_LANGUAGE", "zh")))
+                             files, settings_file, settings, config, as_of)
             if applied is None:
                 return None
             posix = Path(path).as_posix()

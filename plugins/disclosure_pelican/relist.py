@@ -24,23 +24,110 @@ Tests compare the result with a whole build of the same content, byte for byte.
 
 from __future__ import annotations
 
+import logging
 import os
+import pickle
+from collections import Counter
 import shutil
 import tempfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 from disclosure.config import SiteConfig
-from disclosure.files import FileRecord, cross_signature
-from disclosure.problems import ContentError
+from disclosure.corpus import Corpus, assemble_together
+from disclosure.document import Document
+from disclosure.files import VERSION_FILE, FileRecord, cross_signature, path_key, read_file
+from disclosure.keyed_store import replace_file
+from disclosure.problems import ContentError, has_errors
 
-from .printed import LISTED_FIELDS, pack
+from .printed import LISTED_FIELDS, MARK_CHARS, PackedHoles, facet_key, pack, replace_values, unpack
 from .quick import BuildRecorder, BuildSnapshot, DocEntry, _no, _patch, _read, _text, publish_edit
 
+log = logging.getLogger(__name__)
 LIST_CONTEXT_KEYS = ("listings", "facets")
 """What the context of a page that shows lists or the register's filters holds."""
+KEPT_FORMAT = 1
+
+
+class KeptLists(NamedTuple):
+    """What the lists are made from, as a whole build with the cache leaves it: loaded in a
+    tenth of the time the corpus takes (0.12 against 0.63 s at 10,000 documents).  Files
+    changed since (edits the quick rebuilds took) are read again and their documents put
+    in place of the kept ones (:func:`_kept_public`)."""
+
+    format: int
+    key: str
+    """The snapshot's key (:func:`~.quick.snapshot_key`) of the build that kept it."""
+    files: dict[str, tuple[int, int]]
+    """Every document file (normalised path) → modification time and size, as it read them."""
+    documents: tuple[Document, ...]
+    """The public documents, without their versions' bodies (nor references, task tables,
+    front-matter values or lines)."""
+    file_names: frozenset[str]
+    """Every file the build wrote (:attr:`~.pages.SiteModel.file_names`)."""
+
+
+def kept_path(cache_dir: Path, output: Path) -> Path:
+    return cache_dir / f"lists-{path_key(output)}.pickle"
+
+
+def keep_lists(cache_dir: Path, output: Path, key: str, files: dict[str, tuple[int, int]], public: Corpus,
+               file_names: frozenset[str]) -> None:
+    """Keep what a later topic edit makes the lists from (after a whole build)."""
+    documents = tuple(replace(doc, key_lines={}, versions=tuple(replace(version, body="", refs=None, tasks=None, meta={})
+                                                                for version in doc.versions)) for doc in public)
+    kept = KeptLists(KEPT_FORMAT, key, files, documents, file_names)
+    try:
+        replace_file(kept_path(cache_dir, output),
+                     lambda handle: pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        kept_path(cache_dir, output).unlink(missing_ok=True)
+
+
+def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: dict[str, tuple[int, int]], as_of: date
+                 ) -> tuple[Corpus, frozenset[str]] | None:
+    """The public corpus (the bodies of files unchanged since it was kept left out) and the
+    files the last whole build wrote, from the :class:`KeptLists` of the snapshot's build;
+    None when there is none to use.  ``files``: every document file as it is now."""
+    try:
+        with open(kept_path(cache_dir, output), "rb") as handle:
+            kept = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
+        return None
+    if not isinstance(kept, KeptLists) or kept.format != KEPT_FORMAT or kept.key != snapshot.key:
+        return None
+    changed = {path for path in files.keys() | kept.files.keys() if files.get(path) != kept.files.get(path)}
+    by_id = {doc.id: doc for doc in kept.documents}
+    if changed:
+        # Each changed file's document is made again from its files, as a whole load makes it.
+        path_of = {os.path.normpath(version.path.as_posix()): doc.id for doc in kept.documents for version in doc.versions}
+        groups = {os.path.dirname(path) if VERSION_FILE.match(os.path.basename(path)) else path for path in changed}
+        for group in sorted(groups):
+            paths = sorted(path for path in files if path == group or os.path.dirname(path) == group
+                           and VERSION_FILE.match(os.path.basename(path)))
+            records = []
+            for path in paths:
+                record, problems = read_file(Path(path), Path(path).as_posix())
+                if record is None or has_errors(problems):
+                    return None
+                records.append(record)
+            gone = [path for path in changed if path not in files and (path == group or os.path.dirname(path) == group)]
+            old = {doc_id: by_id.pop(doc_id) for doc_id in {path_of[path] for path in paths + gone if path in path_of}
+                   if doc_id in by_id}
+            doc = assemble_together(records) if records else None
+            if records and doc is None:
+                return None
+            public = Corpus([doc]).public(as_of).documents if doc is not None else ()
+            for new in public:
+                if not new.index_number_assigned:  # (provisional: numbered with the others of its year)
+                    previous = old.get(new.id)
+                    if previous is None or previous.index_number_assigned or previous.published.year != new.published.year:
+                        return None
+                    new = replace(new, index_number=previous.index_number)
+                by_id[new.id] = new
+    return Corpus(by_id.values()), kept.file_names
 
 
 def listed_changes(record: FileRecord, entry: DocEntry) -> dict[str, tuple[str, str]] | None:
@@ -63,14 +150,15 @@ def listed_changes(record: FileRecord, entry: DocEntry) -> dict[str, tuple[str, 
 
 def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest: dict[str, Any],
            manifest_file: Path, path: str, stat: os.stat_result, record: FileRecord,
-           changes: dict[str, tuple[str, str]], files: list[str], settings_file: Path, config: SiteConfig,
-           as_of: date, labels: dict[str, str]) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
+           changes: dict[str, tuple[str, str]], files: list[str], settings_file: Path, values: dict[str, Any],
+           config: SiteConfig, as_of: date) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
     """Publish the edit of the file at ``path`` (read as ``record``) whose ``changes`` move
     its document between lists; the new snapshot and fingerprints and the files written,
     or None when the whole build must run (nothing written).  ``files``: every document
-    file; ``labels``: the site's."""
+    file; ``values``: the settings file's."""
     from .build import BuildError, read_settings
-    from .pages import SITEMAP
+    from .labels import labels_for
+    from .pages import DEFAULT_PER_PAGE, SITEMAP
     from .state import BuildState
 
     entry = snapshot.documents[path]
@@ -81,15 +169,24 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         gone = snapshot.topics.get(old_topic, 0) < 2
         return _no(f"the topic {old_topic if gone else new_topic} is new to the site or gone from it")
     patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, changes, snapshot.numbers,
-                   set(), labels, {path: record.body})
+                   set(), labels_for(values.get("SITE_LANGUAGE", "zh")), {path: record.body})
     if patch is None:
         return None
     updates, holes, compares, printed, finish = patch
-    try:  # (only the lists need the other documents: their bodies are not read)
-        state = BuildState.load(content, as_of, config, cache_dir=cache_dir, paths=[Path(name) for name in files],
-                                need_bodies=False)
-    except ContentError:
-        return _no("the content has errors")
+    now = {**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)}
+    kept = _kept_public(cache_dir, output, snapshot, now, as_of)
+    file_names = None
+    if kept is not None:
+        log.debug("relist: the lists made from the kept corpus")
+        state = BuildState(kept[0], kept[0], as_of, config, content, cache_dir=cache_dir)
+        file_names = _file_names(kept[1], kept[0], snapshot.topics, changes,
+                                 values.get("DISCLOSURE_PER_PAGE", DEFAULT_PER_PAGE))
+    else:
+        try:  # (only the lists need the other documents: their bodies are not read)
+            state = BuildState.load(content, as_of, config, cache_dir=cache_dir, paths=[Path(name) for name in files],
+                                    need_bodies=False)
+        except ContentError:
+            return _no("the content has errors")
     doc = state.public.get(entry.doc_id)
     if doc is None or any(getattr(doc, name) != new for name, (_, new) in changes.items()):
         return _no(f"{path} is not the public document the snapshot describes")
@@ -101,16 +198,24 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         except ValueError as error:
             raise BuildError(f"{settings_file}: {error}") from error
         state.search = bool(settings.get("DISCLOSURE_SEARCH", True))
-        rendered = _render(state, settings, scratch, changes, _text(_read(output / SITEMAP)), snapshot.topics)
+
+        def as_patched(name: str) -> tuple[str, PackedHoles | None]:
+            """A page as the patch above left it, and where it prints titles and counts."""
+            page = _text(updates[name] if name in updates else _read(output / name))
+            return page, printed.get(name, snapshot.printed.get(name) if snapshot.printed is not None else None)
+
+        rendered = _render(state, settings, scratch, changes, _text(_read(output / SITEMAP)), snapshot.topics, file_names,
+                           entry.doc_id, as_patched)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if rendered is None:
         return None
-    pages, recorder = rendered
+    pages, recorder, kept_places = rendered
     if any(places is None for places in recorder.printed.values()):
         return _no("a page's printed places could not be noted")
     updates.update(pages)
     printed.update({name: pack(places) for name, places in recorder.printed.items() if places is not None})
+    printed.update(kept_places)
     updates = {name: data for name, data in updates.items() if _read(output / name) != data}
     topics = dict(snapshot.topics)
     topics[old_topic] -= 1
@@ -123,11 +228,16 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
 
 
 def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[str, tuple[str, str]], sitemap: str,
-            counts: dict[str, int]) -> tuple[dict[str, bytes], BuildRecorder] | None:
+            counts: dict[str, int], file_names: frozenset[str] | None, doc_id: str,
+            as_patched: Callable[[str], tuple[str, PackedHoles | None]],
+            ) -> tuple[dict[str, bytes], BuildRecorder, dict[str, PackedHoles]] | None:
     """The pages that show the changed lists as a whole build writes them, with the
     sitemap (``sitemap``: as published) updated for them (by name), and what their
     rendering noted; None when a list is new or gone.  ``counts``: each topic's documents
-    before the edit."""
+    before the edit; ``file_names``: every file of the site once it is published, when known.
+    A page with the register's filters whose choices keep their order gets its two counts
+    replaced instead (in the page as ``as_patched`` gives it, with its places: their new
+    places are the third value)."""
     from pelican import Pelican
     from pelican.writers import Writer
 
@@ -141,6 +251,7 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[s
     generator = DisclosureGenerator(context=context, settings=pelican.settings, path=pelican.path, theme=pelican.theme,
                                     output_path=pelican.output_path)
     generator.bodies_up_front = False  # (none is shown)
+    generator.file_names = file_names
     generator.generate_context()
     model = generator.model
     if model.extra_pages:
@@ -153,6 +264,15 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[s
             if listing is None:
                 return _no(f"the {name} {value} is new to the site or gone from it")
             chosen += model.list_pages(listing)
+    pages: dict[str, bytes] = {}
+    kept_places: dict[str, PackedHoles] = {}
+    for page in [page for page in chosen if "facets" in page.context]:
+        counted = _recounted(page.context, doc_id, changes, *as_patched(page.name))
+        if counted is not None:
+            log.debug("relist: %s: the filter counts replaced", page.name)
+            chosen.remove(page)
+            text, places = counted
+            pages[page.name], kept_places[page.name] = text.encode("utf-8"), places
     recorder = state.recorder = BuildRecorder(page_names=[page.name for page in chosen])
     generator.printed.on = recorder.printed_known = True
     generator.printed.used = recorder.fields_used
@@ -160,10 +280,10 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[s
     css = Path(generator.theme, "static", "css", "site.css").read_text(encoding="utf-8")
     for page in chosen:
         generator.render_page(page, generator.page_context(page, css), writer)
-    pages = {page.name: (scratch / page.name).read_bytes() for page in chosen}
+    pages.update({page.name: (scratch / page.name).read_bytes() for page in chosen})
     lines = sitemap.split("\n")
     at = {line[:line.index("</loc>") + len("</loc>")]: i for i, line in enumerate(lines) if "</loc>" in line}
-    listed = [page for page in chosen if page.in_sitemap]
+    listed = [page for page in chosen if page.in_sitemap]  # (the register's line has no date: as it was)
     same_pages = all(len(paged_names("", counts[value], model.per_page))
                      == len(paged_names("", len(model.listing(name, value).documents), model.per_page))
                      for name, change in changes.items() for value in change)
@@ -173,4 +293,48 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[s
         pages[SITEMAP] = "\n".join(lines).encode("utf-8")
     else:  # a topic's pages come or go: the sitemap of every page
         pages[SITEMAP] = generator.sitemap_text().encode("utf-8")
-    return pages, recorder
+    return pages, recorder, kept_places
+
+
+def _recounted(context: dict[str, Any], doc_id: str, changes: dict[str, tuple[str, str]], page: str,
+               places: PackedHoles | None) -> tuple[str, PackedHoles] | None:
+    """``page`` (a page showing the register's filters, made from ``context``) with the counts
+    of its choices as they are once the document has its new ``changes``, and its places
+    then; None when a choice comes, goes or moves (the page is rendered again)."""
+    from .pages import SiteModel
+
+    if places is None:
+        return None
+    documents = context["documents"]
+    before = SiteModel._facets([replace(doc, **{name: old for name, (old, _) in changes.items()}) if doc.id == doc_id
+                                else doc for doc in documents])
+    now = context["facets"]
+    texts = {}
+    if any(MARK_CHARS.intersection(value) for choices in now.values() for value, _ in choices):
+        return None  # (a choice printed without marks: its places are unknown)
+    for kind, choices in now.items():
+        if [value for value, _ in choices] != [value for value, _ in before[kind]]:
+            return None
+        texts.update({facet_key(kind, value): (str(old), str(count))
+                      for (value, count), (_, old) in zip(choices, before[kind]) if count != old})
+    holes = unpack(places)
+    if any(page[hole.start:hole.start + hole.length] != texts[hole.key][0] for hole in holes if hole.key in texts):
+        return None
+    text, moved = replace_values(page, holes, lambda key: texts[key][1] if key in texts else None)
+    return text, pack(moved)
+
+
+def _file_names(names: frozenset[str], public: Corpus, before: dict[str, int], changes: dict[str, tuple[str, str]],
+                per_page: int) -> frozenset[str]:
+    """The files a build writes once the documents ``before`` counted by topic are ``public``:
+    ``names`` (the last whole build's), with the changed topics' list pages as they now are."""
+    from .pages import KIND_DIRS, paged_names, unique_slugs
+
+    slugs = unique_slugs({doc.topic for doc in public if doc.topic})
+    counts = Counter(doc.topic for doc in public if doc.topic)
+    for name, change in changes.items():
+        for value in change:
+            base = f"{KIND_DIRS[name]}/{slugs[value]}/"
+            names = (names - frozenset(paged_names(base, before[value], per_page))) | frozenset(
+                paged_names(base, counts[value], per_page))
+    return names
