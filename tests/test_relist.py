@@ -200,3 +200,36 @@ def test_the_registers_filter_counts_are_replaced_when_the_choices_keep_their_or
     assert build(workspace).quick is not None
     assert not replaced()
     assert_same_as_full_build(workspace)
+
+
+def test_without_a_second_core_the_lists_are_made_in_the_same_process(
+        workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from disclosure_pelican import forked
+
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    build(workspace)
+    _replace_in(workspace["content"] / NOTICE, "topic: 政务服务", "topic: 专利代理")
+    assert build(workspace).quick is not None
+    assert_same_as_full_build(workspace)
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "in this process"])
+def test_a_failure_making_the_lists_leaves_the_edit_to_the_whole_build(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        fork: bool) -> None:
+    from disclosure_pelican import forked
+
+    if not fork:
+        monkeypatch.setattr(forked, "can_fork", lambda: False)
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+
+    def failing(*args: object, **kwargs: object) -> object:
+        raise ValueError("a template failed")
+
+    monkeypatch.setattr(relist, "_render", failing)
+    _replace_in(workspace["content"] / NOTICE, "topic: 政务服务", "topic: 专利代理")
+    assert build(workspace).quick is None
+    assert any("making the list pages failed" in message and "a template failed" in message
+               for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)

@@ -200,6 +200,8 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
                 helper.cancel()
             return None
         made = helper.result() if helper is not None else lists()
+    except Exception as error:  # (a template's, say: the whole build meets it again, and reports it)
+        return _no(f"making the list pages failed: {error}")
     except BaseException:
         if helper is not None:
             helper.cancel()
