@@ -538,7 +538,8 @@ def test_the_command_says_which_rebuild_ran_and_why(workspace: dict[str, Path]) 
     notice = workspace["content"] / NOTICE
     notice.write_text(notice.read_text(encoding="utf-8").replace("topic: 政务服务", "topic: 服务", 1), encoding="utf-8")
     done = publish("--verbose")
-    assert "no quick rebuild: the topic 服务 is new to the site or gone from it" in done.stderr
+    # (a topic of another length: on a site this small, every search score moves)
+    assert "no quick rebuild: the search export changes beyond the edited document's terms" in done.stderr
     assert "Built " in done.stdout
 
 

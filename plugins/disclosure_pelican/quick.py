@@ -936,12 +936,14 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
 
 def publish_edit(output: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest: dict[str, Any], manifest_file: Path,
                  path: str, stat: os.stat_result, record: FileRecord, changes: Changes, updates: dict[str, bytes],
-                 finish: "_Finish", fields: dict[str, Any]) -> tuple[BuildSnapshot, dict[str, Any], list[str]]:
+                 finish: "_Finish", fields: dict[str, Any], removed: tuple[str, ...] = ()
+                 ) -> tuple[BuildSnapshot, dict[str, Any], list[str]]:
     """Write ``updates`` into ``output`` for the edit of the file at ``path`` (read as
-    ``record``, whose ``changes`` of kept fields they publish), then ``finish``, and save
-    what describes the output then: the snapshot with ``fields`` (its other changes) and
-    the edited file's entry, and the page fingerprints less the updated pages.  The new
-    snapshot and fingerprints, and the files written."""
+    ``record``, whose ``changes`` of kept fields they publish), delete the pages
+    ``removed``, then ``finish``, and save what describes the output then: the snapshot
+    with ``fields`` (its other changes) and the edited file's entry, and the page
+    fingerprints less the updated and removed pages.  The new snapshot and fingerprints,
+    and the files written."""
     from .incremental import folder_identity, manifest_without, save_manifest
 
     entry = snapshot.documents[path]
@@ -954,16 +956,19 @@ def publish_edit(output: Path, cache_dir: Path, snapshot: BuildSnapshot, manifes
     # a stale page.
     logged_to = mark_changing(cache_dir, output, snapshot)
     manifest_file.unlink(missing_ok=True)
+    added = sum(not (output / name).exists() for name in updates)
     try:
         for scratch, name in staged:
             _move(scratch, output / name)
+        for name in removed:
+            _remove(output, name)
         finish()
     except OSError as error:
         for scratch, _ in staged:
             Path(scratch).unlink(missing_ok=True)
         raise BuildError(f"updating {output}: {error}", partial=True) from error
     identity = folder_identity(output)
-    manifest = manifest_without(manifest, updates, identity)
+    manifest = manifest_without(manifest, [*updates, *removed], identity)
     save_manifest(manifest_file, manifest)
     fields = {
         **fields, "output": identity, "files": {path: (stat.st_mtime_ns, stat.st_size)},
@@ -972,6 +977,8 @@ def publish_edit(output: Path, cache_dir: Path, snapshot: BuildSnapshot, manifes
             printed={name: value for name, value in {**entry.printed, **{name: new for name, (_, new) in changes.items()}}.items()
                      if value is not None})},
         "search_size": finish.search_size, "search_generation": finish.search_generation}
+    if added or removed:
+        fields["files_written"] = snapshot.files_written + added - len(removed)
     snapshot = _keep(cache_dir, output, _changed(snapshot, fields), fields, logged_to)
     return snapshot, manifest, sorted(updates)
 
@@ -1241,22 +1248,40 @@ def _text(data: bytes | None) -> str:
 
 
 def _stage(output: Path, updates: dict[str, bytes]) -> list[tuple[str, str]]:
-    """Write each update beside the file it replaces; ``(scratch file, name)`` of each.
-    All are written before any replaces its file: a failure leaves the output as it was."""
+    """Write each update beside the file it replaces (or in its new folder, for a new
+    file); ``(scratch file, name)`` of each.  All are written before any replaces its file:
+    a failure leaves the output as it was (but for new empty folders)."""
     staged: list[tuple[str, str]] = []
     try:
         for name, data in sorted(updates.items()):
             path = output / name
+            exists = path.exists()
+            if not exists:
+                path.parent.mkdir(parents=True, exist_ok=True)
             handle, scratch = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
             staged.append((scratch, name))
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
-            os.chmod(scratch, os.stat(path).st_mode & 0o7777)  # as the file it replaces
+            # as the file it replaces; a new one as the build writes them (the home page's)
+            os.chmod(scratch, os.stat(path if exists else output / "index.html").st_mode & 0o7777)
     except BaseException:
         for scratch, _ in staged:
             Path(scratch).unlink(missing_ok=True)
         raise
     return staged
+
+
+def _remove(output: Path, name: str) -> None:
+    """Delete the page ``name`` of ``output``, and its folders left empty (as a whole build
+    would not have them)."""
+    (output / name).unlink(missing_ok=True)
+    folder = (output / name).parent
+    while folder != output:
+        try:
+            folder.rmdir()
+        except OSError:  # (not empty)
+            return
+        folder = folder.parent
 
 
 def _move(scratch: str, path: Path) -> None:

@@ -2,22 +2,25 @@
 
 A topic edit changes more than the places that print the document's topic: both topics'
 list pages (every page prints the list's count, and the rows after the document's place
-move), the counts of the catalogue and of the register's filters (and their order), the
-sitemap's dates of the lists' pages, and the search export.  :mod:`.quick` hands such an
-edit here when the topic is all that changed of what checks across documents read
-(:func:`listed_changes`).
+move; a list may gain or lose a page, a topic may be new or left empty), the counts of
+the catalogue and of the register's filters (and their order), the sitemap, and the
+search export.  :mod:`.quick` hands such an edit here when the topic is all that changed
+of what checks across documents read (:func:`listed_changes`).
 
 Everything about the document itself is the quick rebuild's patch (:func:`~.quick._patch`):
 its topic where pages print it (a whole build notes those places as it notes titles:
 :data:`~.printed.LISTED_FIELDS`), its body, the data export's line, the feeds'
-summaries, the search export.  Then the pages whose contexts hold the lists are rendered
-again, with the whole build's own code (:meth:`~.generator.DisclosureGenerator.render_page`)
-and a page model made from the corpus loaded without the bodies of unchanged files: the
-two topics' list pages, and the pages that show listings or the register's filters
-(catalogue, guide, search, 404, register).  Their lines of the sitemap follow; where the
-pages and their order change (a topic's page count), the whole sitemap.  A topic new to
-the site, or left by its last document, adds or removes a list (and a slug): the whole
-build.
+summaries, the search export.  Meanwhile, in a forked process on two cores, the pages
+whose contexts hold lists are rendered again with the whole build's own code
+(:meth:`~.generator.DisclosureGenerator.render_page`): both topics' list pages and the
+pages that show listings (catalogue, guide, search, 404).  They are made from the public
+corpus without bodies that the last whole build kept (:class:`KeptLists`), with the
+documents of files edited since made again.  The register, whose filters count the
+documents in force by topic, gets its two counts replaced where the build noted them
+(:class:`~.printed.MarkedCount`) while its choices keep their order, else is rendered
+again.  The sitemap's lines of those pages follow, and list pages that are gone are
+deleted.  A new topic whose name would change another topic's address (two names with
+one slug) takes the whole build.
 
 Tests compare the result with a whole build of the same content, byte for byte.
 """
@@ -43,7 +46,7 @@ from disclosure.keyed_store import replace_file
 from disclosure.problems import ContentError, has_errors
 
 from .printed import LISTED_FIELDS, MARK_CHARS, PackedHoles, facet_key, pack, replace_values, unpack
-from .quick import BuildRecorder, BuildSnapshot, DocEntry, _no, _patch, _read, _text, publish_edit
+from .quick import REMOVED, BuildRecorder, BuildSnapshot, DocEntry, _no, _patch, _read, _text, publish_edit
 
 log = logging.getLogger(__name__)
 LIST_CONTEXT_KEYS = ("listings", "facets")
@@ -152,7 +155,9 @@ class _Lists(NamedTuple):
     """What the pages that show lists became (:func:`_lists`)."""
 
     pages: dict[str, bytes]
-    """The pages rendered again and the sitemap, by name."""
+    """The pages rendered again (or new) and the sitemap, by name."""
+    removed: tuple[str, ...]
+    """The list pages gone (a topic left by its last document, or by the last of a page's)."""
     printed: dict[str, PackedHoles]
     """Where the pages rendered again print titles, numbers and counts."""
     fields_used: frozenset[str]
@@ -177,19 +182,25 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     (at 10,000 documents, 0.6 s each)."""
     from .forked import Forked, can_fork
     from .labels import labels_for
+    from .pages import unique_slugs
 
     entry = snapshot.documents[path]
     if snapshot.printed is None or snapshot.topics is None:
         return _no("where pages print titles, numbers and topics is not known")
     old_topic, new_topic = changes["topic"]
-    if snapshot.topics.get(old_topic, 0) < 2 or new_topic not in snapshot.topics:
-        gone = snapshot.topics.get(old_topic, 0) < 2
-        return _no(f"the topic {old_topic if gone else new_topic} is new to the site or gone from it")
+    topics = dict(snapshot.topics)
+    topics[old_topic] -= 1
+    topics[new_topic] = topics.get(new_topic, 0) + 1
+    if not topics[old_topic]:
+        del topics[old_topic]
+    slugs = unique_slugs(snapshot.topics), unique_slugs(topics)
+    if any(slugs[0][topic] != slugs[1][topic] for topic in snapshot.topics.keys() & topics.keys()):
+        return _no("a topic's list moves to another address (two topics' names make the same slug)")
     now = {**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)}
 
     def lists() -> _Lists | str:
         return _lists(output, content, cache_dir, snapshot, now, files, settings_file, values, config, as_of, changes,
-                      entry.doc_id)
+                      entry.doc_id, {**slugs[0], **slugs[1]})
 
     helper = Forked(lists, "the list pages") if can_fork() else None
     try:
@@ -222,21 +233,20 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     updates.update(made.pages)
     printed.update(made.printed)
     updates = {name: data for name, data in updates.items() if _read(output / name) != data}
-    topics = dict(snapshot.topics)
-    topics[old_topic] -= 1
-    topics[new_topic] += 1
     fields: dict[str, Any] = {"topics": topics, "holes": holes, "compares": compares, "printed": printed}
+    if made.removed:
+        fields[REMOVED] = {"printed": list(made.removed)}
     if snapshot.fields_used is not None and not made.fields_used <= snapshot.fields_used:
         fields["fields_used"] = snapshot.fields_used | made.fields_used
     return publish_edit(output, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes, updates,
-                        finish, fields)
+                        finish, fields, made.removed)
 
 
 def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, now: dict[str, tuple[int, int]],
            files: list[str], settings_file: Path, values: dict[str, Any], config: SiteConfig, as_of: date,
-           changes: dict[str, tuple[str, str]], doc_id: str) -> _Lists | str:
+           changes: dict[str, tuple[str, str]], doc_id: str, slugs: dict[str, str]) -> _Lists | str:
     """The pages that show the changed lists, made again; or why they cannot be.  ``now``:
-    every document file as it is."""
+    every document file as it is; ``slugs``: each topic's, before and after the edit."""
     from .build import read_settings
     from .pages import DEFAULT_PER_PAGE, SITEMAP
     from .state import BuildState
@@ -246,7 +256,7 @@ def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     if kept is not None:
         state = BuildState(kept[0], kept[0], as_of, config, content, cache_dir=cache_dir)
         file_names = _file_names(kept[1], kept[0], snapshot.topics or {}, changes,
-                                 values.get("DISCLOSURE_PER_PAGE", DEFAULT_PER_PAGE))
+                                 values.get("DISCLOSURE_PER_PAGE", DEFAULT_PER_PAGE), slugs)
     else:
         try:  # (only the lists need the other documents: their bodies are not read)
             state = BuildState.load(content, as_of, config, cache_dir=cache_dir, paths=[Path(name) for name in files],
@@ -265,14 +275,15 @@ def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             return f"{settings_file}: {error}"
         state.search = bool(settings.get("DISCLOSURE_SEARCH", True))
         made = _render(state, settings, scratch, changes, _text(_read(output / SITEMAP)), snapshot.topics or {},
-                       file_names, doc_id)
+                       file_names, doc_id, slugs)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return made if isinstance(made, str) else made._replace(kept=kept is not None)
 
 
 def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[str, tuple[str, str]], sitemap: str,
-            counts: dict[str, int], file_names: frozenset[str] | None, doc_id: str) -> _Lists | str:
+            counts: dict[str, int], file_names: frozenset[str] | None, doc_id: str, slugs: dict[str, str]
+            ) -> _Lists | str:
     """The pages that show the changed lists as a whole build writes them, with the
     sitemap (``sitemap``: as published) updated for them; or why they cannot be.
     ``counts``: each topic's documents before the edit; ``file_names``: every file of the
@@ -282,8 +293,8 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[s
     from pelican.writers import Writer
 
     from .generator import DisclosureGenerator
-    from .pages import SITEMAP, paged_names
-    from .sitemap import sitemap_line, sitemap_loc
+    from .pages import KIND_DIRS, SITEMAP, paged_names
+    from .sitemap import sitemap_with
 
     pelican = Pelican(settings)
     context = {**pelican.settings, "generated_content": {}, "static_links": set(), "static_content": {},
@@ -298,12 +309,19 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[s
         return "other plugins add pages (DISCLOSURE_EXTRA_PAGES)"
     chosen = [page for page in model.site_pages() if any(key in page.context for key in LIST_CONTEXT_KEYS)]
     chosen.append(model.not_found())
+    removed: list[str] = []
     for name, (old, new) in changes.items():
         for value in (old, new):
             listing = model.listing(name, value)
-            if listing is None:
-                return f"the {name} {value} is new to the site or gone from it"
-            chosen += model.list_pages(listing)
+            if listing is None and value == new:
+                return f"the document is not in the list of its {name} {value}"
+            pages_now = list(model.list_pages(listing)) if listing is not None else []
+            before = paged_names(f"{KIND_DIRS[name]}/{slugs[value]}/", counts[value], model.per_page) \
+                if value in counts else []
+            if listing is not None and listing.slug != slugs[value]:
+                return f"the {name} {value}'s list moves to another address"
+            chosen += pages_now
+            removed += sorted(set(before) - {page.name for page in pages_now})
     recounts = {}
     for page in [page for page in chosen if "facets" in page.context]:
         texts = _recount(page.context, doc_id, changes)
@@ -320,20 +338,14 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[s
     if any(places is None for places in recorder.printed.values()):
         return "a page's printed places could not be noted"
     pages = {page.name: (scratch / page.name).read_bytes() for page in chosen}
-    lines = sitemap.split("\n")
-    at = {line[:line.index("</loc>") + len("</loc>")]: i for i, line in enumerate(lines) if "</loc>" in line}
-    listed = [page for page in chosen if page.in_sitemap]  # (the register's line has no date: as it was)
-    same_pages = all(len(paged_names("", counts[value], model.per_page))
-                     == len(paged_names("", len(model.listing(name, value).documents), model.per_page))
-                     for name, change in changes.items() for value in change)
-    if same_pages and all(sitemap_loc(page.url, model.siteurl) in at for page in listed):
-        for page in listed:  # (the same pages: their lines, in their places)
-            lines[at[sitemap_loc(page.url, model.siteurl)]] = sitemap_line(page.url, page.lastmod, model.siteurl)
-        pages[SITEMAP] = "\n".join(lines).encode("utf-8")
-    else:  # a topic's pages come or go: the sitemap of every page
-        pages[SITEMAP] = generator.sitemap_text().encode("utf-8")
+    # (the register's line has no date: as it was)
+    patched = sitemap_with(sitemap, [(page.url, page.lastmod) for page in chosen if page.in_sitemap],
+                           [name[:-len("index.html")] for name in removed], model.siteurl)
+    if patched is None:
+        return f"{SITEMAP} is not the sitemap a build writes"
+    pages[SITEMAP] = patched.encode("utf-8")
     printed = {name: pack(places) for name, places in recorder.printed.items() if places is not None}
-    return _Lists(pages, printed, frozenset(recorder.fields_used), recounts, False)
+    return _Lists(pages, tuple(removed), printed, frozenset(recorder.fields_used), recounts, False)
 
 
 def _recount(context: dict[str, Any], doc_id: str, changes: dict[str, tuple[str, str]]
@@ -372,16 +384,16 @@ def _recounted(page: str, places: PackedHoles | None, texts: dict[str, tuple[str
 
 
 def _file_names(names: frozenset[str], public: Corpus, before: dict[str, int], changes: dict[str, tuple[str, str]],
-                per_page: int) -> frozenset[str]:
+                per_page: int, slugs: dict[str, str]) -> frozenset[str]:
     """The files a build writes once the documents ``before`` counted by topic are ``public``:
-    ``names`` (the last whole build's), with the changed topics' list pages as they now are."""
-    from .pages import KIND_DIRS, paged_names, unique_slugs
+    ``names`` (the last whole build's), with the changed topics' list pages as they now are
+    (``slugs``: each topic's)."""
+    from .pages import KIND_DIRS, paged_names
 
-    slugs = unique_slugs({doc.topic for doc in public if doc.topic})
     counts = Counter(doc.topic for doc in public if doc.topic)
     for name, change in changes.items():
         for value in change:
             base = f"{KIND_DIRS[name]}/{slugs[value]}/"
-            names = (names - frozenset(paged_names(base, before[value], per_page))) | frozenset(
-                paged_names(base, counts[value], per_page))
+            names = names - frozenset(paged_names(base, before[value], per_page) if value in before else ())
+            names = names | frozenset(paged_names(base, counts[value], per_page) if counts[value] else ())
     return names
