@@ -269,8 +269,8 @@ class DocEntry(NamedTuple):
     """Line of its record in the command line's search records (sorted by id)."""
     printed: dict[str, Any]
     """Its fields of :data:`~.printed.PRINTED_FIELDS` (as pages print them),
-    :data:`~.printed.UNPRINTED_FIELDS` and :data:`LISTED_FIELDS` that its file gives (none for a document of several
-    versions: only its text is patched)."""
+    :data:`~.printed.UNPRINTED_FIELDS` and :data:`~.printed.LISTED_FIELDS` that its file
+    gives (none for a document of several versions: only its text is patched)."""
     version: int = 1
     latest: bool = True
     """Whether it is the document's latest version (its search record has the document's
@@ -350,8 +350,8 @@ class BuildSnapshot(NamedTuple):
     compares: dict[str, CompareHole] | None = None
     """Where each comparison page holds its counts and difference (:class:`ComparedTemplate`)."""
     topics: dict[str, int] | None = None
-    """How many public documents each topic has (:mod:`.relist` takes an edit that neither
-    makes nor empties a topic's list)."""
+    """How many public documents each topic has (for :mod:`.relist`: which list pages exist,
+    and whether a new topic moves another's address)."""
 
 
 class SnapshotChange(NamedTuple):
@@ -460,7 +460,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
                        for value in [entry.record.values.get(name)]
                        if isinstance(value, date if name in DATE_FIELDS else str) and value == getattr(doc, name)}
             printed.update({name: value for name in (*UNPRINTED_FIELDS, *LISTED_FIELDS)
-                            for value in [entry.record.values.get(name)] if value is not None and value == getattr(doc, name)})
+                            for value in [entry.record.values.get(name)]
+                            if value is not None and value == getattr(doc, name)})
             documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, shown, line_of[doc.id], printed,
                                        version.number)
     places = _printed_holes(recorder, previous)
