@@ -94,7 +94,7 @@ class MarkedValue(str):
         return marked
 
     def __html__(self) -> Markup:
-        return Markup(f"{OPEN}{self.key}{NAMED}{escape(str(self))}{CLOSE}")
+        return _marked(self.key, str(escape(str(self))))
 
 
 class MarkedCount(int):
@@ -109,7 +109,12 @@ class MarkedCount(int):
         return marked
 
     def __html__(self) -> Markup:
-        return Markup(f"{OPEN}{self.key}{NAMED}{int(self)}{CLOSE}")
+        return _marked(self.key, str(int(self)))
+
+
+def _marked(key: str, printed: str) -> Markup:
+    """``printed`` (as a page prints it) between the marks naming ``key``."""
+    return Markup(f"{OPEN}{key}{NAMED}{printed}{CLOSE}")
 
 
 def facet_key(kind: str, value: str) -> str:
