@@ -1,7 +1,7 @@
 """The rebuild after a topic edit (``disclosure_pelican.relist``): the document moves from
-one topic's list to another's without the whole build, and the output is byte for byte
-a whole build's; a topic that appears or goes, or another field edited with it, runs
-the whole build."""
+one topic's list to another's (a new one, or one it leaves empty) without the whole
+build, and the output is byte for byte a whole build's; another field edited with it,
+or a failure while making the lists, runs the whole build."""
 
 from __future__ import annotations
 
