@@ -258,3 +258,35 @@ def test_a_failure_making_the_lists_leaves_the_edit_to_the_whole_build(
     assert any("making the list pages failed" in message and "a template failed" in message
                for message in why_not(caplog)), why_not(caplog)
     assert_same_as_full_build(workspace)
+
+
+def test_a_failure_of_the_documents_own_patch_stops_the_list_pages_process(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The forked process making the lists is stopped, not left waiting to be read."""
+    from disclosure_pelican import forked
+
+    if not forked.can_fork():
+        pytest.skip("one core or no fork: the lists are made in the build's process")
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    children: list[forked.Forked] = []
+    forked_init = forked.Forked.__init__
+
+    def recorded(self, work, what):  # type: ignore[no-untyped-def]
+        forked_init(self, work, what)
+        children.append(self)
+
+    def failing(*args: object, **kwargs: object) -> object:
+        raise OSError("the search files could not be read")
+
+    monkeypatch.setattr(forked.Forked, "__init__", recorded)
+    monkeypatch.setattr(relist, "_patch", failing)
+    _replace_in(workspace["content"] / NOTICE, "topic: 政务服务", "topic: 专利代理")
+    try:
+        assert build(workspace).quick is None
+        assert children and not any(child._process.is_alive() for child in children)
+    finally:
+        for child in children:  # (else a child left waiting would keep this process from ending)
+            child.cancel()
+    assert any("the search files could not be read" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)

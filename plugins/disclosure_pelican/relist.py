@@ -212,6 +212,8 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             return None
         made = helper.result() if helper is not None else lists()
     except Exception as error:  # (a template's, say: the whole build meets it again, and reports it)
+        if helper is not None:
+            helper.cancel()  # (still running when this process failed: it would wait to be read)
         return _no(f"making the list pages failed: {error}")
     except BaseException:
         if helper is not None:
