@@ -808,21 +808,22 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
                        snapshot.public, snapshot.files_written)
 
 
-def _printed_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
-    """The file's changed printed fields (:data:`~.printed.PRINTED_FIELDS`) and keywords,
-    when they are all that changed of what checks across documents read (its signature is
-    the old one's with their old values put back), else None.  Each printed field had a
-    value and still has one: a value that appears or goes changes what a page shows around
-    it (a dash, a line)."""
+def _printed_changes(record: FileRecord, entry: DocEntry, printed: tuple[str, ...] = PRINTED_FIELDS,
+                     unprinted: tuple[str, ...] = UNPRINTED_FIELDS) -> Changes | None:
+    """The file's changed ``printed`` fields (:data:`~.printed.PRINTED_FIELDS`) and
+    ``unprinted`` ones (keywords), when they are all that changed of what checks across
+    documents read (its signature is the old one's with their old values put back), else
+    None.  Each printed field had a value and still has one: a value that appears or goes
+    changes what a page shows around it (a dash, a line)."""
     changes: Changes = {}
-    for name in PRINTED_FIELDS:
+    for name in printed:
         old, new = entry.printed.get(name), _printed_value(name, record.values.get(name))
         if new == old:
             continue
         if not (isinstance(old, str) and old and isinstance(new, str) and new):
             return None
         changes[name] = (old, new)
-    for name in UNPRINTED_FIELDS:  # (no page shows them: they may come or go)
+    for name in unprinted:  # (no page shows them: they may come or go)
         old, new = entry.printed.get(name), record.values.get(name)
         if new != old:
             changes[name] = (old, new)
@@ -831,7 +832,7 @@ def _printed_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
     values = {**record.values, **{name: date.fromisoformat(old) if name in DATE_FIELDS else old
                                   for name, (old, _) in changes.items()}}
     key_lines = dict(record.key_lines)
-    for name in UNPRINTED_FIELDS:  # a list's items have lines of their own: one line, a flow list's
+    for name in unprinted:  # a list's items have lines of their own: one line, a flow list's
         if name in changes and name in key_lines:
             key_lines = {key: line for key, line in key_lines.items() if not key.startswith(f"{name}[")}
             key_lines.update({f"{name}[{i}]": record.key_lines[name] for i in range(len(changes[name][0] or ()))})

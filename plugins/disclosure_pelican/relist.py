@@ -30,9 +30,9 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections import Counter
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -41,12 +41,13 @@ from typing import Any, NamedTuple
 from disclosure.config import SiteConfig
 from disclosure.corpus import Corpus, assemble_together
 from disclosure.document import Document
-from disclosure.files import VERSION_FILE, FileRecord, cross_signature, path_key, read_file
+from disclosure.files import VERSION_FILE, FileRecord, path_key, read_file
 from disclosure.keyed_store import replace_file
 from disclosure.problems import ContentError, has_errors
 
 from .printed import LISTED_FIELDS, MARK_CHARS, PackedHoles, facet_key, pack, replace_values, unpack
-from .quick import REMOVED, BuildRecorder, BuildSnapshot, DocEntry, _no, _patch, _read, _text, publish_edit
+from .quick import (REMOVED, BuildRecorder, BuildSnapshot, DocEntry, _no, _patch, _printed_changes, _read, _text,
+                    publish_edit)
 
 log = logging.getLogger(__name__)
 LIST_CONTEXT_KEYS = ("listings", "facets")
@@ -135,20 +136,9 @@ def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: 
 
 def listed_changes(record: FileRecord, entry: DocEntry) -> dict[str, tuple[str, str]] | None:
     """The file's changed :data:`~.printed.LISTED_FIELDS` when they are all that changed of
-    what checks across documents read (its signature is the old one's with their old values
-    put back); else None.  Each had a value and still has one (a topic that goes or comes
-    changes what the document's page shows around it)."""
-    changes = {}
-    for name in LISTED_FIELDS:
-        old, new = entry.printed.get(name), record.values.get(name)
-        if new != old:
-            if not (isinstance(old, str) and old and isinstance(new, str) and new):
-                return None
-            changes[name] = (old, new)
-    if not changes:
-        return None
-    as_before = replace(record, values={**record.values, **{name: old for name, (old, _) in changes.items()}})
-    return changes if cross_signature(as_before) == entry.signature else None
+    what checks across documents read, else None: :func:`~.quick._printed_changes` of those
+    fields (each had a value and still has one)."""
+    return _printed_changes(record, entry, LISTED_FIELDS, ())
 
 
 class _Lists(NamedTuple):
