@@ -13,7 +13,8 @@ with the next version change), after editing the first document's title, after e
 applies), after moving it to the topic most other documents have (an edit that changes
 which lists show the document: the rebuild of those lists, ``disclosure_pelican.relist``)
 and after moving it to a topic no document has (a new list, which the same rebuild adds
-when it applies), (d) ``publish.py check`` of the whole corpus, cold,
+when it applies), then after moving it to the issuer most other documents have (its own
+being the site's main issuer: the two longest lists change), (d) ``publish.py check`` of the whole corpus, cold,
 (e) the same command after each of the two edits and after a third, of its document
 number (what the pre-commit hook runs; it answers all three from the check it remembers
 when no rule but those on numbers reads what changed), and (f) the peak RSS of each
@@ -60,23 +61,25 @@ NEW_DOCUMENT = "bench-new-document"
 """The id (with the repeat's number) of the document published after the edits."""
 
 
-def other_topic(corpus: Path, current: str) -> str:
-    """The topic the probe moves to in the topic edit: the one most documents have besides
-    its own, of as many characters when there is one (another length moves the search
-    export's mean topic length, which every score depends on: on a small corpus that can
-    take the whole export)."""
+def most_common_other(corpus: Path, key: str, current: str) -> str:
+    """The value the probe's ``key`` (its topic, its issuer) is moved to: the one most
+    documents have besides its own, of as many characters when there is one (another
+    length moves the search export's mean length of the field, which every score depends
+    on: on a small corpus that can take the whole export).  Lists (joint issuers) are not
+    counted."""
     counts: dict[str, int] = {}
     for path in corpus.rglob("*.md"):
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle):
-                if line.startswith("topic: "):
-                    topic = line[len("topic: "):].strip()
-                    counts[topic] = counts.get(topic, 0) + 1
+                if line.startswith(f"{key}: "):
+                    value = line[len(key) + 2:].strip()
+                    if value and not value.startswith("["):
+                        counts[value] = counts.get(value, 0) + 1
                     break
                 if number and line.strip() == "---":  # (the front matter's end)
                     break
-    others = sorted((topic for topic in counts if topic != current),
-                    key=lambda topic: (len(topic) != len(current), -counts[topic], topic))
+    others = sorted((value for value in counts if value != current),
+                    key=lambda value: (len(value) != len(current), -counts[value], value))
     return others[0]
 
 
@@ -224,7 +227,7 @@ class Bench:
         revised = corpus / manifest["revised_probe"] if manifest.get("revised_probe") else None
         revised_original = revised.read_bytes() if revised is not None else b""
         runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_version", "rebuild_meta",
-                                                     "rebuild_number", "rebuild_moved", "rebuild_topic", "rebuild_new", "check", "check_one",
+                                                     "rebuild_number", "rebuild_moved", "rebuild_topic", "rebuild_issuer", "rebuild_new", "check", "check_one",
                                                      "check_version", "check_meta", "check_number")}
         try:
             for r in range(self.args.repeat):
@@ -273,13 +276,22 @@ class Bench:
                 numbered = probe.read_text(encoding="utf-8")
                 current = re.search(r"(?m)^topic: (.*)$", numbered)
                 if current is not None:
-                    moved_to = other_topic(corpus, current.group(1).strip())
+                    moved_to = most_common_other(corpus, "topic", current.group(1).strip())
                     probe.write_text(numbered[:current.start(1)] + moved_to + numbered[current.end(1):], encoding="utf-8")
                     runs["rebuild_moved"].append(self.run_one("rebuild, topic edit (another topic)",
                                                               self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 # then to a topic no document has: a new list
                 probe.write_text(re.sub(r"(?m)^topic: .*$", f"topic: {TOPIC_EDIT}{r + 1}", numbered, count=1), encoding="utf-8")
                 runs["rebuild_topic"].append(self.run_one("rebuild, topic edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
+                # another field that decides lists: its issuer moved to the one most others have (the
+                # probe's is the main issuer: the two longest lists of the site, every page of each)
+                topical = probe.read_text(encoding="utf-8")
+                issuer = re.search(r"(?m)^issuer: ([^\[\n]+)$", topical)
+                if issuer is not None:
+                    moved_to = most_common_other(corpus, "issuer", issuer.group(1).strip())
+                    probe.write_text(topical[:issuer.start(1)] + moved_to + topical[issuer.end(1):], encoding="utf-8")
+                    runs["rebuild_issuer"].append(self.run_one("rebuild, issuer edit (another issuer)",
+                                                               self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 probe.write_bytes(original)
                 # the usual commit of a disclosure office: a new document, the newest (not an edit: no goal)
                 added = probe.with_name(f"{NEW_DOCUMENT}-{r + 1}.md")
@@ -330,9 +342,10 @@ class Bench:
                          "| rebuild, older version's text edit | **rebuild / full** "
                          "| rebuild, title edit | **rebuild / full** | rebuild, number edit | **rebuild / full** "
                          "| rebuild, topic moved to another | **rebuild / full** "
-                         "| rebuild, topic new to the site | **rebuild / full** | check (all) | **check / full** "
+                         "| rebuild, topic new to the site | **rebuild / full** "
+                         "| rebuild, issuer moved to another | **rebuild / full** | check (all) | **check / full** "
                          "| check after the body edit | check after the title edit | check after a number edit |")
-            lines.append("|" + " ---: |" * 22)
+            lines.append("|" + " ---: |" * 24)
             for c in counts:
                 m = self.results[c]["manifest"]
                 full = med(c, "full", field)
@@ -342,7 +355,8 @@ class Bench:
                        fmt(med(c, "rebuild_meta", field)), ratio(med(c, "rebuild_meta", field), full),
                        fmt(med(c, "rebuild_number", field)), ratio(med(c, "rebuild_number", field), full),
                        fmt(med(c, "rebuild_moved", field)), ratio(med(c, "rebuild_moved", field), full),
-                       fmt(med(c, "rebuild_topic", field)), ratio(med(c, "rebuild_topic", field), full), fmt(med(c, "check", field)),
+                       fmt(med(c, "rebuild_topic", field)), ratio(med(c, "rebuild_topic", field), full),
+                       fmt(med(c, "rebuild_issuer", field)), ratio(med(c, "rebuild_issuer", field), full), fmt(med(c, "check", field)),
                        ratio(med(c, "check", field), full), fmt(med(c, "check_one", field)),
                        fmt(med(c, "check_meta", field)), fmt(med(c, "check_number", field))]
                 lines.append("| " + " | ".join(row) + " |")
@@ -359,7 +373,8 @@ class Bench:
         lines.append("| ---: | ---: | ---: | ---: | ---: |")
         for c in counts:
             rebuild = max(filter(None, [peak(c, key) for key in ("rebuild_body", "rebuild_version", "rebuild_meta", "rebuild_number",
-                                                                                      "rebuild_moved", "rebuild_topic", "rebuild_new")]),
+                                                                                      "rebuild_moved", "rebuild_topic", "rebuild_issuer",
+                                                                                      "rebuild_new")]),
                           default=None)
             lines.append(f"| {c:,} | {fmt(peak(c, 'plain'), 0)} | {fmt(peak(c, 'full'), 0)} | {fmt(rebuild, 0)} | {fmt(peak(c, 'check'), 0)} |")
         lines.append("")
@@ -416,6 +431,8 @@ class Bench:
             GOALS["rebuild"])
         row("rebuild after a topic edit (to a new topic) / full build", f"≤ {GOALS['rebuild']}",
             *both("rebuild_topic", "full"), GOALS["rebuild"])
+        row("rebuild after an issuer edit (to another issuer) / full build", f"≤ {GOALS['rebuild']}",
+            *both("rebuild_issuer", "full"), GOALS["rebuild"])
         row("check (all) / full build", f"< {GOALS['check']}", *both("check", "full"), GOALS["check"])
         for run, edit in (("check_one", "body"), ("check_meta", "title"), ("check_number", "document number")):
             row(f"check after one {edit} edit, seconds", f"< {GOALS['check_one_s']}",
@@ -436,13 +453,14 @@ class Bench:
         rows = ["## Ratios per repeat (wall-clock; each repeat's two runs side by side)\n",
                 "| documents | ratio | per repeat | median |", "| ---: | --- | --- | ---: |"]
         for count in counts:
-            runs = {key: [] for key in ("rebuild_new", "rebuild_version", "rebuild_moved")} | self.results[count]["runs"]  # (results saved before they existed)
+            runs = {key: [] for key in ("rebuild_new", "rebuild_version", "rebuild_moved", "rebuild_issuer")} | self.results[count]["runs"]  # (results saved before they existed)
             for name, a, b in (("ours / plain Pelican", "full", "plain"), ("rebuild, body edit / full", "rebuild_body", "full"),
                                ("rebuild, older version's text edit / full", "rebuild_version", "full"),
                                ("rebuild, title edit / full", "rebuild_meta", "full"),
                                ("rebuild, number edit / full", "rebuild_number", "full"),
                                ("rebuild, topic moved to another / full", "rebuild_moved", "full"),
                                ("rebuild, topic new to the site / full", "rebuild_topic", "full"),
+                               ("rebuild, issuer moved to another / full", "rebuild_issuer", "full"),
                                ("rebuild, new document / full", "rebuild_new", "full")):
                 pairs = [x["wall"] / y["wall"] for x, y in zip(runs[a], runs[b])
                          if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
@@ -450,7 +468,7 @@ class Bench:
                     rows.append(f"| {count:,} | {name} | {', '.join(f'{r:.2f}' for r in pairs)} | {statistics.median(pairs):.2f} |")
         for edit, key in (("body", "rebuild_body"), ("older version's text", "rebuild_version"), ("title", "rebuild_meta"),
                           ("number", "rebuild_number"), ("topic (to another)", "rebuild_moved"),
-                          ("topic (to a new one)", "rebuild_topic")):
+                          ("topic (to a new one)", "rebuild_topic"), ("issuer (to another)", "rebuild_issuer")):
             quick = [f"{count:,}: {sum(bool(run.get('quick')) for run in self.results[count]['runs'].get(key, []))} of "
                      f"{len(self.results[count]['runs'].get(key, []))}" for count in counts]
             rows.append(f"\nRebuilds after the {edit} edit that were the quick rebuild (the rest: the whole rebuild): {'; '.join(quick)}.")

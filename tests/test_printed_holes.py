@@ -11,18 +11,20 @@ from markupsafe import escape
 
 from disclosure_pelican import quick
 from disclosure_pelican.printed import (CLOSE, LISTED_FIELDS, NAMED, OPEN, PRINTED_FIELDS, MarkedValue, PrintedHole,
-                                        PrintedMarker, pack, place_key, place_of, replace_values, shift_holes, take_marks,
-                                        unpack)
+                                        PrintedMarker, pack, place_key, place_of, printed_texts, replace_values,
+                                        shift_holes, take_marks, unpack)
 
 from test_incremental import workspace  # noqa: F401 (a fixture)
 from test_quick_rebuild import build, swap_last_paragraphs, with_ledger  # noqa: F401 (a fixture)
 
 
 def values_of(output: Path) -> dict[str, str]:
-    """Every document's printed fields as the data export gives them, by place key."""
+    """Every document's printed fields as the data export gives them, by place key, as
+    pages print them (a list of issuers joined, or as JSON)."""
     records = json.loads((output / "data" / "documents.json").read_text(encoding="utf-8"))["documents"]
-    return {place_key(record["id"], name): record[name] for record in records for name in PRINTED_FIELDS + LISTED_FIELDS
-            if record.get(name)}
+    return {key: text for record in records for name in PRINTED_FIELDS + LISTED_FIELDS if record.get(name)
+            for key, text in printed_texts(record["id"], name, tuple(record[name]) if isinstance(record[name], list)
+                                           else record[name]).items()}
 
 
 def titles_of(output: Path) -> dict[str, str]:
@@ -48,7 +50,7 @@ def test_a_whole_build_notes_where_every_page_prints_each_title_and_number(with_
         for hole in holes:
             doc_id, field = place_of(hole.key)
             if field == "title" or doc_id in one_file:
-                assert text[hole.start:hole.start + hole.length] == str(escape(titles[hole.key])), (name, hole)
+                assert text[hole.start:hole.start + hole.length] == titles[hole.key], (name, hole)
             shown.setdefault(hole.key, set()).add(name)
         assert not {OPEN, NAMED, CLOSE} & set(text), name
     doc_id = "interp-gf-2016-55"
@@ -67,13 +69,18 @@ def test_a_whole_build_notes_where_every_page_prints_each_title_and_number(with_
     # and its topic in the column, and in the filter script's data (the register's own rows)
     assert fields.count("topic") == fields.count("title") + register.count(' data-topic="') > fields.count("title")
     assert (doc_id, "topic") in {place_of(hole.key) for hole in unpack(snapshot.printed[own])}
+    # its issuers joined in their column, and as JSON in the filter data
+    assert fields.count("issuer") == fields.count("title")
+    assert fields.count("issuer.json") == register.count(' data-issuers="') == fields.count("topic") - fields.count("title")
+    # on its page: in the description and in the metadata
+    assert [place_of(hole.key) for hole in unpack(snapshot.printed[own])].count((doc_id, "issuer")) == 2
     # the document's number and index number on its page, and in the ledger's rows
     numbered = next(record for record in json.loads((ws["out"] / "data" / "documents.json").read_text(encoding="utf-8"))
                     ["documents"] if record["doc_number"] and record["type"] == "normative")
     page = {place_of(hole.key) for hole in unpack(snapshot.printed[f"documents/{numbered['id']}/index.html"])}
     assert {(numbered["id"], "doc_number"), (numbered["id"], "index_number")} <= page
     ledger = {place_of(hole.key) for hole in unpack(snapshot.printed["ledger/index.html"])}
-    assert {(numbered["id"], "doc_number"), (numbered["id"], "index_number")} <= ledger
+    assert {(numbered["id"], "doc_number"), (numbered["id"], "index_number"), (numbered["id"], "issuer")} <= ledger
 
 
 def test_pages_rendered_without_noting_titles_are_the_same(workspace: dict[str, Path]) -> None:  # noqa: F811
@@ -130,6 +137,42 @@ def test_lookups_through_the_marker_give_what_jinja_gives() -> None:
         strict.from_string("{{ d.missing }}").render(d={})
 
 
+def test_issuers_print_marked_joined_or_as_json_and_any_other_use_is_noted() -> None:
+    """A document's issuers print between marks through ``|join('、')`` and ``|json_text``
+    (the same characters as unmarked once the marks are taken out); joined otherwise,
+    counted, iterated or taken one by one, they print as Jinja prints them and the build
+    notes that a page uses them otherwise (their edits then take the whole build)."""
+    from datetime import date as day
+
+    from jinja2 import Environment
+
+    from disclosure.document import Disclosure, DocType, Document, Version
+
+    version = Version(number=1, path=Path("x.md"), title="标题", body="", body_line=1, written=None,
+                      published=day(2024, 1, 2), effective=None, change_note=None, disclosure=Disclosure.PROACTIVE,
+                      review=None, sha256="0" * 64, doc_id="doc-a")
+    doc = Document(id="doc-a", type=DocType.NOTICE, title="标题", issuers=("甲<局>", "乙局"), versions=(version,))
+    printed_as = {
+        "{{ d.issuers|join('、') }}": ("甲&lt;局&gt;、乙局", ["doc-a#issuer"], set()),
+        "{{ d.issuers|json_text }}": ("[&#34;甲&lt;局&gt;&#34;, &#34;乙局&#34;]", ["doc-a#issuer.json"], set()),
+        "{{ d.issuers|join(', ') }}": ("甲&lt;局&gt;, 乙局", [], {"issuer"}),
+        "{{ d.issuers|length }}": ("2", [], {"issuer"}),
+        "{% for i in d.issuers %}[{{ i }}]{% endfor %}": ("[甲&lt;局&gt;][乙局]", [], {"issuer"}),
+        "{{ d.issuers|first }}": ("甲&lt;局&gt;", [], {"issuer"}),
+        "{{ d.issuers[1] }}": ("乙局", [], {"issuer"}),
+        "{{ d.issuers|tojson }}": (Environment(autoescape=True).from_string("{{ x|tojson }}").render(x=doc.issuers),
+                                   [], {"issuer"}),
+    }
+    for template, (text, keys, used) in printed_as.items():
+        env = Environment(autoescape=True)
+        marker = PrintedMarker(env)
+        unmarked = env.from_string(template).render(d=doc)
+        marker.on = True
+        taken = take_marks(env.from_string(template).render(d=doc))
+        assert taken is not None and taken[0] == unmarked == text, template
+        assert [hole.key for hole in taken[1]] == keys and marker.used == used, template
+
+
 @pytest.mark.parametrize("title", ["普通标题", "含<尖括号>与&符号", "引号\"'"])
 def test_a_marked_title_prints_as_the_title(title: str) -> None:
     assert take_marks(str(escape(MarkedValue(title, "d"))))[0] == str(escape(title))
@@ -180,7 +223,7 @@ def test_a_title_edit_patches_the_output_as_a_whole_build_writes_it(with_ledger:
 @pytest.mark.parametrize("path, edit, why", [
     (Path("normative") / "demo-2023-window-service-rules.md", ("服务规范", "服务准则"), "repeals or amends quote its title"),
     (Path("normative") / "demo-2022-info-service-outlets-amendment.md", ("修改", "修订"), "repeals or amends quote its title"),
-    (Path("notice") / "demo-notice-2025-holiday-service.md", None, "front matter (besides titles, numbers and the topic)"),
+    (Path("notice") / "demo-notice-2025-holiday-service.md", None, "front matter (besides titles, numbers, the topic and issuers)"),
 ])
 def test_title_edits_the_quick_rebuild_cannot_take_run_the_whole_build(
         with_ledger: dict[str, Path], path: Path, edit: tuple[str, str] | None, why: str,  # noqa: F811
@@ -374,7 +417,7 @@ def test_a_cited_number_edit_renders_the_citing_bodies_again(with_ledger: dict[s
      (Path("keypoints") / "sipo-2019-disclosure-keypoints.md", "index_number", "SIPO-DEMO/2019-00001"), "provisional index numbers"),
     # a value that goes (an English title: numbers are required of normative documents): what is around it goes too
     (PILOT, [("title_en", "Measures for the Pilot of Fast Resolution of Intellectual Property Disputes (demonstration)", None)],
-     None, "front matter (besides titles, numbers and the topic)"),
+     None, "front matter (besides titles, numbers, the topic and issuers)"),
 ])
 def test_number_edits_the_quick_rebuild_cannot_take_run_the_whole_build(
         with_ledger: dict[str, Path], path: Path, edits: list[tuple[str, str, str | None]],  # noqa: F811

@@ -6,6 +6,7 @@ or a failure while making the lists, runs the whole build."""
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -141,7 +142,7 @@ def test_a_topic_edited_with_the_text_is_taken_and_with_a_date_is_not(workspace:
     notice.write_text(text.replace("topic: 专利代理", "topic: 政务服务", 1)
                       .replace(published, published[:-1] + str((int(published[-1]) + 1) % 10), 1), encoding="utf-8")
     assert build(workspace).quick is None
-    assert any("besides titles, numbers and the topic" in message for message in why_not(caplog)), why_not(caplog)
+    assert any("besides titles, numbers, the topic and issuers" in message for message in why_not(caplog)), why_not(caplog)
     assert_same_as_full_build(workspace)
 
 
@@ -152,7 +153,7 @@ def test_two_files_edited_with_a_topic_edit_among_them_take_the_whole_build(
     _replace_in(workspace["content"] / NOTICE, "topic: 政务服务", "topic: 专利代理")
     swap_last_paragraphs(workspace["content"] / INTERPRETATION)
     assert build(workspace).quick is None
-    assert any("a topic edit is taken alone" in message for message in why_not(caplog)), why_not(caplog)
+    assert any("a topic or issuer edit is taken alone" in message for message in why_not(caplog)), why_not(caplog)
     assert_same_as_full_build(workspace)
 
 
@@ -289,4 +290,108 @@ def test_a_failure_of_the_documents_own_patch_stops_the_list_pages_process(
         for child in children:  # (else a child left waiting would keep this process from ending)
             child.cancel()
     assert any("the search files could not be read" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)
+
+
+def issuer_pages(issuer: str, names: list[str]) -> list[str]:
+    slug = unique_slugs([issuer])[issuer]
+    return [name for name in names if name.startswith(f"issuers/{slug}/")]
+
+
+def test_an_issuer_edit_moves_the_document_between_lists_as_a_whole_build_does(
+        with_ledger: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """A document given another issuer: the lists it leaves and joins, one left empty
+    (gone) and then new again.  Its issuers are printed on its pages, in the register (a
+    column, and JSON for the filter script), the ledger and its files, the feeds (the
+    summary, the author) and the data export.  The annual reports count the documents of
+    two issuers only: an edit that moves a document in among them changes their figures,
+    and takes the whole build."""
+    workspace = with_ledger
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    content, out = workspace["content"], workspace["out"]
+    # (issuers of as many words: on a site this small, another length moves the search
+    # export's mean issuer length, and with it every score: its whole build)
+    protection, law, office = "国家知识产权局保护司", "国家知识产权局条法司", "国家知识产权局办公室"
+    _replace_in(content / NORMATIVE, "issuer: 国务院", f"issuer: {protection}")
+    build(workspace)
+    pilot = Path("interpretation") / "interp-demo-2019-fast-resolution-pilot.md"
+    for path, old, new in ((pilot, protection, law), (NORMATIVE, protection, law), (NORMATIVE, law, protection)):
+        caplog.clear()
+        _replace_in(content / path, f"issuer: {old}", f"issuer: {new}")
+        result = build(workspace)
+        assert result.quick is not None, (path, new, why_not(caplog))
+        assert result.quick.reprinted == {(content / path).as_posix(): ("issuer",)}
+        written = result.quick.written
+        assert issuer_pages(new, written), written
+        doc_id = path.stem
+        assert {f"documents/{doc_id}/index.html", "catalogue/index.html", "ledger/index.html", "ledger/ledger.csv",
+                "data/documents.json", "feeds/all.atom.xml"} <= set(written), written
+        if path == NORMATIVE:
+            assert "register/index.html" in written
+        # no other document's page: those listing it show its title, not its issuers
+        assert not [name for name in written if name.startswith("documents/") and f"/{doc_id}/" not in name], written
+        assert f'<dd lang="zh-CN">{new}</dd>' in (out / "documents" / doc_id / "index.html").read_text(encoding="utf-8")
+        assert_same_as_full_build(workspace)
+        if (path, old) == (NORMATIVE, protection):  # (the last of its list)
+            assert not (out / "issuers" / unique_slugs([old])[old]).exists()
+    caplog.clear()
+    _replace_in(content / NORMATIVE, f"issuer: {protection}", f"issuer: {office}")
+    assert build(workspace).quick is None
+    assert any("an annual report counts the documents of some issuers only" in message for message in why_not(caplog))
+    assert_same_as_full_build(workspace)
+    swap_last_paragraphs(content / NORMATIVE)
+    assert build(workspace).quick is not None
+    assert_same_as_full_build(workspace)
+
+
+def test_issuers_added_reordered_and_taken_away(workspace: dict[str, Path],  # noqa: F811
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """Joint issuers as a flow list, in another order, one of them new to the site, and one
+    again; a block list (its lines move the lines of the keys after it) takes the whole
+    build.  (Each keeps 国家知识产权局, whose documents the annual reports count.)"""
+    without_search(workspace)
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    content, out = workspace["content"], workspace["out"]
+    path = content / FEE_RULE
+    for old, new in (("国家知识产权局", "[国家知识产权局, 国务院办公厅]"), ("[国家知识产权局, 国务院办公厅]", "[国务院办公厅, 国家知识产权局]"),
+                     ("[国务院办公厅, 国家知识产权局]", "[示例新设机关, 国家知识产权局]"), ("[示例新设机关, 国家知识产权局]", "国家知识产权局")):
+        caplog.clear()
+        _replace_in(path, f"issuer: {old}", f"issuer: {new}")
+        result = build(workspace)
+        assert result.quick is not None, (old, new, why_not(caplog))
+        assert result.quick.reprinted == {path.as_posix(): ("issuer",)}
+        assert_same_as_full_build(workspace)
+        if "示例新设机关" in new:
+            assert issuer_pages("示例新设机关", result.quick.written)
+    assert not (out / "issuers" / unique_slugs(["示例新设机关"])["示例新设机关"]).exists()
+    row = re.search(rf'<tr data-issuers="([^"]*)"[^>]*>\s*<td class="cell-title"><a href="[^"]*/{FEE_RULE.stem}/',
+                    (out / "register" / "index.html").read_text(encoding="utf-8"))
+    assert row is not None and row.group(1) == "[&#34;国家知识产权局&#34;]"
+    caplog.clear()
+    _replace_in(path, "issuer: 国家知识产权局", "issuer:\n  - 国家知识产权局\n  - 国务院办公厅")
+    assert build(workspace).quick is None
+    assert any("front matter (besides titles, numbers, the topic and issuers)" in message for message in why_not(caplog))
+    assert_same_as_full_build(workspace)
+
+
+def test_a_theme_that_uses_the_issuers_otherwise_gets_whole_builds_after_an_issuer_edit(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """A template that counts them (or takes the first, or iterates them) prints what the
+    places noted cannot patch: the build notes it, and issuer edits take the whole build."""
+    without_search(workspace)
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    template = workspace["theme"] / "templates" / "document.html"
+    source = template.read_text(encoding="utf-8")
+    assert "{{ doc.issuers|join('、') }}</dd>" in source
+    template.write_text(source.replace("{{ doc.issuers|join('、') }}</dd>",
+                                       "{{ doc.issuers|join('、') }}（{{ doc.issuers|length }}）</dd>", 1), encoding="utf-8")
+    build(workspace)
+    snapshot = quick.load_snapshot(workspace["cache"], workspace["out"])
+    assert snapshot is not None and snapshot.fields_used == frozenset({"issuer"})
+    path = workspace["content"] / FEE_RULE
+    _replace_in(path, "issuer: 国家知识产权局", "issuer: [国家知识产权局, 国务院办公厅]")
+    assert build(workspace).quick is None
+    assert any("a page uses the issuers otherwise" in message for message in why_not(caplog))
+    assert "国务院办公厅（2）" in (workspace["out"] / "documents" / FEE_RULE.stem / "index.html").read_text(encoding="utf-8")
     assert_same_as_full_build(workspace)

@@ -30,7 +30,6 @@ site works from any folder of any static host):
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -430,9 +429,10 @@ class SiteModel:
 
     @staticmethod
     def row_data(doc: Document) -> dict[str, str]:
-        """``data-*`` values the register's filter script reads (and the row's ``d.topic``,
-        printed as the document's field so that a build notes where: :mod:`.printed`)."""
-        return {"issuers": json.dumps(list(doc.issuers), ensure_ascii=False), "year": str(doc.published.year)}
+        """``data-*`` values the register's filter script reads (and the row's ``d.topic`` and
+        ``d.issuers|json_text``, printed as the document's fields so that a build notes
+        where: :mod:`.printed`)."""
+        return {"year": str(doc.published.year)}
 
     def register_pages(self) -> Iterator[Page]:
         groups = self.register_documents()

@@ -21,6 +21,7 @@ their edits then take the whole build.
 
 from __future__ import annotations
 
+import json
 import sys
 from array import array
 from datetime import date
@@ -41,17 +42,29 @@ template that computes with it (its year, a comparison, ``strftime``) is noted i
 DATE_FIELDS = frozenset({"written"})
 VERSION_FIELDS = frozenset({"title", "written"})
 """The printed fields a version has of its own."""
-LISTED_FIELDS = ("topic",)
+LISTED_FIELDS = ("topic", "issuer")
 """Fields that decide which lists show a document, noted where printed as the printed
 fields are; their edit moves the document between lists (:mod:`.relist`), which are
-rendered again, and their places elsewhere are patched."""
+rendered again, and their places elsewhere are patched.  The issuers are a list
+(:data:`LIST_FIELDS`)."""
+LIST_FIELDS = {"issuer": "issuers"}
+"""Printed fields whose value is a list of texts → the documents' attribute.  Pages print
+one joined with :data:`LIST_SEPARATOR` (``|join``), or as JSON for a script (``|json_text``);
+a template that uses it otherwise (iterates it, takes its first item…) is noted in
+:attr:`PrintedMarker.used`, and its edits then take the whole build."""
+LIST_SEPARATOR = "、"
+"""How the site joins a list of issuers (pages, the ledger's 发文机关, feed summaries)."""
+JSON_FORM = ".json"
+"""A list field's place key's suffix where it is printed as JSON."""
 UNPRINTED_FIELDS = ("keywords",)
 """Fields our theme shows on no page (keywords only feed the search): a build notes
 whether a template looked one up (:attr:`PrintedMarker.used`)."""
-LEDGER_COLUMNS = {"标题": "title", "发文字号": "doc_number", "索引号": "index_number", "成文日期": "written"}
+LEDGER_COLUMNS = {"标题": "title", "发文字号": "doc_number", "索引号": "index_number", "成文日期": "written",
+                  "发文机关": "issuer"}
 """The ledger view's columns of those fields (:mod:`disclosure.ledger_views`): its rows are
 dicts of plain values, printed by the ledger page as ``row['标题']``; a row names its
-document by its link column (empty for a withdrawn item, whose values are the ledger's)."""
+document by its link column (empty for a withdrawn item, whose values are the ledger's).
+Its issuers are joined with :data:`LIST_SEPARATOR`, as ``|join`` prints them."""
 LEDGER_LINK = "链接"
 DOCUMENT_LINK = "documents/"
 _FIELD_MARK = "#"
@@ -145,11 +158,39 @@ class MarkedDate(date):
         self.used.add(place_of(self.key)[1])
 
 
-def _noting(name: str) -> Callable[..., Any]:
-    """``date``'s method ``name``, which notes first that a template computes with the date."""
-    plain = getattr(date, name)
+class MarkedList(tuple):
+    """A document's list field (:data:`LIST_FIELDS`) as templates get it: printed joined
+    with :data:`LIST_SEPARATOR` (``|join``) or as JSON (``|json_text``) between marks
+    naming its document and field; anything else a template does with it (iterates it,
+    takes an item or its length, prints it as it is) is noted in ``used``."""
 
-    def method(self: MarkedDate, *args: Any) -> Any:
+    key: str
+    used: set[str]
+
+    def __new__(cls, items: tuple[str, ...], key: str, used: set[str]) -> "MarkedList":
+        marked = super().__new__(cls, items)
+        marked.key, marked.used = key, used
+        return marked
+
+    def items(self) -> tuple[str, ...]:
+        """The plain items (not noted: for the filters that print them marked)."""
+        return tuple(tuple.__iter__(self))
+
+    def marked_join(self) -> Markup:
+        return _marked(self.key, printed_text(self.items()))
+
+    def marked_json(self) -> Markup:
+        return _marked(self.key + JSON_FORM, printed_text(self.items(), JSON_FORM))
+
+    def _computed(self) -> None:
+        self.used.add(place_of(self.key)[1])
+
+
+def _noting(kind: type, name: str) -> Callable[..., Any]:
+    """``kind``'s method ``name``, which notes first that a template computes with the value."""
+    plain = getattr(kind, name)
+
+    def method(self: Any, *args: Any) -> Any:
         self._computed()
         return plain(self, *args)
 
@@ -159,7 +200,12 @@ def _noting(name: str) -> Callable[..., Any]:
 
 # As text otherwise than marked (``|string``, ``format``) and compared: computed with.
 for _name in ("__str__", "__format__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"):
-    setattr(MarkedDate, _name, _noting(_name))
+    setattr(MarkedDate, _name, _noting(date, _name))
+# Iterated, measured, indexed, looked in, printed or compared: used otherwise than printed.
+for _name in ("__iter__", "__len__", "__getitem__", "__contains__", "__str__", "__repr__", "__format__",
+              "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__", "__rmul__", "count", "index"):
+    setattr(MarkedList, _name, _noting(tuple, _name))
+MarkedList.__hash__ = tuple.__hash__  # type: ignore[assignment]  # (kept: __eq__ set above would drop it)
 
 
 def iso(value: Any) -> str:
@@ -169,9 +215,25 @@ def iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else ""
 
 
-def printed_text(value: str) -> str:
-    """A value as a page prints it (what a hole holds)."""
+def printed_text(value: str | tuple[str, ...], form: str = "") -> str:
+    """A value as a page prints it (what a hole holds): a list joined, or as JSON
+    (``form``: :data:`JSON_FORM`)."""
+    if isinstance(value, tuple):
+        value = json_text(value) if form == JSON_FORM else LIST_SEPARATOR.join(value)
     return str(escape(value))
+
+
+def printed_texts(doc_id: str, field: str, value: str | tuple[str, ...]) -> dict[str, str]:
+    """Each place key of the document's ``field`` → its text as pages print ``value``."""
+    texts = {place_key(doc_id, field): printed_text(value)}
+    if field in LIST_FIELDS:
+        texts[place_key(doc_id, field + JSON_FORM)] = printed_text(value, JSON_FORM)
+    return texts
+
+
+def json_text(items: Any) -> str:
+    """The ``json_text`` filter: a list as JSON text (not escaped: the page escapes it)."""
+    return json.dumps(list(tuple.__iter__(items) if isinstance(items, tuple) else items), ensure_ascii=False)
 
 
 class PrintedMarker:
@@ -191,6 +253,7 @@ class PrintedMarker:
         :data:`UNPRINTED_FIELDS` a template looked up, dates a template computed with."""
         plain_getattr, plain_getitem = env.getattr, env.getitem
         printed, unprinted = frozenset(PRINTED_FIELDS + LISTED_FIELDS), frozenset(UNPRINTED_FIELDS)
+        list_attributes = {attribute: field for field, attribute in LIST_FIELDS.items()}
 
         # Every lookup of every template passes here: Jinja's own first step is inlined (a
         # second Python call per lookup would slow the page writing down), its fallbacks
@@ -216,6 +279,9 @@ class PrintedMarker:
                         return self._mark(value, doc_id, attribute)
                     if type(value) is date and attribute in DATE_FIELDS:
                         return MarkedDate(value, place_key(doc_id, attribute), self.used)
+            elif attribute in list_attributes and self.on:
+                if type(obj) is Document and type(value) is tuple and self._markable(obj.id, value):
+                    return MarkedList(value, place_key(obj.id, list_attributes[attribute]), self.used)
             elif attribute in unprinted and self.on:
                 self.used.add(attribute)
             elif type(obj) is MarkedDate:  # its year, strftime, …: computed with
@@ -234,11 +300,43 @@ class PrintedMarker:
             return value
 
         env.getattr, env.getitem = getattr_, getitem
+        self._list_filters(env)
 
     def _mark(self, value: str, doc_id: str, field: str) -> str:
         if MARK_CHARS.intersection(value) or MARK_CHARS.intersection(doc_id):
             return value  # (printed as it is: take_marks finds the page's marks ill-formed, its places unknown)
         return MarkedValue(value, place_key(doc_id, field))
+
+    @staticmethod
+    def _markable(doc_id: str, items: tuple[Any, ...]) -> bool:
+        return all(type(item) is str and not MARK_CHARS.intersection(item) for item in items) \
+            and not MARK_CHARS.intersection(doc_id)
+
+    def _list_filters(self, env: Any) -> None:
+        """``join`` and ``tojson`` that know a :class:`MarkedList`, and ``json_text``."""
+        from jinja2 import pass_eval_context
+
+        plain_join, plain_tojson = env.filters["join"], env.filters["tojson"]
+
+        @pass_eval_context
+        def join(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> str:
+            if type(value) is MarkedList:
+                if d == LIST_SEPARATOR and attribute is None:
+                    return value.marked_join()
+                value._computed()
+                value = value.items()
+            return plain_join(eval_ctx, value, d, attribute)
+
+        @pass_eval_context
+        def tojson(eval_ctx: Any, value: Any, indent: Any = None) -> Any:
+            if type(value) is MarkedList:
+                value._computed()
+            return plain_tojson(eval_ctx, value, indent)
+
+        def json_filter(value: Any) -> str:
+            return value.marked_json() if type(value) is MarkedList else json_text(value)
+
+        env.filters.update(join=join, tojson=tojson, json_text=json_filter)
 
     def facets(self, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
         """The register's filter choices with their counts marked (while :attr:`on`)."""

@@ -78,12 +78,12 @@ from disclosure.keyed_store import installed_stamp, replace_file, source_digest
 from disclosure.problems import has_errors
 
 from .build import BuildError
-from .printed import (DATE_FIELDS, LISTED_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles, PrintedHole, pack,
-                      place_key, shift_holes, unpack)
+from .printed import (DATE_FIELDS, LIST_FIELDS, LISTED_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS, PackedHoles,
+                      PrintedHole, pack, printed_texts, shift_holes, unpack)
 from .reprint import (FEED_SUMMARY, Changes, reprint_documents, reprint_feed_entry, reprint_ledger,
                       reprint_page)
 
-SNAPSHOT_FORMAT = 10
+SNAPSHOT_FORMAT = 11
 SNAPSHOT_LOG_LIMIT = 32
 """Changes a quick rebuild appends to the snapshot's log before the snapshot is saved whole
 again (saving it whole, 15 MB at 10,000 documents, took a seventh of a quick rebuild)."""
@@ -99,9 +99,11 @@ MAX_EDITED_FILES = 8
 second and a half at 10,000 documents: beyond this, the whole rebuild is as quick)."""
 SHA_FILES = ("data/documents.json", "ledger/ledger.json", "ledger/ledger.csv", "ledger/index.html")
 """Files that show a document's SHA-256 (and nothing else of its text); the first always does."""
-SEARCH_RECORD_FIELDS = ("title", "title_en", "doc_number", "topic")
+SEARCH_RECORD_FIELDS = {"title": "title", "title_en": "title_en", "doc_number": "doc_number", "topic": "topic",
+                        "issuer": "issuers"}
 """The fields an edit taken here may change that a search record holds
-(:class:`disclosure_search.records.SearchRecord`): printed ones, and the topic (:mod:`.relist`)."""
+(:class:`disclosure_search.records.SearchRecord`), with the record's name of each:
+printed ones, and the listed ones (:mod:`.relist`)."""
 _BODY_TYPES = frozenset({DocType.ANNUAL_REPORT})
 """Types whose bodies reach other pages (an annual report's figures fill its text in).  Key
 points reach them through their task breakdown, which the signature holds: an edit of
@@ -349,9 +351,13 @@ class BuildSnapshot(NamedTuple):
     size was written by someone else meanwhile, and is not appended to."""
     compares: dict[str, CompareHole] | None = None
     """Where each comparison page holds its counts and difference (:class:`ComparedTemplate`)."""
-    topics: dict[str, int] | None = None
-    """How many public documents each topic has (for :mod:`.relist`: which list pages exist,
-    and whether a new topic moves another's address)."""
+    listed: dict[str, dict[str, int]] | None = None
+    """For each of :data:`~.printed.LISTED_FIELDS`, how many public documents each value
+    has (for :mod:`.relist`: which list pages exist, and whether a new value moves
+    another's list to another address)."""
+    counted_issuers: tuple[frozenset[str], ...] | None = None
+    """The issuers of the annual reports that count some issuers' documents only (figures.yml
+    ``issuers``): an issuer edit that moves a document in or out of one changes its figures."""
 
 
 class SnapshotChange(NamedTuple):
@@ -461,7 +467,7 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
                        if isinstance(value, date if name in DATE_FIELDS else str) and value == getattr(doc, name)}
             printed.update({name: value for name in (*UNPRINTED_FIELDS, *LISTED_FIELDS)
                             for value in [entry.record.values.get(name)]
-                            if value is not None and value == getattr(doc, name)})
+                            if value is not None and value == getattr(doc, LIST_FIELDS.get(name, name))})
             documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, shown, line_of[doc.id], printed,
                                        version.number)
     places = _printed_holes(recorder, previous)
@@ -472,7 +478,9 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         holes, {doc_id: tuple(names) for doc_id, names in recorder.feeds.items()}, recorder.search_size,
         recorder.search_generation, state.config.organ_code, len(public), files_written,
         places, _taken_values(state), _fields_used(recorder, previous, places), compares=compares,
-        topics=dict(Counter(doc.topic for doc in public if doc.topic)))
+        listed=listed_counts(public),
+        counted_issuers=tuple(frozenset(report.issuers) for _, report in sorted(state.records.reports.items())
+                              if report.issuers is not None))
     _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
     from .relist import keep_lists
 
@@ -510,10 +518,19 @@ def _printed_holes(recorder: BuildRecorder, previous: BuildSnapshot | None) -> d
     return printed
 
 
-def _printed_value(name: str, value: Any) -> str | None:
-    """A printed field's value from a file, as pages print it (a date: ``YYYY-MM-DD``)."""
+def listed_counts(public: Any) -> dict[str, dict[str, int]]:
+    """How many of the ``public`` documents have each value of each of :data:`~.printed.LISTED_FIELDS`."""
+    return {"topic": dict(Counter(doc.topic for doc in public if doc.topic)),
+            "issuer": dict(Counter(issuer for doc in public for issuer in doc.issuers))}
+
+
+def _printed_value(name: str, value: Any) -> str | tuple[str, ...] | None:
+    """A printed field's value from a file, as pages print it (a date: ``YYYY-MM-DD``; a
+    list field's: its texts)."""
     if name in DATE_FIELDS:
         return value.isoformat() if isinstance(value, date) else None
+    if name in LIST_FIELDS:
+        return value if isinstance(value, tuple) and all(isinstance(item, str) for item in value) else None
     return value if isinstance(value, str) else None
 
 
@@ -777,10 +794,10 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
 
             moved = listed_changes(record, entry)
             if moved is None:
-                return _no(f"{path}: front matter (besides titles, numbers and the topic), references or "
+                return _no(f"{path}: front matter (besides titles, numbers, the topic and issuers), references or "
                            "cited numbers changed")
             if len(changed) > 1:
-                return _no(f"{path}: a topic edit is taken alone")
+                return _no(f"{path}: a topic or issuer edit is taken alone")
             applied = relist(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, moved,
                              files, settings_file, settings, config, as_of)
             if applied is None:
@@ -820,7 +837,7 @@ def _printed_changes(record: FileRecord, entry: DocEntry, printed: tuple[str, ..
         old, new = entry.printed.get(name), _printed_value(name, record.values.get(name))
         if new == old:
             continue
-        if not (isinstance(old, str) and old and isinstance(new, str) and new):
+        if not (old and new and isinstance(old, (str, tuple)) and type(new) is type(old)):
             return None
         changes[name] = (old, new)
     for name in unprinted:  # (no page shows them: they may come or go)
@@ -831,15 +848,32 @@ def _printed_changes(record: FileRecord, entry: DocEntry, printed: tuple[str, ..
         return None
     values = {**record.values, **{name: date.fromisoformat(old) if name in DATE_FIELDS else old
                                   for name, (old, _) in changes.items()}}
-    key_lines = dict(record.key_lines)
-    for name in unprinted:  # a list's items have lines of their own: one line, a flow list's
-        if name in changes and name in key_lines:
-            key_lines = {key: line for key, line in key_lines.items() if not key.startswith(f"{name}[")}
-            key_lines.update({f"{name}[{i}]": record.key_lines[name] for i in range(len(changes[name][0] or ()))})
-    as_before = replace(record, key_lines=key_lines,
-                        values={name: value for name, value in values.items()
-                                if value is not None or name in entry.printed or name not in changes})
-    return changes if cross_signature(as_before) == entry.signature else None
+    values = {name: value for name, value in values.items()
+              if value is not None or name in entry.printed or name not in changes}
+    # A list's items have lines of their own: on the key's line when it was written as a
+    # flow list (``[a, b]``), none when as one text; either may have been the old value's.
+    listed = [name for name in changes if name in unprinted or name in LIST_FIELDS]
+    for flow in (True, False) if any(name in LIST_FIELDS for name in listed) else (True,):
+        key_lines = record.key_lines
+        for name in listed:
+            if name in key_lines:
+                items = len(changes[name][0] or ()) if flow or name not in LIST_FIELDS else 0
+                key_lines = _with_items(key_lines, name, items)
+        if cross_signature(replace(record, key_lines=key_lines, values=values)) == entry.signature:
+            return changes
+    return None
+
+
+def _with_items(key_lines: dict[str, int], name: str, items: int) -> dict[str, int]:
+    """``key_lines`` with the list ``name`` given ``items`` items on its key's line (as a
+    flow list's are), in the order the front matter's reader gives them: after the key."""
+    lines: dict[str, int] = {}
+    for key, line in key_lines.items():
+        if not key.startswith(f"{name}["):
+            lines[key] = line
+        if key == name:
+            lines.update({f"{name}[{i}]": line for i in range(items)})
+    return lines
 
 
 def _reprintable(snapshot: BuildSnapshot, doc_id: str, record: FileRecord, changes: Changes,
@@ -1061,7 +1095,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     for name in snapshot.feeds.get(entry.doc_id, ()) if entry.latest else ():  # (the latest version's summary)
         data = _read(output / name)
         at = data.find(marker) if data is not None else -1
-        if changes.keys() & {"title", "doc_number"} and data is not None and at >= 0:
+        if changes.keys() & {"title", "doc_number", "issuer"} and data is not None and at >= 0:
             data = reprint_feed_entry(data, at, changes)
             if data is None:
                 return _no(f"{name}: the entry's title or number is not where the snapshot says")
@@ -1139,7 +1173,7 @@ def _reprint(output: Path, snapshot: BuildSnapshot, entry: DocEntry, changes: Ch
     if snapshot.printed is None:
         return bool(_no("where pages print titles and numbers is not known"))
     doc_id = entry.doc_id
-    keys = [place_key(doc_id, name) for name in changes]
+    keys = [key for name, (_, new) in changes.items() for key in printed_texts(doc_id, name, new)]
     for name, packed in snapshot.printed.items():
         if not any(key in packed[0] for key in keys):
             continue
@@ -1185,7 +1219,7 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
     if old is None or old.id != entry.record_id or not snapshot.search_generation:
         return bool(_no("the search records or index kept are not the published ones"))
     record = replace(old, text=markdown_to_text(body),
-                     **{name: new for name, (_, new) in changes.items() if name in SEARCH_RECORD_FIELDS})
+                     **{SEARCH_RECORD_FIELDS[name]: new for name, (_, new) in changes.items() if name in SEARCH_RECORD_FIELDS})
     if "keywords" in changes:
         record = replace(record, keywords=tuple(changes["keywords"][1] or ()))
     patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),

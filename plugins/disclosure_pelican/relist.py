@@ -32,7 +32,6 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections import Counter
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -45,9 +44,10 @@ from disclosure.files import VERSION_FILE, FileRecord, path_key, read_file
 from disclosure.keyed_store import replace_file
 from disclosure.problems import ContentError, has_errors
 
-from .printed import LISTED_FIELDS, MARK_CHARS, PackedHoles, facet_key, pack, replace_values, unpack
+from .printed import LIST_FIELDS, LISTED_FIELDS, MARK_CHARS, PackedHoles, facet_key, pack, replace_values, unpack
 from .quick import (REMOVED, BuildRecorder, BuildSnapshot, DocEntry, _no, _patch, _printed_changes, _read, _text,
-                    publish_edit)
+                    listed_counts, publish_edit)
+from .reprint import Changes
 
 log = logging.getLogger(__name__)
 LIST_CONTEXT_KEYS = ("listings", "facets")
@@ -134,7 +134,13 @@ def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: 
     return Corpus(by_id.values()), kept.file_names
 
 
-def listed_changes(record: FileRecord, entry: DocEntry) -> dict[str, tuple[str, str]] | None:
+def listed_values(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The lists a value of one of :data:`~.printed.LISTED_FIELDS` puts a document in (a
+    topic's, or each issuer's)."""
+    return value if isinstance(value, tuple) else (value,)
+
+
+def listed_changes(record: FileRecord, entry: DocEntry) -> dict[str, tuple[Any, Any]] | None:
     """The file's changed :data:`~.printed.LISTED_FIELDS` when they are all that changed of
     what checks across documents read, else None: :func:`~.quick._printed_changes` of those
     fields (each had a value and still has one)."""
@@ -160,7 +166,7 @@ class _Lists(NamedTuple):
 
 def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest: dict[str, Any],
            manifest_file: Path, path: str, stat: os.stat_result, record: FileRecord,
-           changes: dict[str, tuple[str, str]], files: list[str], settings_file: Path, values: dict[str, Any],
+           changes: Changes, files: list[str], settings_file: Path, values: dict[str, Any],
            config: SiteConfig, as_of: date) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
     """Publish the edit of the file at ``path`` (read as ``record``) whose ``changes`` move
     its document between lists; the new snapshot and fingerprints and the files written,
@@ -175,22 +181,37 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     from .pages import unique_slugs
 
     entry = snapshot.documents[path]
-    if snapshot.printed is None or snapshot.topics is None:
-        return _no("where pages print titles, numbers and topics is not known")
-    old_topic, new_topic = changes["topic"]
-    topics = dict(snapshot.topics)
-    topics[old_topic] -= 1
-    topics[new_topic] = topics.get(new_topic, 0) + 1
-    if not topics[old_topic]:
-        del topics[old_topic]
-    slugs = unique_slugs(snapshot.topics), unique_slugs(topics)
-    if any(slugs[0][topic] != slugs[1][topic] for topic in snapshot.topics.keys() & topics.keys()):
-        return _no("a topic's list moves to another address (two topics' names make the same slug)")
+    if snapshot.printed is None or snapshot.listed is None:
+        return _no("where pages print titles, numbers, topics and issuers is not known")
+    if any(name in LIST_FIELDS and (snapshot.fields_used is None or name in snapshot.fields_used) for name in changes):
+        return _no("a page uses the issuers otherwise than joined or as JSON (the theme does), or that is not known")
+    if "issuer" in changes:
+        old, new = (set(value) for value in changes["issuer"])
+        if snapshot.counted_issuers is None or any(bool(old & counted) != bool(new & counted)
+                                                   for counted in snapshot.counted_issuers):
+            return _no("an annual report counts the documents of some issuers only, and this one's issuers "
+                       "move it in or out")
+    listed = {name: dict(counts) for name, counts in snapshot.listed.items()}
+    slugs: dict[str, dict[str, str]] = {}
+    for name, (old, new) in changes.items():
+        if len(set(listed_values(old))) != len(listed_values(old)) or len(set(listed_values(new))) != len(listed_values(new)):
+            return _no(f"a {name} is given twice")
+        counts = listed[name]
+        for value in set(listed_values(old)) - set(listed_values(new)):
+            counts[value] -= 1
+            if not counts[value]:
+                del counts[value]
+        for value in set(listed_values(new)) - set(listed_values(old)):
+            counts[value] = counts.get(value, 0) + 1
+        before, after = unique_slugs(snapshot.listed[name]), unique_slugs(counts)
+        if any(before[value] != after[value] for value in before.keys() & after.keys()):
+            return _no(f"a {name}'s list moves to another address (two names make the same slug)")
+        slugs[name] = {**before, **after}
     now = {**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)}
 
     def lists() -> _Lists | str:
         return _lists(output, content, cache_dir, snapshot, now, files, settings_file, values, config, as_of, changes,
-                      entry.doc_id, {**slugs[0], **slugs[1]})
+                      entry.doc_id, slugs)
 
     helper = Forked(lists, "the list pages") if can_fork() else None
     try:
@@ -225,7 +246,7 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     updates.update(made.pages)
     printed.update(made.printed)
     updates = {name: data for name, data in updates.items() if _read(output / name) != data}
-    fields: dict[str, Any] = {"topics": topics, "holes": holes, "compares": compares, "printed": printed}
+    fields: dict[str, Any] = {"listed": listed, "holes": holes, "compares": compares, "printed": printed}
     if made.removed:
         fields[REMOVED] = {"printed": list(made.removed)}
     if snapshot.fields_used is not None and not made.fields_used <= snapshot.fields_used:
@@ -236,9 +257,10 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
 
 def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, now: dict[str, tuple[int, int]],
            files: list[str], settings_file: Path, values: dict[str, Any], config: SiteConfig, as_of: date,
-           changes: dict[str, tuple[str, str]], doc_id: str, slugs: dict[str, str]) -> _Lists | str:
+           changes: Changes, doc_id: str, slugs: dict[str, dict[str, str]]) -> _Lists | str:
     """The pages that show the changed lists, made again; or why they cannot be.  ``now``:
-    every document file as it is; ``slugs``: each topic's, before and after the edit."""
+    every document file as it is; ``slugs``: each changed field's, each value's slug
+    before and after the edit."""
     from .build import read_settings
     from .pages import DEFAULT_PER_PAGE, SITEMAP
     from .state import BuildState
@@ -247,7 +269,7 @@ def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     file_names = None
     if kept is not None:
         state = BuildState(kept[0], kept[0], as_of, config, content, cache_dir=cache_dir)
-        file_names = _file_names(kept[1], kept[0], snapshot.topics or {}, changes,
+        file_names = _file_names(kept[1], kept[0], snapshot.listed or {}, changes,
                                  values.get("DISCLOSURE_PER_PAGE", DEFAULT_PER_PAGE), slugs)
     else:
         try:  # (only the lists need the other documents: their bodies are not read)
@@ -256,7 +278,7 @@ def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         except ContentError:
             return "the content has errors"
     doc = state.public.get(doc_id)
-    if doc is None or any(getattr(doc, name) != new for name, (_, new) in changes.items()):
+    if doc is None or any(getattr(doc, LIST_FIELDS.get(name, name)) != new for name, (_, new) in changes.items()):
         return f"{doc_id} is not the public document the snapshot describes"
     scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}-relisting-", dir=output.parent))
     try:
@@ -266,21 +288,22 @@ def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         except ValueError as error:
             return f"{settings_file}: {error}"
         state.search = bool(settings.get("DISCLOSURE_SEARCH", True))
-        made = _render(state, settings, scratch, changes, _text(_read(output / SITEMAP)), snapshot.topics or {},
+        made = _render(state, settings, scratch, changes, _text(_read(output / SITEMAP)), snapshot.listed or {},
                        file_names, doc_id, slugs)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return made if isinstance(made, str) else made._replace(kept=kept is not None)
 
 
-def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[str, tuple[str, str]], sitemap: str,
-            counts: dict[str, int], file_names: frozenset[str] | None, doc_id: str, slugs: dict[str, str]
-            ) -> _Lists | str:
+def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: Changes, sitemap: str,
+            counts: dict[str, dict[str, int]], file_names: frozenset[str] | None, doc_id: str,
+            slugs: dict[str, dict[str, str]]) -> _Lists | str:
     """The pages that show the changed lists as a whole build writes them, with the
     sitemap (``sitemap``: as published) updated for them; or why they cannot be.
-    ``counts``: each topic's documents before the edit; ``file_names``: every file of the
-    site once it is published, when known.  A page with the register's filters whose
-    choices keep their order is not rendered: its counts' new texts are given instead."""
+    ``counts``: each listed field's values' documents before the edit; ``file_names``:
+    every file of the site once it is published, when known.  A page with the register's
+    filters whose choices keep their order is not rendered: its counts' new texts are
+    given instead."""
     from pelican import Pelican
     from pelican.writers import Writer
 
@@ -303,14 +326,15 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[s
     chosen.append(model.not_found())
     removed: list[str] = []
     for name, (old, new) in changes.items():
-        for value in (old, new):
+        olds, news = listed_values(old), listed_values(new)
+        for value in sorted(set(olds) ^ set(news)):  # (the lists it joins or leaves)
             listing = model.listing(name, value)
-            if listing is None and value == new:
+            if listing is None and value in news:
                 return f"the document is not in the list of its {name} {value}"
             pages_now = list(model.list_pages(listing)) if listing is not None else []
-            before = paged_names(f"{KIND_DIRS[name]}/{slugs[value]}/", counts[value], model.per_page) \
-                if value in counts else []
-            if listing is not None and listing.slug != slugs[value]:
+            before = paged_names(f"{KIND_DIRS[name]}/{slugs[name][value]}/", counts[name][value], model.per_page) \
+                if value in counts[name] else []
+            if listing is not None and listing.slug != slugs[name][value]:
                 return f"the {name} {value}'s list moves to another address"
             chosen += pages_now
             removed += sorted(set(before) - {page.name for page in pages_now})
@@ -340,7 +364,7 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: dict[s
     return _Lists(pages, tuple(removed), printed, frozenset(recorder.fields_used), recounts, False)
 
 
-def _recount(context: dict[str, Any], doc_id: str, changes: dict[str, tuple[str, str]]
+def _recount(context: dict[str, Any], doc_id: str, changes: Changes
              ) -> dict[str, tuple[str, str]] | None:
     """The counts of the register's filter choices (of a page made from ``context``) that
     the document's new ``changes`` change: their place keys → the texts before and after;
@@ -348,8 +372,8 @@ def _recount(context: dict[str, Any], doc_id: str, changes: dict[str, tuple[str,
     from .pages import SiteModel
 
     documents = context["documents"]
-    before = SiteModel._facets([replace(doc, **{name: old for name, (old, _) in changes.items()}) if doc.id == doc_id
-                                else doc for doc in documents])
+    before = SiteModel._facets([replace(doc, **{LIST_FIELDS.get(name, name): old for name, (old, _) in changes.items()})
+                                if doc.id == doc_id else doc for doc in documents])
     now = context["facets"]
     if any(MARK_CHARS.intersection(value) for choices in now.values() for value, _ in choices):
         return None  # (a choice printed without marks: its places are unknown)
@@ -375,17 +399,18 @@ def _recounted(page: str, places: PackedHoles | None, texts: dict[str, tuple[str
     return text, pack(moved)
 
 
-def _file_names(names: frozenset[str], public: Corpus, before: dict[str, int], changes: dict[str, tuple[str, str]],
-                per_page: int, slugs: dict[str, str]) -> frozenset[str]:
-    """The files a build writes once the documents ``before`` counted by topic are ``public``:
-    ``names`` (the last whole build's), with the changed topics' list pages as they now are
-    (``slugs``: each topic's)."""
+def _file_names(names: frozenset[str], public: Corpus, before: dict[str, dict[str, int]], changes: Changes,
+                per_page: int, slugs: dict[str, dict[str, str]]) -> frozenset[str]:
+    """The files a build writes once the documents ``before`` counted by each listed
+    field's values are ``public``: ``names`` (the last whole build's), with the changed
+    values' list pages as they now are (``slugs``: each value's)."""
     from .pages import KIND_DIRS, paged_names
 
-    counts = Counter(doc.topic for doc in public if doc.topic)
-    for name, change in changes.items():
-        for value in change:
-            base = f"{KIND_DIRS[name]}/{slugs[value]}/"
-            names = names - frozenset(paged_names(base, before[value], per_page) if value in before else ())
-            names = names | frozenset(paged_names(base, counts[value], per_page) if counts[value] else ())
+    now = listed_counts(public)
+    for name, (old, new) in changes.items():
+        counts = now[name]
+        for value in set(listed_values(old)) ^ set(listed_values(new)):
+            base = f"{KIND_DIRS[name]}/{slugs[name][value]}/"
+            names = names - frozenset(paged_names(base, before[name][value], per_page) if value in before[name] else ())
+            names = names | frozenset(paged_names(base, counts[value], per_page) if counts.get(value) else ())
     return names

@@ -19,11 +19,12 @@ from disclosure.export import csv_row, json_line
 from disclosure.ledger_views import COLUMNS, ledger_csv_cell
 from disclosure.spreadsheet import csv_text
 
-from .printed import LEDGER_COLUMNS, LEDGER_LINK, PrintedHole, place_key, printed_text, replace_values
+from .printed import LEDGER_COLUMNS, LEDGER_LINK, LIST_SEPARATOR, PrintedHole, printed_texts, replace_values
 
 FEED_TITLE = b'    <title type="text" xml:lang="zh-CN">'
 """How :func:`~.feeds.atom_feed` opens an entry's title line (right after ``<entry>``)."""
 FEED_SUMMARY = b'<summary type="text">'
+FEED_AUTHOR = b"    <author><name>"
 FEED_SEPARATOR = " · "
 """Between the fields of a feed summary's first line (:func:`~.feeds._summary`): the type,
 the document number (when there is one), the issuers, the status."""
@@ -37,7 +38,9 @@ def reprint_page(page: str, holes: tuple[PrintedHole, ...], doc_id: str, changes
     """The page with the document's changed fields replaced where the build noted them,
     the holes then, and how a place in the page moves (for the body's hole); None when a
     noted place does not hold the old value."""
-    texts = {place_key(doc_id, field): (printed_text(old), printed_text(new)) for field, (old, new) in changes.items()}
+    texts = {key: (old_text, new_text) for field, (old, new) in changes.items()
+             for (key, old_text), new_text in zip(printed_texts(doc_id, field, old).items(),
+                                                   printed_texts(doc_id, field, new).values())}
     mine = [hole for hole in holes if hole.key in texts]
     if any(page[hole.start:hole.start + hole.length] != texts[hole.key][0] for hole in mine):
         return None
@@ -47,9 +50,10 @@ def reprint_page(page: str, holes: tuple[PrintedHole, ...], doc_id: str, changes
 
 
 def reprint_feed_entry(data: bytes, entry_at: int, changes: Changes) -> bytes | None:
-    """The feed with the changed title and document number of the entry whose ``<id>`` is
-    at ``entry_at`` replaced (its title line is the entry's first, its number the second
-    field of its summary's first line)."""
+    """The feed with the changed title, document number and issuers of the entry whose
+    ``<id>`` is at ``entry_at`` replaced (its title line is the entry's first, its number
+    the second field of its summary's first line and its issuers the one before the last,
+    its first issuer its author)."""
     if "title" in changes:
         old, new = changes["title"]
         start = data.rfind(b"  <entry>\n" + FEED_TITLE, 0, entry_at)
@@ -62,21 +66,37 @@ def reprint_feed_entry(data: bytes, entry_at: int, changes: Changes) -> bytes | 
             return None
         new_line = xml_escape(new).encode("utf-8") + b"</title>"
         data, entry_at = data[:start] + new_line + data[line_end:], entry_at + len(new_line) - len(old_line)
-    if "doc_number" in changes:
-        old, new = changes["doc_number"]
-        if FEED_SEPARATOR in old or FEED_SEPARATOR in new:
+    if "issuer" in changes:
+        old, new = changes["issuer"]
+        start = data.find(FEED_AUTHOR, entry_at)
+        line_end = data.find(b"\n", start)
+        old_line = _author_line(old[0])
+        if start < 0 or data.find(FEED_SUMMARY, entry_at) < start or data[start:line_end + 1] != old_line:
             return None
+        data = data[:start] + _author_line(new[0]) + data[line_end + 1:]
+    fields_changed = {name: change for name, change in changes.items() if name in ("doc_number", "issuer")}
+    if fields_changed:
         start = data.find(FEED_SUMMARY, entry_at)
         line_end = data.find(b"\n", start)
         if start < 0 or line_end < 0 or data.find(b"</entry>", entry_at) < line_end:
             return None
         start += len(FEED_SUMMARY)
         fields = data[start:line_end].decode("utf-8").split(FEED_SEPARATOR)
-        if len(fields) < 4 or fields[1] != xml_escape(old):
-            return None
-        fields[1] = xml_escape(new)
+        # type · number · issuers · status, the number only when there is one
+        at = {"doc_number": 1, "issuer": len(fields) - 2}
+        for name, (old, new) in fields_changed.items():
+            old_text, new_text = (LIST_SEPARATOR.join(value) if name == "issuer" else value for value in (old, new))
+            if FEED_SEPARATOR in old_text or FEED_SEPARATOR in new_text or len(fields) < 3 + ("doc_number" in changes) \
+                    or fields[at[name]] != xml_escape(old_text):
+                return None
+            fields[at[name]] = xml_escape(new_text)
         data = data[:start] + FEED_SEPARATOR.join(fields).encode("utf-8") + data[line_end:]
     return data
+
+
+def _author_line(issuer: str) -> bytes:
+    """An entry's author line (:func:`~.feeds.atom_feed`: its first issuer)."""
+    return FEED_AUTHOR + xml_escape(issuer).encode("utf-8") + b"</name></author>\n"
 
 
 def reprint_documents(json_data: bytes, csv_data: bytes, doc_id: str, changes: Changes) -> tuple[bytes, bytes] | None:
@@ -94,6 +114,8 @@ def reprint_documents(json_data: bytes, csv_data: bytes, doc_id: str, changes: C
         record = json.loads(line[:len(line) - len(comma)])
     except ValueError:
         return None
+    changes = {field: tuple(list(value) if isinstance(value, tuple) else value for value in change)  # (JSON's lists)
+               for field, change in changes.items()}
     if not isinstance(record, dict) or record.get("id") != doc_id or json_line(record) + comma != line \
             or any(record.get(field) != old for field, (old, _) in changes.items()):
         return None
@@ -110,7 +132,8 @@ def reprint_ledger(json_data: bytes, csv_data: bytes, link: str, changes: Change
     """``ledger/ledger.json`` (indented, sorted keys) and ``ledger/ledger.csv`` with the
     changed fields of the document at ``link`` replaced: in its row, and its title in the
     interpretations listed by the rows of the documents it interprets."""
-    columns = {column: changes[field] for column, field in LEDGER_COLUMNS.items() if field in changes}
+    columns = {column: tuple(LIST_SEPARATOR.join(value) if isinstance(value, tuple) else value for value in changes[field])
+               for column, field in LEDGER_COLUMNS.items() if field in changes}
     if not columns:
         return json_data, csv_data
     try:

@@ -26,8 +26,8 @@ from .inversion import pair_index, swap_counts
 from .records import SearchRecord
 from .scoring import k1_norm, mean_length, record_contribution
 from .script import REGIONAL_TERMS
-from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _scoring_digest,
-                            _shard_count, _term_text, dumps, payload_file, shard_of)
+from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _posting_text, _scoring_digest,
+                            _shard_count, _term_text, dumps, filter_pairs, filter_term, payload_file, shard_of)
 from .token_cache import Postings, PostingsPatch, TokenCache, decode_counts, encode_counts, record_counts
 
 
@@ -59,9 +59,12 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
         return None
     try:
         ordinal = previous.ids.index(record.id)
-        meta = json.loads((published / "meta.json").read_bytes())
+        meta_bytes = (published / "meta.json").read_bytes()
+        meta = json.loads(meta_bytes)
         shards = int(meta["shards"])
     except (ValueError, OSError, KeyError, TypeError):
+        return None
+    if dumps(meta) != meta_bytes:  # (written again with the filters' counts: as the whole export writes it)
         return None
     old_key, new_key = previous.keys[ordinal], cache.key(record)
     stored = cache.store.load([old_key])
@@ -106,6 +109,13 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
             by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (old_text, new_text)
     except ValueError:  # a kept text without the record's posting: not the index it should be
         return None
+    moved = _moved_filters(published, meta, ordinal, count, record, shards)
+    if moved is None:
+        return None
+    for term, (old_text, new_text) in moved.items():
+        size += (_entry_size(term, new_text) if new_text is not None else 0) \
+            - (_entry_size(term, old_text) if old_text is not None else 0)
+        by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (old_text, new_text)
     if _shard_count(size, shard_bytes) != shards:
         return None
     files: dict[str, bytes] = {}
@@ -121,6 +131,7 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     files[payload_file(ordinal, count)] = dumps(payload_of(record))
     terms = set().union(*(inverted[field].keys() for field in SEARCH_FIELDS))
     files["norm.json"] = dumps({"chars": _norm_table(terms), "phrases": REGIONAL_TERMS})
+    files["meta.json"] = dumps(meta)  # (its filters' counts moved with the record's filters)
     for name in list(files):
         try:
             if (published / name).read_bytes() == files[name]:
@@ -131,6 +142,46 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
                           encode_counts(new_counts), changed)
     previous.keys[ordinal] = new_key
     return ExportPatch(files, size, cache, previous, patch)
+
+
+def _moved_filters(published: Path, meta: dict, ordinal: int, count: int, record: SearchRecord, shards: int
+                   ) -> dict[str, tuple[str | None, str | None]] | None:
+    """The posting texts (old, new; None: absent) of the filter pseudo-terms the record
+    leaves or joins (another issuer, say), with ``meta``'s filter counts moved in place;
+    None when the published files are not as the whole export writes them."""
+    try:
+        old = json.loads((published / payload_file(ordinal, count)).read_bytes())
+        old_pairs, new_pairs = set(filter_pairs(old)), set(filter_pairs(payload_of(record)))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    moved: dict[str, tuple[str | None, str | None]] = {}
+    filters = meta.get("filters")
+    for name, value in sorted(old_pairs ^ new_pairs):
+        term = filter_term(name, value)
+        try:
+            data = (published / f"t/{shard_of(term, shards)}.json").read_bytes()
+            counts = filters[name]
+        except (OSError, KeyError, TypeError):
+            return None
+        found = _value_span(data, dumps(term))
+        old_text = data[found[0]:found[1]].decode("ascii") if found is not None else None
+        ordinals: list[int] = []
+        for delta in json.loads(old_text) if old_text is not None else ():
+            ordinals.append((ordinals[-1] if ordinals else 0) + delta)
+        joins = (name, value) in new_pairs
+        if (ordinal in ordinals) == joins or len(ordinals) != counts.get(value, 0):
+            return None
+        if joins:
+            ordinals.insert(bisect_left(ordinals, ordinal), ordinal)
+            counts[value] = len(ordinals)
+        else:
+            ordinals.remove(ordinal)
+            if ordinals:
+                counts[value] = len(ordinals)
+            else:
+                del counts[value]
+        moved[term] = (old_text, _posting_text(ordinals, None) if ordinals else None)
+    return moved
 
 
 class _Norms:

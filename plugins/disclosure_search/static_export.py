@@ -206,14 +206,19 @@ def _filters(payloads: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, 
     counts: dict[str, dict[str, int]] = {name: {} for name in FILTER_NAMES}
     members: dict[str, list[int]] = defaultdict(list)
     for ordinal, p in enumerate(payloads):
-        pairs = [("type", p["type"]), ("status", p["status"]), ("inforce", "1" if p["in_force"] else "0")]
-        if p["year"] is not None:
-            pairs.append(("year", str(p["year"])))
-        pairs.extend(("issuer", issuer) for issuer in p["issuers"])
-        for name, value in pairs:
+        for name, value in filter_pairs(p):
             members[filter_term(name, value)].append(ordinal)
             counts[name][value] = counts[name].get(value, 0) + 1
     return {term: _posting_text(ordinals, None) for term, ordinals in members.items()}, counts
+
+
+def filter_pairs(p: dict[str, Any]) -> list[tuple[str, str]]:
+    """The filters (name, value) a record's payload is found by."""
+    pairs = [("type", p["type"]), ("status", p["status"]), ("inforce", "1" if p["in_force"] else "0")]
+    if p["year"] is not None:
+        pairs.append(("year", str(p["year"])))
+    pairs.extend(("issuer", issuer) for issuer in p["issuers"])
+    return pairs
 
 
 def _norm_table(terms: Iterable[str]) -> dict[str, str]:

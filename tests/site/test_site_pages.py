@@ -61,10 +61,16 @@ def test_register_groups(site_model: SiteModel) -> None:
 
 
 def test_register_rows_carry_filter_data(site_model: SiteModel) -> None:
+    """The year from ``row_data``; the row prints the issuers (as JSON: ``|json_text``)
+    and the topic from the document, so that a build notes where (``printed``)."""
+    import json
+
+    from disclosure_pelican.printed import json_text
+
     doc = site_model.public.get("sipo-2017-42")
     assert doc is not None
-    data = SiteModel.row_data(doc)
-    assert data["year"] == "2017" and "国家知识产权局办公室" in data["issuers"]
+    assert SiteModel.row_data(doc) == {"year": "2017"}
+    assert json.loads(json_text(doc.issuers)) == list(doc.issuers) and "国家知识产权局办公室" in doc.issuers
 
 
 def test_lists_newest_first_and_paginated() -> None:

@@ -138,6 +138,7 @@ def collect_annual_report(
         values=placeholder_values(year, fmt, proactive, applications, case_table),
         notes=tuple(notes),
         sources=tuple(sorted(sources.items())),
+        issuers=issuers,
     )
     return report, problems
 

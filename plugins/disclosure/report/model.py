@@ -143,6 +143,8 @@ class AnnualReport:
     """Informational remarks for auditors (e.g. a previous register that was not found)."""
     sources: tuple[tuple[str, str], ...] = ()
     """(path relative to the data folder, SHA-256 of its bytes) of every input file read."""
+    issuers: tuple[str, ...] | None = None
+    """The issuing bodies whose documents the tables count (figures.yml ``issuers``); None: every body's."""
 
     @property
     def complete(self) -> bool:
