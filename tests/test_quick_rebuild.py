@@ -371,6 +371,13 @@ def test_quick_rebuilds_log_their_changes_to_the_snapshot(workspace: dict[str, P
     swap_last_paragraphs(workspace["content"] / NOTICE)
     assert build(workspace).quick is None
     assert_same_as_full_build(workspace)
+    # A change logged by another version of the code, with a field this one's snapshot
+    # has not: no snapshot (its next build is whole), not a failure.
+    current = quick.load_snapshot(workspace["cache"], workspace["out"])
+    assert current is not None
+    with log.open("ab") as handle:
+        pickle.dump(quick.SnapshotChange(current.generation, {"a_field_of_another_version": 1}), handle)
+    assert quick.load_snapshot(workspace["cache"], workspace["out"]) is None
 
 
 def test_a_whole_rebuild_logs_its_changes_to_the_snapshot_when_it_can(workspace: dict[str, Path],  # noqa: F811

@@ -623,8 +623,11 @@ def load_snapshot(cache_dir: Path, output: Path) -> BuildSnapshot | None:
                 continue  # (left by an earlier snapshot file, when the log could not be deleted)
             if change.fields is None:
                 described = None
-            else:  # (its dicts are this load's own: updated in place)
+                continue
+            try:  # (its dicts are this load's own: updated in place)
                 found = described = _changed(found, change.fields, in_place=True)
+            except (ValueError, TypeError, AttributeError):
+                return None  # (a change of another version's snapshot: fields it no longer has)
     return described
 
 
