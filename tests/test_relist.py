@@ -239,6 +239,39 @@ def test_without_a_second_core_the_lists_are_made_in_the_same_process(
     assert_same_as_full_build(workspace)
 
 
+def test_lists_shared_by_two_processes_are_rendered_as_a_whole_build_renders_them(
+        workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:  # noqa: F811
+    """On a large site the lists' process gives half of its pages to another
+    (``SPLIT_RENDERING_MIN``; here from one page on): the same bytes, and the places
+    each half noted serve the next edit."""
+    from disclosure_pelican import forked
+
+    if not forked.can_fork():
+        pytest.skip("one core or no fork: the pages are rendered in one process")
+    started = tmp_path / "started"
+    start = forked.Forked.__init__
+
+    def noted(self, work, what):  # type: ignore[no-untyped-def]
+        with started.open("a", encoding="utf-8") as handle:  # (from the lists' process too)
+            handle.write(what + "\n")
+        start(self, work, what)
+
+    monkeypatch.setattr(forked.Forked, "__init__", noted)
+    monkeypatch.setattr(relist, "SPLIT_RENDERING_MIN", 1)
+    without_search(workspace)
+    build(workspace)
+    for path, old, new in ((NOTICE, "topic: 政务服务", "topic: 专利代理"),
+                           (FEE_RULE, "issuer: 国家知识产权局", "issuer: [国家知识产权局, 国务院办公厅]")):
+        started.unlink(missing_ok=True)
+        _replace_in(workspace["content"] / path, old, new)
+        assert build(workspace).quick is not None
+        assert started.read_text(encoding="utf-8").splitlines() == ["the list pages", "half the list pages"]
+        assert_same_as_full_build(workspace)
+    _replace_in(workspace["content"] / FEE_RULE, "title: 专利费用减缴请求办理规程", "title: 专利费用减缴请求处理规程")
+    assert build(workspace).quick is not None
+    assert_same_as_full_build(workspace)
+
+
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "in this process"])
 def test_a_failure_making_the_lists_leaves_the_edit_to_the_whole_build(
         workspace: dict[str, Path], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch,  # noqa: F811

@@ -778,10 +778,11 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
     if snapshot.key != snapshot_key(content, others, config, as_of, settings_file, settings):
         return _no("code, theme, settings, date, ledger or other content files changed")
     manifest_file = manifest_path(cache_dir, output)
-    manifest = _manifest(manifest_file, snapshot)
-    if manifest is None:
+    if not manifest_file.is_file():  # (read once needed: after a topic or issuer edit, beside the lists' process)
         return _no("no page fingerprints of this output")
     if not changed:  # the output is what this build would write
+        if _manifest(manifest_file, snapshot) is None:
+            return _no("no page fingerprints of this output")
         return QuickResult((), [], (), snapshot.public, snapshot.files_written)
     edits = []
     for path, stat in changed:
@@ -801,7 +802,7 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
                            "cited numbers changed")
             if len(changed) > 1:
                 return _no(f"{path}: a topic or issuer edit is taken alone")
-            applied = relist(output, content, cache_dir, snapshot, manifest, manifest_file, path, stat, record, moved,
+            applied = relist(output, content, cache_dir, snapshot, manifest_file, path, stat, record, moved,
                              files, settings_file, settings, config, as_of)
             if applied is None:
                 return None
@@ -809,6 +810,9 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
             return QuickResult((posix,), applied[2], {posix: tuple(moved)}, applied[0].public,
                                applied[0].files_written)
         edits.append((path, stat, record, changes))
+    manifest = _manifest(manifest_file, snapshot)
+    if manifest is None:
+        return _no("no page fingerprints of this output")
     from .labels import labels_for
 
     labels = labels_for(settings.get("SITE_LANGUAGE", "zh"))
