@@ -61,12 +61,12 @@ NEW_DOCUMENT = "bench-new-document"
 """The id (with the repeat's number) of the document published after the edits."""
 
 
-def most_common_other(corpus: Path, key: str, current: str) -> str:
+def most_common_other(corpus: Path, key: str, current: str, others: tuple[str, ...] = ()) -> str:
     """The value the probe's ``key`` (its topic, its issuer) is moved to: the one most
     documents have besides its own, of as many characters when there is one (another
     length moves the search export's mean length of the field, which every score depends
     on: on a small corpus that can take the whole export).  Lists (joint issuers) are not
-    counted."""
+    counted; ``others`` (the document's other issuers) are not chosen."""
     counts: dict[str, int] = {}
     for path in corpus.rglob("*.md"):
         with path.open(encoding="utf-8") as handle:
@@ -78,9 +78,9 @@ def most_common_other(corpus: Path, key: str, current: str) -> str:
                     break
                 if number and line.strip() == "---":  # (the front matter's end)
                     break
-    others = sorted((value for value in counts if value != current),
-                    key=lambda value: (len(value) != len(current), -counts[value], value))
-    return others[0]
+    candidates = sorted((value for value in counts if value != current and value not in others),
+                        key=lambda value: (len(value) != len(current), -counts[value], value))
+    return candidates[0]
 
 
 def new_document(probe: str, repeat: int, as_of: str) -> str:
@@ -286,9 +286,12 @@ class Bench:
                 # another field that decides lists: its issuer moved to the one most others have (the
                 # probe's is the main issuer: the two longest lists of the site, every page of each)
                 topical = probe.read_text(encoding="utf-8")
-                issuer = re.search(r"(?m)^issuer: ([^\[\n]+)$", topical)
-                if issuer is not None:
-                    moved_to = most_common_other(corpus, "issuer", issuer.group(1).strip())
+                issuer = re.search(r"(?m)^issuer: (.+)$", topical)
+                if issuer is not None:  # (of joint issuers, the first: the main one)
+                    value = issuer.group(1).strip()
+                    issuers = [item.strip() for item in value.strip("[]").split(",")] if value.startswith("[") else [value]
+                    issuers[0] = most_common_other(corpus, "issuer", issuers[0], tuple(issuers[1:]))
+                    moved_to = f"[{', '.join(issuers)}]" if value.startswith("[") else issuers[0]
                     probe.write_text(topical[:issuer.start(1)] + moved_to + topical[issuer.end(1):], encoding="utf-8")
                     runs["rebuild_issuer"].append(self.run_one("rebuild, issuer edit (another issuer)",
                                                                self.ours("build", "--content", str(corpus), "--output", str(site_ours))))

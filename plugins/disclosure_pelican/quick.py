@@ -1032,8 +1032,19 @@ class _Finish:
     def __init__(self, search_size: int | None, search_generation: str) -> None:
         self.search_size, self.search_generation = search_size, search_generation
         self.steps: list[Callable[[], None]] = []
+        self.early: list[Callable[[], None]] = []
+        """Steps that may run before the output is written (:meth:`keep_early`)."""
+
+    def keep_early(self) -> None:
+        """Keep the search index patched now, before the output is written, while this
+        process waits for another (:mod:`.relist`): if the output is then not written, the
+        snapshot still names the index's previous generation, and the next build exports
+        the search whole."""
+        while self.early:
+            self.early.pop(0)()
 
     def __call__(self) -> None:
+        self.keep_early()
         for step in self.steps:
             step()
 
@@ -1242,7 +1253,8 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
         patch.save()
         finish.search_generation = tokens.generation  # ("" if it could not be kept: no quick rebuild next)
 
-    finish.steps += [lambda: _replace_range(records_file, start, end, new_line), keep_index]
+    finish.steps.append(lambda: _replace_range(records_file, start, end, new_line))
+    finish.early.append(keep_index)
     finish.search_size = patch.postings_size
     return True
 

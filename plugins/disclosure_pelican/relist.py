@@ -57,7 +57,7 @@ from .reprint import Changes
 log = logging.getLogger(__name__)
 LIST_CONTEXT_KEYS = ("listings", "facets")
 """What the context of a page that shows lists or the register's filters holds."""
-KEPT_FORMAT = 1
+KEPT_FORMAT = 2
 SPLIT_RENDERING_MIN = 40
 """Pages to render from which the rendering of the lists is shared by two processes."""
 
@@ -78,6 +78,8 @@ class KeptLists(NamedTuple):
     front-matter values or lines)."""
     file_names: frozenset[str]
     """Every file the build wrote (:attr:`~.pages.SiteModel.file_names`)."""
+    paths: dict[str, str]
+    """Each public document's files (normalised paths) → its id."""
 
 
 def kept_path(cache_dir: Path, output: Path) -> Path:
@@ -89,7 +91,8 @@ def keep_lists(cache_dir: Path, output: Path, key: str, files: dict[str, tuple[i
     """Keep what a later topic edit makes the lists from (after a whole build)."""
     documents = tuple(replace(doc, key_lines={}, versions=tuple(replace(version, body="", refs=None, tasks=None, meta={})
                                                                 for version in doc.versions)) for doc in public)
-    kept = KeptLists(KEPT_FORMAT, key, files, documents, file_names)
+    paths = {os.path.normpath(version.path.as_posix()): doc.id for doc in public for version in doc.versions}
+    kept = KeptLists(KEPT_FORMAT, key, files, documents, file_names, paths)
     try:
         replace_file(kept_path(cache_dir, output),
                      lambda handle: pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL))
@@ -113,7 +116,7 @@ def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: 
     by_id = {doc.id: doc for doc in kept.documents}
     if changed:
         # Each changed file's document is made again from its files, as a whole load makes it.
-        path_of = {os.path.normpath(version.path.as_posix()): doc.id for doc in kept.documents for version in doc.versions}
+        path_of = kept.paths
         groups = {os.path.dirname(path) if VERSION_FILE.match(os.path.basename(path)) else path for path in changed}
         for group in sorted(groups):
             paths = sorted(path for path in files if path == group or os.path.dirname(path) == group
@@ -231,6 +234,7 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             if helper is not None:
                 helper.cancel()
             return _no("no page fingerprints of this output") if manifest is None else None
+        patch[4].keep_early()  # (while the lists' process runs)
         made = helper.result() if helper is not None else lists()
     except Exception as error:  # (a template's, say: the whole build meets it again, and reports it)
         if helper is not None:
