@@ -4,7 +4,9 @@ edit of one of them can be patched in.
 A title is shown on many pages: the document's own, every list and register page that
 lists it, the pages of the documents it relates to, the ledger; its document number and
 index number on fewer, its date written on its page and in the ledger, its English title
-on the document's page of an English site.  A whole build notes where
+on the document's page of an English site; its topic and issuers on its page, in the
+register and (the issuers) in the ledger, whose edits also move it between lists
+(:mod:`.relist`).  A whole build notes where
 (:class:`PrintedMarker`): while a page renders, each such value prints as itself
 between private-use characters that name the document and the field; the marks are
 then taken out and their places kept (:func:`take_marks`).  The quick rebuild
@@ -14,9 +16,10 @@ fields, byte for byte as a whole render would print the new value.
 Themes print these values and never compute with them (as with ``body_html``): a title
 printed through ``|safe`` or cut with ``|truncate`` would be noted, or missed, wrongly.
 Ours prints them (a test renders every page with and without the marks and compares).
-A date that a template computes with, and keywords (which our theme does not show)
-that a template looks up, are noted as used otherwise (:attr:`PrintedMarker.used`):
-their edits then take the whole build.
+A date that a template computes with, issuers used otherwise than joined with 、 or
+printed as JSON (``|json_text``), and keywords (which our theme does not show) that a
+template looks up, are noted as used otherwise (:attr:`PrintedMarker.used`): their edits
+then take the whole build.
 """
 
 from __future__ import annotations

@@ -1034,6 +1034,8 @@ class _Finish:
         self.steps: list[Callable[[], None]] = []
         self.early: list[Callable[[], None]] = []
         """Steps that may run before the output is written (:meth:`keep_early`)."""
+        self.records_line: tuple[Path, int, int, bytes] | None = None
+        """The search records file, and its edited record's line's range and new bytes."""
 
     def keep_early(self) -> None:
         """Keep the search index patched now, before the output is written, while this
@@ -1045,20 +1047,23 @@ class _Finish:
 
     def __call__(self) -> None:
         self.keep_early()
+        if self.records_line is not None:
+            _replace_range(*self.records_line)
         for step in self.steps:
             step()
 
 
 def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
            sha256: str, changes: Changes, numbers: dict[str, str], citing: set[Citer], labels: dict[str, str],
-           edited: dict[str, str],
+           edited: dict[str, str], *, search: bool = True,
            ) -> tuple[dict[str, bytes], dict[str, PageHole], dict[str, CompareHole], dict[str, PackedHoles], _Finish] | None:
     """The new bytes of every output file the edit changes, the pages' new body and
     comparison holes and printed places, and what to keep once they are written; None
     when the edit reaches further.  ``numbers``: the public documents' numbers once it is
     published; ``citing``: other versions whose bodies then link differently (rendered
     again, as they are); ``labels``: the site's (a comparison's difference shows two);
-    ``edited``: the new texts of the files this rebuild patches (by normalised path)."""
+    ``edited``: the new texts of the files this rebuild patches (by normalised path);
+    ``search`` False: the search export is patched apart (:func:`search_apart`)."""
     from disclosure.render_cache import BodyCache
 
     from .feeds import entry_id, summary_text
@@ -1132,9 +1137,10 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         elif name == SHA_FILES[0]:
             return _no(f"{name} does not show the file's hash")
     finish = _Finish(snapshot.search_size, snapshot.search_generation)
-    if snapshot.search_size is not None and not _patch_search(output, content, cache_dir, snapshot, entry, body,
-                                                              changes, updates, finish):
-        return None
+    if search and snapshot.search_size is not None:
+        why = _patch_search(output, content, cache_dir, snapshot, entry, body, changes, updates, finish)
+        if why is not None:
+            return _no(why)
     for name in [name for name, data in updates.items() if _read(output / name) == data]:
         del updates[name]  # (a body edit that changes nothing a reader sees: whitespace)
     return updates, holes, compares, printed, finish
@@ -1220,9 +1226,9 @@ def _reprint(output: Path, snapshot: BuildSnapshot, entry: DocEntry, changes: Ch
 
 
 def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
-                  changes: Changes, updates: dict[str, bytes], finish: _Finish) -> bool:
+                  changes: Changes, updates: dict[str, bytes], finish: _Finish) -> str | None:
     """Add the search export's changed files to ``updates`` and the keeping of its records
-    and index to ``finish``; False when only a whole export will do."""
+    and index to ``finish``; else why only a whole export will do."""
     from disclosure_search.export_patch import patch_export
     from disclosure_search.cache_files import search_files
     from disclosure_search.records import SearchRecord, markdown_to_text
@@ -1235,7 +1241,7 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
     except (ValueError, TypeError):
         old = None
     if old is None or old.id != entry.record_id or not snapshot.search_generation:
-        return bool(_no("the search records or index kept are not the published ones"))
+        return "the search records or index kept are not the published ones"
     record = replace(old, text=markdown_to_text(body),
                      **{SEARCH_RECORD_FIELDS[name]: new for name, (_, new) in changes.items() if name in SEARCH_RECORD_FIELDS})
     if "keywords" in changes:
@@ -1243,7 +1249,7 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
     patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),
                          snapshot.search_size, generation=snapshot.search_generation)
     if patch is None:  # (mostly: the mean body length moved a 1/16 token step, which moves every score)
-        return bool(_no("the search export changes beyond the edited document's terms"))
+        return "the search export changes beyond the edited document's terms"
     updates.update({f"search/{name}": data for name, data in patch.files.items()})
     start, end, _ = line
     new_line = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -1253,10 +1259,24 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
         patch.save()
         finish.search_generation = tokens.generation  # ("" if it could not be kept: no quick rebuild next)
 
-    finish.steps.append(lambda: _replace_range(records_file, start, end, new_line))
+    finish.records_line = (records_file, start, end, new_line)
     finish.early.append(keep_index)
     finish.search_size = patch.postings_size
-    return True
+    return None
+
+
+def search_apart(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
+                 changes: Changes) -> tuple[dict[str, bytes], int | None, str, tuple[Path, int, int, bytes] | None] | str:
+    """:func:`_patch_search` in a process of its own (:mod:`.relist`): the search export's
+    changed files, its size, the kept index's generation (kept already: see
+    :meth:`_Finish.keep_early`) and the records' line to replace; or why not."""
+    updates: dict[str, bytes] = {}
+    finish = _Finish(snapshot.search_size, snapshot.search_generation)
+    why = _patch_search(output, content, cache_dir, snapshot, entry, body, changes, updates, finish)
+    if why is not None:
+        return why
+    finish.keep_early()
+    return updates, finish.search_size, finish.search_generation, finish.records_line
 
 
 def _manifest(path: Path, snapshot: BuildSnapshot) -> dict[str, Any] | None:
