@@ -333,7 +333,7 @@ class Bench:
         lines = []
         loads = [run["load"] for c in counts for v in self.results[c]["runs"].values() for run in v]
         lines.append("# Benchmark results\n")
-        lines.append(f"{time.strftime('%Y-%m-%d %H:%M', time.localtime())}; {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
+        lines.append(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} CPU(s), Python {platform.python_version()}, "
                      f"seed {self.args.seed}, as of {self.args.as_of}, {self.args.repeat} repeat(s), medians; "
                      f"1-min load average at the start of each run {min(loads, default=0):.1f}–{max(loads, default=0):.1f} "
                      "(other work on the machine inflates wall time; CPU time is less sensitive to it). "
