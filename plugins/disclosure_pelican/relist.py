@@ -205,7 +205,7 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     listed = {name: dict(counts) for name, counts in snapshot.listed.items()}
     slugs: dict[str, dict[str, str]] = {}
     for name, (old, new) in changes.items():
-        if len(set(listed_values(old))) != len(listed_values(old)) or len(set(listed_values(new))) != len(listed_values(new)):
+        if any(len(set(listed_values(value))) != len(listed_values(value)) for value in (old, new)):
             return _no(f"a {name} is given twice")
         counts = listed[name]
         for value in set(listed_values(old)) - set(listed_values(new)):
