@@ -1,7 +1,8 @@
-"""The rebuild after a topic edit (``disclosure_pelican.relist``): the document moves from
-one topic's list to another's (a new one, or one it leaves empty) without the whole
-build, and the output is byte for byte a whole build's; another field edited with it,
-or a failure while making the lists, runs the whole build."""
+"""The rebuild after a topic or issuer edit (``disclosure_pelican.relist``): the document
+moves from one topic's or issuer's list to another's (a new one, or one it leaves empty)
+without the whole build, and the output is byte for byte a whole build's; another field
+edited with it, an issuer edit that changes what an annual report counts, or a failure
+while making the lists, runs the whole build."""
 
 from __future__ import annotations
 
