@@ -150,6 +150,19 @@ def listed_values(value: str | tuple[str, ...]) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
+def moved_lists(changes: Changes) -> list[tuple[str, str]]:
+    """``(field, value)`` of each list the document joins or leaves by ``changes``."""
+    return sorted((name, value) for name, (old, new) in changes.items()
+                  for value in set(listed_values(old)) ^ set(listed_values(new)))
+
+
+def _list_page_names(name: str, slug: str, count: int, per_page: int) -> list[str]:
+    """The pages of the list of a ``name`` (a field) value with ``count`` documents."""
+    from .pages import KIND_DIRS, paged_names
+
+    return paged_names(f"{KIND_DIRS[name]}/{slug}/", count, per_page) if count else []
+
+
 def listed_changes(record: FileRecord, entry: DocEntry) -> dict[str, tuple[Any, Any]] | None:
     """The file's changed :data:`~.printed.LISTED_FIELDS` when they are all that changed of
     what checks across documents read, else None: :func:`~.quick._printed_changes` of those
@@ -336,7 +349,7 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: Change
 
     from .forked import Forked, can_fork
     from .generator import DisclosureGenerator
-    from .pages import KIND_DIRS, SITEMAP, paged_names
+    from .pages import SITEMAP
     from .sitemap import sitemap_with
 
     pelican = Pelican(settings)
@@ -353,19 +366,16 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: Change
     chosen = [page for page in model.site_pages() if any(key in page.context for key in LIST_CONTEXT_KEYS)]
     chosen.append(model.not_found())
     removed: list[str] = []
-    for name, (old, new) in changes.items():
-        olds, news = listed_values(old), listed_values(new)
-        for value in sorted(set(olds) ^ set(news)):  # (the lists it joins or leaves)
-            listing = model.listing(name, value)
-            if listing is None and value in news:
-                return f"the document is not in the list of its {name} {value}"
-            pages_now = list(model.list_pages(listing)) if listing is not None else []
-            before = paged_names(f"{KIND_DIRS[name]}/{slugs[name][value]}/", counts[name][value], model.per_page) \
-                if value in counts[name] else []
-            if listing is not None and listing.slug != slugs[name][value]:
-                return f"the {name} {value}'s list moves to another address"
-            chosen += pages_now
-            removed += sorted(set(before) - {page.name for page in pages_now})
+    for name, value in moved_lists(changes):
+        listing = model.listing(name, value)
+        if listing is None and value in listed_values(changes[name][1]):
+            return f"the document is not in the list of its {name} {value}"
+        pages_now = list(model.list_pages(listing)) if listing is not None else []
+        before = _list_page_names(name, slugs[name][value], counts[name].get(value, 0), model.per_page)
+        if listing is not None and listing.slug != slugs[name][value]:
+            return f"the {name} {value}'s list moves to another address"
+        chosen += pages_now
+        removed += sorted(set(before) - {page.name for page in pages_now})
     recounts = {}
     for page in [page for page in chosen if "facets" in page.context]:
         texts = _recount(page.context, doc_id, changes)
@@ -479,13 +489,9 @@ def _file_names(names: frozenset[str], public: Corpus, before: dict[str, dict[st
     """The files a build writes once the documents ``before`` counted by each listed
     field's values are ``public``: ``names`` (the last whole build's), with the changed
     values' list pages as they now are (``slugs``: each value's)."""
-    from .pages import KIND_DIRS, paged_names
-
     now = listed_counts(public)
-    for name, (old, new) in changes.items():
-        counts = now[name]
-        for value in set(listed_values(old)) ^ set(listed_values(new)):
-            base = f"{KIND_DIRS[name]}/{slugs[name][value]}/"
-            names = names - frozenset(paged_names(base, before[name][value], per_page) if value in before[name] else ())
-            names = names | frozenset(paged_names(base, counts[value], per_page) if counts.get(value) else ())
+    for name, value in moved_lists(changes):
+        slug = slugs[name][value]
+        names = names - frozenset(_list_page_names(name, slug, before[name].get(value, 0), per_page))
+        names = names | frozenset(_list_page_names(name, slug, now[name].get(value, 0), per_page))
     return names
