@@ -229,14 +229,44 @@ def test_the_registers_filter_counts_are_replaced_when_the_choices_keep_their_or
     assert_same_as_full_build(workspace)
 
 
-def test_without_a_second_core_the_lists_are_made_in_the_same_process(
-        workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def test_without_a_second_core_the_lists_are_kept_and_made_in_the_same_process(
+        workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
     from disclosure_pelican import forked
 
+    caplog.set_level(logging.DEBUG, logger=relist.__name__)
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     build(workspace)
+    assert relist.kept_path(workspace["cache"], workspace["out"]).is_file()
     _replace_in(workspace["content"] / NOTICE, "topic: 政务服务", "topic: 专利代理")
     assert build(workspace).quick is not None
+    assert "relist: the lists made from the kept corpus" in [r.getMessage() for r in caplog.records]
+    assert_same_as_full_build(workspace)
+
+
+def test_a_whole_build_that_fails_once_its_lists_are_being_kept_keeps_none(
+        workspace: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """The lists are kept by another process while the whole build publishes and saves its
+    snapshot; when that fails, what the lists process wrote, or was writing, is removed:
+    it describes no output."""
+    build(workspace)
+    kept = relist.kept_path(workspace["cache"], workspace["out"])
+    assert kept.is_file()
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(quick, "save_snapshot", full_disk)
+    notice = (workspace["content"] / NOTICE).read_text(encoding="utf-8")  # (a document added: a whole build)
+    (workspace["content"] / "notice" / "demo-notice-added.md").write_text(
+        notice.replace("id: demo-notice-2025-holiday-service", "id: demo-notice-added")
+        .replace("SIPO-DEMO/2025-00003", "SIPO-DEMO/2025-09999"), encoding="utf-8")
+    with pytest.raises(OSError):
+        build(workspace)
+    assert not kept.exists()
+    assert not list(kept.parent.glob(f".{kept.name}.*.tmp"))
+    monkeypatch.undo()
+    build(workspace)
+    assert kept.is_file()
     assert_same_as_full_build(workspace)
 
 

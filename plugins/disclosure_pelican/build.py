@@ -125,6 +125,7 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
 
                 search_records = search_files(cache_dir, content)
             counter = ErrorCounter()
+            keeping = None
             pelican_logger = logging.getLogger("pelican")
             pelican_logger.addHandler(counter)
             try:
@@ -157,6 +158,16 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
                 if counter.messages:
                     raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
                 reuse = state.page_reuse
+                snapshotting = (quick and cache_dir is not None and reuse is not None
+                                and reuse.manifest_path is not None and state.recorder is not None)
+                if snapshotting and quick_key is not None:
+                    from .quick import files_read
+                    from .relist import ListsKeeping
+
+                    files_now = files_read(state)
+                    if files_now is not None:  # (beside the publishing and the snapshot's saving)
+                        keeping = ListsKeeping(cache_dir, output, quick_key, files_now, state.public,
+                                               state.recorder.file_names)
                 logged_to = None
                 if cache_dir is not None:
                     from . import quick as quick_path
@@ -177,11 +188,14 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
                 if search_records is not None and search_records.pending.exists():
                     # the CLI searches what the published site shows, never a failed build's records
                     os.replace(search_records.pending, search_records.records)
-                if quick and cache_dir is not None and reuse is not None and reuse.manifest_path is not None \
-                        and state.recorder is not None:
+                if snapshotting:
                     quick_path.save_snapshot(cache_dir, output, quick_key, state, state.recorder, snapshot,
                                              folder_identity(output), files, logged_to)
+                if keeping is not None:
+                    keeping.wait()
             except BaseException:
+                if keeping is not None:
+                    keeping.cancel()
                 if state.output_start is not None and state.output_start.search is not None:
                     state.output_start.search.cancel()
                 shutil.rmtree(staging, ignore_errors=True)

@@ -33,6 +33,7 @@ class Forked:
         self._receiver, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_child, args=(work, sender), daemon=False)
         self._process.start()
+        self.pid = self._process.pid
         sender.close()
 
     def result(self) -> Any:

@@ -428,10 +428,9 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
     """Keep the snapshot of a whole build that just published ``output``: its changes
     appended to the log of ``logged_to`` (:func:`mark_changing`'s) when it can be, else whole."""
     cache = state.parse_cache
-    if cache is None:
+    files = files_read(state)
+    if cache is None or files is None:
         return
-    # every document file, as the build read it (by its display path: normalised, posix)
-    files = {display: (entry.mtime_ns, entry.size) for display, entry in sorted(cache.used.items())}
     # pages the build left as they were keep their recorded holes
     holes = _with_kept(recorder.holes, recorder.document_pages, previous.holes if previous else None)
     compares = _with_kept(recorder.compares, recorder.compare_pages, previous.compares if previous else None)
@@ -482,9 +481,15 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
         counted_issuers=tuple(frozenset(report.issuers) for _, report in sorted(state.records.reports.items())
                               if report.issuers is not None))
     _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
-    from .relist import keep_lists
 
-    keep_lists(cache_dir, output, key, files, public, recorder.file_names)
+
+def files_read(state: Any) -> dict[str, tuple[int, int]] | None:
+    """Every document file as the build read it (by its display path: normalised, posix) →
+    its modification time and size; None without the parse cache (which notes them)."""
+    cache = state.parse_cache
+    if cache is None:
+        return None
+    return {display: (entry.mtime_ns, entry.size) for display, entry in sorted(cache.used.items())}
 
 
 def _with_kept(rendered: dict[str, Any], pages_of: dict[str, list[str]], kept: dict[str, Any] | None) -> dict[str, Any]:

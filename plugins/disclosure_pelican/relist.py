@@ -86,6 +86,39 @@ def kept_path(cache_dir: Path, output: Path) -> Path:
     return cache_dir / f"lists-{path_key(output)}.pickle"
 
 
+class ListsKeeping:
+    """:func:`keep_lists` in a forked process (0.26 s at 10,000 documents) while the whole
+    build publishes its output and saves its snapshot; in this process at :meth:`wait`
+    when it cannot fork."""
+
+    def __init__(self, cache_dir: Path, output: Path, key: str, files: dict[str, tuple[int, int]], public: Corpus,
+                 file_names: frozenset[str]) -> None:
+        from .forked import Forked, can_fork
+
+        self.path = kept_path(cache_dir, output)
+        self._keep = lambda: keep_lists(cache_dir, output, key, files, public, file_names)
+        self._process = Forked(self._keep, "keeping the lists") if can_fork() else None
+
+    def wait(self) -> None:
+        """Once the build's snapshot is saved: the lists kept (or, failing that, none)."""
+        if self._process is None:
+            self._keep()
+            return
+        try:
+            self._process.result()
+        except RuntimeError as error:
+            log.debug("%s", error)
+            self.path.unlink(missing_ok=True)
+
+    def cancel(self) -> None:
+        """The build failed: the lists it would keep are no output's."""
+        if self._process is not None:
+            self._process.cancel()
+            # (a child stopped while writing leaves its temporary file: replace_file's name)
+            self.path.with_name(f".{self.path.name}.{self._process.pid}.tmp").unlink(missing_ok=True)
+        self.path.unlink(missing_ok=True)
+
+
 def keep_lists(cache_dir: Path, output: Path, key: str, files: dict[str, tuple[int, int]], public: Corpus,
                file_names: frozenset[str]) -> None:
     """Keep what a later topic edit makes the lists from (after a whole build)."""
