@@ -49,37 +49,39 @@ class ExportPatch:
 
 
 def patch_export(published: Path, record: SearchRecord, cache: TokenCache, postings_size: int,
-                 shard_bytes: int = DEFAULT_SHARD_BYTES, generation: str | None = None) -> ExportPatch | None:
+                 shard_bytes: int = DEFAULT_SHARD_BYTES, generation: str | None = None) -> ExportPatch | str:
     """The patch that makes the export published in ``published`` hold ``record`` (a record
-    it has, with another text), or None when only a whole export can.  ``postings_size``
+    it has, with another text), or why only a whole export can.  ``postings_size``
     is the measure the published export's shard count came from; ``generation``, when
     given, the kept index's that describes it (another, older or newer, is not used)."""
     previous = cache.load_postings(lazy=True)  # (the arrays and texts of the record's terms are what it reads)
-    if previous is None or (generation is not None and previous.generation != generation):
-        return None
+    if previous is None:
+        return "no search index is kept"
+    if generation is not None and previous.generation != generation:
+        return "the search index kept is not the one the published export was made from"
     try:
         ordinal = previous.ids.index(record.id)
         meta_bytes = (published / "meta.json").read_bytes()
         meta = json.loads(meta_bytes)
         shards = int(meta["shards"])
     except (ValueError, OSError, KeyError, TypeError):
-        return None
+        return "the published export does not hold the record, or its meta.json cannot be read"
     if dumps(meta) != meta_bytes:  # (written again with the filters' counts: as the whole export writes it)
-        return None
+        return "the published meta.json is not as the export writes it"
     old_key, new_key = previous.keys[ordinal], cache.key(record)
     stored = cache.store.load([old_key])
     if old_key not in stored:
-        return None
+        return "the record's kept term counts are gone"
     old, new_counts = decode_counts(stored[old_key]), record_counts(record)
     inverted, lengths = previous.inverted, previous.lengths
     try:
         touched = swap_counts(inverted, lengths, ordinal, old, new_counts)
-    except (KeyError, IndexError, ValueError):  # a kept index that does not match its counts
-        return None
+    except (KeyError, IndexError, ValueError):
+        return "the search index kept does not match its term counts"
     count = len(previous.ids)
     scale = (_scoring_digest(), count, tuple(mean_length(sum(lengths[field]), count) for field in SEARCH_FIELDS))
     if scale != previous.scale:
-        return None  # every score moves: the whole export
+        return "the edit moves a mean field length (a 1/16 token step), which moves every score"
     averages = dict(zip(SEARCH_FIELDS, scale[2]))
     texts = previous.texts  # (changed in place: the kept index is patched, then kept)
     changed: dict[str, str | None] = {}
@@ -107,26 +109,26 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
                 size += _entry_size(term, new_text)
             changed[term] = new_text
             by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (old_text, new_text)
-    except ValueError:  # a kept text without the record's posting: not the index it should be
-        return None
+    except ValueError:  # a kept text without the record's posting
+        return "the search index kept is not the published export's"
     moved = _moved_filters(published, meta, ordinal, count, record, shards)
     if moved is None:
-        return None
+        return "the published filter postings or counts are not as the export writes them"
     for term, (old_text, new_text) in moved.items():
         size += (_entry_size(term, new_text) if new_text is not None else 0) \
             - (_entry_size(term, old_text) if old_text is not None else 0)
         by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (old_text, new_text)
     if _shard_count(size, shard_bytes) != shards:
-        return None
+        return "the export's number of shards changes"
     files: dict[str, bytes] = {}
     for k, changes in sorted(by_shard.items()):
         name = f"t/{k}.json"
         try:
             patched = _patch_shard((published / name).read_bytes(), changes)
         except OSError:
-            return None
+            return f"the published {name} cannot be read"
         if patched is None:
-            return None  # not the export the kept index describes
+            return f"the published {name} is not the one the search index kept describes"
         files[name] = patched
     files[payload_file(ordinal, count)] = dumps(payload_of(record))
     terms = set().union(*(inverted[field].keys() for field in SEARCH_FIELDS))
@@ -137,7 +139,7 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
             if (published / name).read_bytes() == files[name]:
                 del files[name]
         except OSError:
-            return None  # a file the published export should have
+            return f"the published export has no {name}"
     patch = PostingsPatch(previous.generation, os.urandom(16).hex(), ordinal, old_key, new_key, stored[old_key],
                           encode_counts(new_counts), changed)
     previous.keys[ordinal] = new_key

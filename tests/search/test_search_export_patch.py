@@ -19,13 +19,13 @@ from test_search_token_cache import read_tree
 
 def patched_export(records, edited, tmp_path: Path, name: str):  # type: ignore[no-untyped-def]
     """Export ``records`` with a token cache, patch in ``edited`` (a record of them with
-    another text); the patched folder, or None when there was no patch."""
+    another text); the patched folder, or why there was no patch."""
     cache = TokenCache(tmp_path / f"{name}-tokens")
     published = tmp_path / f"{name}-published"
     stats = export_from_records(records, published, token_cache=cache)
     patch = patch_export(published, edited, cache, stats.postings_size)
-    if patch is None:
-        return None
+    if isinstance(patch, str):
+        return patch
     for file, data in patch.files.items():
         (published / file).write_bytes(data)
     patch.save()
@@ -55,7 +55,7 @@ def test_a_patched_export_is_the_whole_export_of_the_new_records(tmp_path: Path,
         assert edited.text != records[index].text
         new_records = records[:index] + [edited] + records[index + 1:]
         folder = patched_export(records, edited, tmp_path, f"r{index}")
-        assert folder is not None, (what, index)
+        assert isinstance(folder, Path), (what, index, folder)
         assert read_tree(folder) == whole_export(new_records, tmp_path, f"whole{index}"), (what, index)
         # the kept index now describes the patched export: the next export reuses it
         cache = TokenCache(tmp_path / f"r{index}-tokens")
@@ -66,10 +66,14 @@ def test_a_patched_export_is_the_whole_export_of_the_new_records(tmp_path: Path,
 def test_no_patch_when_the_mean_text_length_moves(tmp_path: Path) -> None:
     records = synthetic_records(400)
     edited = changed(records[3], text=records[3].text + "专利代理机构应当配合检查，如实提供业务档案。" * 3)
-    assert patched_export(records, edited, tmp_path, "long") is None
+    assert patched_export(records, edited, tmp_path, "long") \
+        == "the edit moves a mean field length (a 1/16 token step), which moves every score"
 
 
-def test_no_patch_for_an_export_the_kept_index_does_not_describe(tmp_path: Path) -> None:
+def test_no_patch_when_a_shard_it_touches_is_not_the_one_the_kept_index_describes(tmp_path: Path) -> None:
+    """The published shards are checked where the patch changes them (the edited terms'
+    old texts): another export's shards there decline the patch.  Shards it does not touch
+    are not read (50 MB at 10,000 documents)."""
     records = synthetic_records(400)
     cache = TokenCache(tmp_path / "tokens")
     published = tmp_path / "published"
@@ -78,8 +82,11 @@ def test_no_patch_for_an_export_the_kept_index_does_not_describe(tmp_path: Path)
     export_from_records(records[:-1], other)  # another export (another record set) put in its place
     shutil.rmtree(published / "t")
     shutil.copytree(other / "t", published / "t")
-    edited = changed(records[3], text=records[3].text + "专利代理机构应当配合检查。")
-    assert patch_export(published, edited, cache, stats.postings_size) is None
+    # (words removed, not so many that the mean text length moves: the shards' check declines it)
+    edited = changed(records[3], text=records[3].text[3:])
+    why = patch_export(published, edited, cache, stats.postings_size)
+    assert isinstance(why, str) and why.startswith("the published t/") and why.endswith(
+        " is not the one the search index kept describes"), why
 
 
 def test_no_patch_for_a_record_the_export_does_not_have(tmp_path: Path) -> None:
@@ -87,7 +94,8 @@ def test_no_patch_for_a_record_the_export_does_not_have(tmp_path: Path) -> None:
     cache = TokenCache(tmp_path / "tokens")
     stats = export_from_records(records, tmp_path / "published", token_cache=cache)
     stranger = changed(records[3], id="not-there", document="not-there", text="别的正文。")
-    assert patch_export(tmp_path / "published", stranger, cache, stats.postings_size) is None
+    assert patch_export(tmp_path / "published", stranger, cache, stats.postings_size) \
+        == "the published export does not hold the record, or its meta.json cannot be read"
 
 
 def test_a_score_is_replaced_at_its_place_in_long_posting_texts() -> None:
@@ -115,9 +123,10 @@ def test_a_patch_is_logged_and_replayed_and_names_its_generation(tmp_path: Path)
     saved = cache.generation
     base = cache.postings_file.stat()
     edited = changed(records[3], text=records[3].text + "鲲。")
-    assert patch_export(published, edited, cache, stats.postings_size, generation="another") is None
+    assert patch_export(published, edited, cache, stats.postings_size, generation="another") \
+        == "the search index kept is not the one the published export was made from"
     patch = patch_export(published, edited, cache, stats.postings_size, generation=saved)
-    assert patch is not None
+    assert not isinstance(patch, str), patch
     patch.save()
     assert cache.postings_file.stat().st_mtime_ns == base.st_mtime_ns, "the kept index is not written again"
     assert cache.log_file.stat().st_size > 0
@@ -141,7 +150,7 @@ def test_a_long_log_is_folded_into_the_kept_index(tmp_path: Path) -> None:
     for n in range(LOG_LIMIT + 1):
         records[3] = changed(records[3], text=text + "鲲鹏"[n % 2] + "。")
         patch = patch_export(published, records[3], TokenCache(tmp_path / "tokens"), size, generation=cache.generation)
-        assert patch is not None, n
+        assert not isinstance(patch, str), (n, patch)
         for file, data in patch.files.items():
             (published / file).write_bytes(data)
         patch.save()
@@ -162,7 +171,7 @@ def test_the_kept_index_read_lazily_is_the_index_read_whole(tmp_path: Path) -> N
     published = tmp_path / "published"
     stats = export_from_records(records, published, token_cache=cache)
     patch = patch_export(published, changed(records[5], text=records[5].text + "鲲鹏。"), cache, stats.postings_size)
-    assert patch is not None
+    assert not isinstance(patch, str), patch
     patch.save()
     whole = TokenCache(tmp_path / "tokens").load_postings()
     lazy = TokenCache(tmp_path / "tokens").load_postings(lazy=True)
