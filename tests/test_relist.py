@@ -126,6 +126,30 @@ def test_a_list_that_gains_or_loses_a_page(workspace: dict[str, Path]) -> None: 
         assert_same_as_full_build(workspace)
 
 
+def test_the_pages_before_the_documents_place_have_their_count_replaced(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """Two documents a page: 专利代理's seven and eight make four pages; the notice, fifth
+    of the eight (newest first), leaves the first two pages as they were but for their
+    count, which is replaced where the whole build noted it; the later pages are rendered."""
+    without_search(workspace, DISCLOSURE_PER_PAGE=2)
+    caplog.set_level(logging.DEBUG, logger=relist.__name__)
+    build(workspace)
+    folder = f"topics/{unique_slugs(['专利代理'])['专利代理']}/"
+    recounted = [f"{folder}index.html", f"{folder}page/2/index.html"]
+    for old, new, count in (("政务服务", "专利代理", "8"), ("专利代理", "政务服务", "7")):
+        caplog.clear()
+        _replace_in(workspace["content"] / NOTICE, f"topic: {old}", f"topic: {new}")
+        result = build(workspace)
+        assert result.quick is not None
+        replaced = [message.split(": ")[1] for message in (r.getMessage() for r in caplog.records)
+                    if message.endswith(": the filter counts replaced")]
+        assert set(recounted) <= set(replaced), replaced
+        assert f"{folder}page/3/index.html" not in replaced
+        assert set(recounted) <= set(result.quick.written)
+        assert f"共 {count} 件" in (workspace["out"] / recounted[1]).read_text(encoding="utf-8")
+        assert_same_as_full_build(workspace)
+
+
 def test_a_topic_edited_with_the_text_is_taken_and_with_a_date_is_not(workspace: dict[str, Path],  # noqa: F811
                                                                       caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger=quick.__name__)

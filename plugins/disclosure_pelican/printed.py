@@ -115,17 +115,20 @@ class MarkedValue(str):
 
 class MarkedCount(int):
     """A count that prints between marks naming what it counts (a filter choice of the
-    register: :func:`facet_key`); as a number it is the count."""
+    register: :func:`facet_key`; a list's documents: :data:`LIST_TOTAL_KEY`) while its
+    marker is :attr:`~PrintedMarker.on` (a page rendered again unmarked prints it plain);
+    as a number it is the count."""
 
     key: str
+    marker: "PrintedMarker"
 
-    def __new__(cls, value: int, key: str) -> "MarkedCount":
+    def __new__(cls, value: int, key: str, marker: "PrintedMarker") -> "MarkedCount":
         marked = super().__new__(cls, value)
-        marked.key = key
+        marked.key, marked.marker = key, marker
         return marked
 
     def __html__(self) -> Markup:
-        return _marked(self.key, str(int(self)))
+        return _marked(self.key, str(int(self))) if self.marker.on else Markup(str(int(self)))
 
 
 def _marked(key: str, printed: str) -> Markup:
@@ -137,6 +140,10 @@ def facet_key(kind: str, value: str) -> str:
     """What names the count of a filter choice in the noted places (no document's id starts
     with the field mark)."""
     return f"{_FIELD_MARK}{kind}{_FIELD_MARK}{value}"
+
+
+LIST_TOTAL_KEY = facet_key("list", "")
+"""What names a list page's count of the list's documents (its ``total``) in the noted places."""
 
 
 class MarkedDate(date):
@@ -341,18 +348,25 @@ class PrintedMarker:
 
         env.filters.update(join=join, tojson=tojson, json_text=json_filter)
 
+    def list_total(self, total: int) -> int:
+        """A list page's count of the list's documents, marked (while :attr:`on`): after an
+        edit that moves a document in or out of the list, the pages before its place differ
+        only by it (:mod:`.relist`)."""
+        return MarkedCount(total, LIST_TOTAL_KEY, self) if self.on else total
+
     def facets(self, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
         """The register's filter choices with their counts marked (while :attr:`on`)."""
         if not self.on:
             return facets
-        return {kind: [(value, count if MARK_CHARS.intersection(value) else MarkedCount(count, facet_key(kind, value)))
+        return {kind: [(value, count if MARK_CHARS.intersection(value)
+                        else MarkedCount(count, facet_key(kind, value), self))
                        for value, count in choices] for kind, choices in facets.items()}
 
     @staticmethod
     def fmt(pattern: str, **values: Any) -> str:
         """The ``fmt`` filter: ``pattern.format(**values)``; Markup (the pattern escaped, each
         value escaped as printed) when a value is marked, the same characters once printed."""
-        if any(isinstance(value, MarkedValue) for value in values.values()):
+        if any(isinstance(value, (MarkedValue, MarkedCount)) for value in values.values()):
             return escape(pattern).format(**values)
         return pattern.format(**values)
 
