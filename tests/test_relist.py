@@ -517,3 +517,19 @@ def test_the_search_index_kept_before_an_output_that_could_not_be_written_costs_
         _replace_in(workspace["content"] / NORMATIVE, f"topic: {old}", f"topic: {new}")
         assert build(workspace).quick is not None
         assert_same_as_full_build(workspace)
+
+
+def test_counts_replaced_where_noted() -> None:
+    """A count of the same number of digits leaves every place where it was; another moves
+    the places after it; a count not noted, or not as noted, gives no page."""
+    from disclosure_pelican.printed import PrintedHole, pack, take_marks, unpack
+
+    text, holes = take_marks("共 \ue002#list#\ue0039\ue004 件：\ue002doc-a\ue003甲\ue004")
+    places = pack(holes)
+    assert relist._recounted(text, places, {"#list#": ("9", "8")}) == ("共 8 件：甲", places)
+    page, moved = relist._recounted(text, places, {"#list#": ("9", "10")})
+    assert page == "共 10 件：甲"
+    assert unpack(moved) == (PrintedHole("#list#", 2, 2), PrintedHole("doc-a", 7, 1))
+    assert relist._recounted(text, places, {"#list#": ("8", "7")}) is None
+    assert relist._recounted(text, places, {"#topic#专利": ("1", "2")}) is None
+    assert relist._recounted(text, None, {"#list#": ("9", "8")}) is None

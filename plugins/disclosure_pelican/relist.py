@@ -41,6 +41,7 @@ import os
 import pickle
 import shutil
 import tempfile
+from array import array
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -536,13 +537,22 @@ def _recounted(page: str, places: PackedHoles | None, texts: dict[str, tuple[str
     hold the count before."""
     if places is None:
         return None
-    holes = unpack(places)
-    if not texts.keys() <= {hole.key for hole in holes}:
+    keys, numbers = places[0], array("i")
+    numbers.frombytes(places[1])
+    counted = sorted((numbers[2 * i], numbers[2 * i + 1], key) for i, key in enumerate(keys) if key in texts)
+    if {key for _, _, key in counted} != texts.keys() \
+            or any(page[start:start + length] != texts[key][0] for start, length, key in counted):
         return None
-    if any(page[hole.start:hole.start + hole.length] != texts[hole.key][0] for hole in holes if hole.key in texts):
-        return None
-    text, moved = replace_values(page, holes, lambda key: texts[key][1] if key in texts else None)
-    return text, pack(moved)
+    if any(len(new) != len(old) for old, new in texts.values()):
+        text, moved = replace_values(page, unpack(places), lambda key: texts[key][1] if key in texts else None)
+        return text, pack(moved)
+    # (mostly, the count keeps its number of digits: every place stays where it is)
+    parts, at = [], 0
+    for start, length, key in counted:
+        parts += (page[at:start], texts[key][1])
+        at = start + length
+    parts.append(page[at:])
+    return "".join(parts), places
 
 
 def _file_names(names: frozenset[str], public: Corpus, before: dict[str, dict[str, int]], changes: Changes,
