@@ -361,8 +361,8 @@ def test_a_failure_of_the_documents_own_patch_stops_the_list_pages_process(
     children: list[forked.Forked] = []
     forked_init = forked.Forked.__init__
 
-    def recorded(self, work, what):  # type: ignore[no-untyped-def]
-        forked_init(self, work, what)
+    def recorded(self, work, what, **options):  # type: ignore[no-untyped-def]
+        forked_init(self, work, what, **options)
         children.append(self)
 
     def failing(*args: object, **kwargs: object) -> object:

@@ -25,16 +25,21 @@ def can_fork() -> bool:
 
 
 class Forked:
-    """Start ``work()`` in a forked child now; :meth:`result` waits for what it returned."""
+    """Start ``work()`` in a forked child now; :meth:`result` waits for what it returned.
+    With ``talk``, ``work(channel)`` and this side's :attr:`channel` exchange messages
+    (a two-way pipe) before that."""
 
-    def __init__(self, work: Callable[[], Any], what: str) -> None:
+    def __init__(self, work: Callable[..., Any], what: str, *, talk: bool = False) -> None:
         self.what = what
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_child, args=(work, sender), daemon=False)
+        self.channel, theirs = context.Pipe() if talk else (None, None)
+        self._process = context.Process(target=_child, args=(work, sender, theirs, self.channel), daemon=False)
         self._process.start()
         self.pid = self._process.pid
         sender.close()
+        if theirs is not None:
+            theirs.close()
 
     def result(self) -> Any:
         """Wait for the child; raise :class:`RuntimeError` with its error if it failed."""
@@ -58,11 +63,13 @@ class Forked:
         self._process.join()
 
 
-def _child(work: Callable[[], Any], sender: Any) -> None:
+def _child(work: Callable[..., Any], sender: Any, channel: Any, parents: Any) -> None:
+    if parents is not None:
+        parents.close()  # (this process's copy: the parent's end closing is then its end)
     collect = ErrorCounter()
     logging.getLogger("pelican").addHandler(collect)
     try:
-        value = work()
+        value = work() if channel is None else work(channel)
     except BaseException as error:  # reported by the parent, which fails the build with it
         sender.send((False, f"{type(error).__name__}: {error}", collect.messages))
         sys.exit(1)  # without a second report (a traceback) from the child

@@ -970,16 +970,33 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
         return None
     published = record.values.get("published")
     numbers, taken = _after(snapshot, entry.doc_id, changes, published.year if isinstance(published, date) else None, config)
-    patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, changes, numbers, citing,
-                   labels, edited)
-    if patch is None:
-        return None
-    updates, holes, compares, printed, finish = patch
-    fields: dict[str, Any] = {"holes": holes, "compares": compares, "printed": printed}
-    if numbers is not snapshot.numbers or taken is not snapshot.taken:  # (a number edit)
-        fields.update(numbers=numbers, taken=taken)
-    return publish_edit(output, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes, updates,
-                        finish, fields)
+    from .forked import can_fork
+
+    # (beside the pages' patch: on two cores a body edit at 10,000 documents took 1.55 → 1.3 s)
+    searching = SearchApart(output, content, cache_dir, snapshot, entry, record.body, changes) \
+        if can_fork() and snapshot.search_size is not None else None
+    try:
+        patch = _patch(output, content, cache_dir, snapshot, entry, record.body, record.sha256, changes, numbers,
+                       citing, labels, edited, search=searching is None)
+        if patch is None:
+            if searching is not None:
+                searching.drop()
+            return None
+        updates, holes, compares, printed, finish = patch
+        if searching is not None:
+            why = searching.take(updates, finish)
+            if why is not None:
+                return _no(why)
+            finish.early.append(lambda: searching.keep(finish))  # (once the output is written)
+        fields: dict[str, Any] = {"holes": holes, "compares": compares, "printed": printed}
+        if numbers is not snapshot.numbers or taken is not snapshot.taken:  # (a number edit)
+            fields.update(numbers=numbers, taken=taken)
+        return publish_edit(output, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes, updates,
+                            finish, fields)
+    except BaseException:
+        if searching is not None:
+            searching.drop()
+        raise
 
 
 def publish_edit(output: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest: dict[str, Any], manifest_file: Path,
@@ -1068,7 +1085,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     published; ``citing``: other versions whose bodies then link differently (rendered
     again, as they are); ``labels``: the site's (a comparison's difference shows two);
     ``edited``: the new texts of the files this rebuild patches (by normalised path);
-    ``search`` False: the search export is patched apart (:func:`search_apart`)."""
+    ``search`` False: the search export is patched apart (:class:`SearchApart`)."""
     from disclosure.render_cache import BodyCache
 
     from .feeds import entry_id, summary_text
@@ -1270,18 +1287,65 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
     return None
 
 
-def search_apart(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry, body: str,
-                 changes: Changes) -> tuple[dict[str, bytes], int | None, str, tuple[Path, int, int, bytes] | None] | str:
-    """:func:`_patch_search` in a process of its own (:mod:`.relist`): the search export's
-    changed files, its size, the kept index's generation (kept already: see
-    :meth:`_Finish.keep_early`) and the records' line to replace; or why not."""
-    updates: dict[str, bytes] = {}
-    finish = _Finish(snapshot.search_size, snapshot.search_generation)
-    why = _patch_search(output, content, cache_dir, snapshot, entry, body, changes, updates, finish)
-    if why is not None:
-        return why
-    finish.keep_early()
-    return updates, finish.search_size, finish.search_generation, finish.records_line
+class SearchApart:
+    """:func:`_patch_search` in a forked process, beside the rest of the document's patch
+    (at 10,000 documents, 0.3–0.6 s with the word segmenter's import): :meth:`take` its
+    changed files, then :meth:`keep` the patched index (just before the output is written:
+    if that fails, the snapshot still names the index before, and the next build exports
+    the search whole) or :meth:`drop` it."""
+
+    def __init__(self, output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry,
+                 body: str, changes: Changes) -> None:
+        from .forked import Forked
+
+        def work(channel: Any) -> str:
+            updates: dict[str, bytes] = {}
+            finish = _Finish(snapshot.search_size, snapshot.search_generation)
+            why = _patch_search(output, content, cache_dir, snapshot, entry, body, changes, updates, finish)
+            channel.send(why if why is not None else (updates, finish.search_size, finish.records_line))
+            try:
+                if why is None and channel.recv():
+                    finish.keep_early()
+            except EOFError:
+                pass
+            return finish.search_generation
+
+        self.output = output
+        self._process = Forked(work, "the search export's patch", talk=True)
+
+    def take(self, updates: dict[str, bytes], finish: _Finish) -> str | None:
+        """Add its changed files to ``updates`` and its size and records' line to ``finish``;
+        or why the search export cannot be patched (nothing added)."""
+        try:
+            found = self._process.channel.recv()
+        except EOFError:
+            try:
+                self._process.result()
+                found = "the search export's patch ended without a word"
+            except RuntimeError as error:
+                found = str(error)
+        if isinstance(found, str):
+            self.drop()
+            return found
+        files, finish.search_size, finish.records_line = found
+        updates.update({name: data for name, data in files.items() if _read(self.output / name) != data})
+        return None
+
+    def keep(self, finish: _Finish) -> None:
+        """Keep the patched index: its generation to ``finish`` ("" if it could not be kept)."""
+        try:
+            self._process.channel.send(True)
+            finish.search_generation = self._process.result()
+        except (OSError, RuntimeError) as error:  # (the published files hold the patch; the kept index is unsure)
+            log.debug("the patched search index could not be kept: %s", error)
+            finish.search_generation = ""
+
+    def drop(self) -> None:
+        """Keep nothing; the process ends."""
+        self._process.channel.close()
+        self._process.cancel()
+
+    cancel = drop
 
 
 def _manifest(path: Path, snapshot: BuildSnapshot) -> dict[str, Any] | None:

@@ -56,8 +56,8 @@ from disclosure.problems import ContentError, has_errors
 
 from .printed import (LIST_FIELDS, LIST_TOTAL_KEY, LISTED_FIELDS, MARK_CHARS, PackedHoles, facet_key, pack,
                       replace_values, unpack)
-from .quick import (REMOVED, BuildRecorder, BuildSnapshot, DocEntry, _manifest, _no, _patch, _printed_changes, _read,
-                    _text, listed_counts, publish_edit, search_apart)
+from .quick import (REMOVED, BuildRecorder, BuildSnapshot, DocEntry, SearchApart, _manifest, _no, _patch,
+                    _printed_changes, _read, _text, listed_counts, publish_edit)
 from .reprint import Changes
 
 log = logging.getLogger(__name__)
@@ -279,8 +279,7 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     helper = Forked(lists, "the list pages") if can_fork() else None
     # The search export's patch (0.3–0.6 s at 10,000 documents, with the word segmenter's
     # import) in a process of its own too: the three share the two cores.
-    searching = Forked(lambda: search_apart(output, content, cache_dir, snapshot, entry, record.body, changes),
-                       "the search export's patch") \
+    searching = SearchApart(output, content, cache_dir, snapshot, entry, record.body, changes) \
         if helper is not None and snapshot.search_size is not None else None
     helpers = [process for process in (helper, searching) if process is not None]
     try:
@@ -292,12 +291,15 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
             for process in helpers:
                 process.cancel()
             return _no("no page fingerprints of this output") if manifest is None else None
-        patch[4].keep_early()  # (while the lists' process runs)
-        searched = searching.result() if searching is not None else None
-        if isinstance(searched, str):
-            if helper is not None:
-                helper.cancel()
-            return _no(searched)
+        # The patched search index kept now, while the lists' process runs
+        patch[4].keep_early()
+        if searching is not None:
+            why = searching.take(patch[0], patch[4])
+            if why is not None:
+                if helper is not None:
+                    helper.cancel()
+                return _no(why)
+            searching.keep(patch[4])
         made = helper.result() if helper is not None else lists()
     except Exception as error:  # (a template's, say: the whole build meets it again, and reports it)
         for process in helpers:
@@ -312,9 +314,6 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     if made.kept:
         log.debug("relist: the lists made from the kept corpus")
     updates, holes, compares, printed, finish = patch
-    if searched is not None:
-        updates.update({name: data for name, data in searched[0].items() if _read(output / name) != data})
-        finish.search_size, finish.search_generation, finish.records_line = searched[1:]
     for name, texts in made.recounts.items():
         page = _text(updates[name] if name in updates else _read(output / name))
         places = printed.get(name, snapshot.printed.get(name))
