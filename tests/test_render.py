@@ -111,7 +111,7 @@ def test_a_body_cache_key_from_the_files_citations_is_the_key_from_its_text() ->
 def test_a_page_body_is_the_same_with_the_shortcut_for_bodies_without_document_links() -> None:
     """``page_body_html`` returns a body with no ``doc:`` link and no link into documents/
     as it is: the same as resolving its links would give, for every embedded body."""
-    from disclosure_pelican import pages
+    from disclosure_pelican import page_text
 
     def exists(doc_id: str, version: int | None) -> bool:
         return doc_id != "sipo-2017-42"
@@ -120,8 +120,8 @@ def test_a_page_body_is_the_same_with_the_shortcut_for_bodies_without_document_l
     plain = 0
     for html in bodies:
         for root in ("", "../../"):
-            slow = pages._DOC_DIR_HREF.sub(r'href="\1index.html"', render.resolve_links(html, root, exists))
-            assert str(pages.page_body_html(html, root, exists)) == slow
+            slow = page_text._DOC_DIR_HREF.sub(r'href="\1index.html"', render.resolve_links(html, root, exists))
+            assert str(page_text.page_body_html(html, root, exists)) == slow
         plain += 'href="doc:' not in html and "documents/" not in html
     assert 0 < plain < len(bodies), "bodies both with and without document links"
 

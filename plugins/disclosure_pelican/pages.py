@@ -47,13 +47,14 @@ from disclosure.diff import diff_html, diff_ops, diff_stats
 from disclosure.document import DocType, Document, Version
 from disclosure.effectiveness import Effectiveness, Status, status_on, version_in_force, version_status_on
 from disclosure.files import path_key
-from disclosure.render import plain_text, resolve_links
+from disclosure.render import plain_text
 from disclosure.records import task_tables_of_year
 from disclosure.render_cache import BodyCache
 from disclosure.task_status import TaskState
 from disclosure.tasks import department_view
 
 from .labels import labels_for
+from .page_text import DATA_FILES, LEDGER_FILES, page_body_html, table_of_contents
 from .state import BuildState
 
 DEFAULT_PER_PAGE = 20
@@ -63,9 +64,6 @@ KIND_DIRS = {"type": "types", "year": "years", "issuer": "issuers", "topic": "to
 """Folder of each kind of list."""
 
 REGISTER_TYPES = tuple(t for t in DocType if t.is_register_type)
-
-DATA_FILES = ("data/documents.json", "data/documents.csv")
-LEDGER_FILES = ("ledger/ledger.csv", "ledger/ledger.json")
 
 
 def tasks_files(doc_id: str) -> tuple[str, ...]:
@@ -203,26 +201,6 @@ def paged_names(base: str, count: int, per_page: int) -> list[str]:
     """File names of the pages of a list of ``count`` items under ``base`` (``types/x/``)."""
     pages = max(1, -(-count // per_page))
     return [f"{base}index.html" if n == 1 else f"{base}page/{n}/index.html" for n in range(1, pages + 1)]
-
-
-_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
-_DOC_DIR_HREF = re.compile(r'href="((?:\.\./)*documents/[a-z0-9-]+/(?:v\d+/)?)"')
-
-
-def page_body_html(html: str, root: str, exists: Callable[[str, int | None], bool]) -> Markup:
-    """A rendered body as a page at ``root`` shows it: ``doc:`` links resolved (``exists``
-    says which documents and versions the site has)."""
-    if 'href="doc:' not in html and "documents/" not in html:
-        return Markup(html)  # most bodies: neither pattern below can match (a second of a 10,000-document build)
-    html = resolve_links(html, root, exists)
-    # Links to documents name the file, so the site also works opened from disk.
-    return Markup(_DOC_DIR_HREF.sub(r'href="\1index.html"', html))
-
-
-def table_of_contents(html: str) -> list[tuple[str, str]]:
-    """``(id, text)`` of each second-level heading of a rendered body (the same before and
-    after :func:`page_body_html`, which changes only attributes)."""
-    return [(anchor, Markup(inner).striptags()) for anchor, inner in _H2.findall(html)]
 
 
 class SiteModel:

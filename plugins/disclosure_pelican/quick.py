@@ -1089,7 +1089,7 @@ def _patch(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     from disclosure.render_cache import BodyCache
 
     from .feeds import entry_id, summary_text
-    from .pages import page_body_html, table_of_contents
+    from .page_text import page_body_html, table_of_contents
 
     updates: dict[str, bytes] = {}
     holes: dict[str, PageHole] = {}
@@ -1211,7 +1211,7 @@ def _reprint(output: Path, snapshot: BuildSnapshot, entry: DocEntry, changes: Ch
              holes: dict[str, PageHole], printed: dict[str, PackedHoles]) -> bool:
     """Add to ``updates`` every page and data file with the document's changed fields, and
     the pages' holes as they then are; False when only a whole build will do."""
-    from .pages import DATA_FILES, LEDGER_FILES
+    from .page_text import DATA_FILES, LEDGER_FILES
 
     changes = {name: change for name, change in changes.items() if name in PRINTED_FIELDS or name in LISTED_FIELDS}
     if not changes:
