@@ -359,8 +359,8 @@ def test_a_build_failing_after_the_search_export_started_early_stops_it(
     children: list[forked.Forked] = []
     forked_init = forked.Forked.__init__
 
-    def recorded(self, work, what):  # type: ignore[no-untyped-def]
-        forked_init(self, work, what)
+    def recorded(self, work, what, **options):  # type: ignore[no-untyped-def]
+        forked_init(self, work, what, **options)
         children.append(self)
 
     def explode(self):  # type: ignore[no-untyped-def]

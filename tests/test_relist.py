@@ -306,10 +306,10 @@ def test_lists_shared_by_two_processes_are_rendered_as_a_whole_build_renders_the
     started = tmp_path / "started"
     start = forked.Forked.__init__
 
-    def noted(self, work, what):  # type: ignore[no-untyped-def]
+    def noted(self, work, what, **options):  # type: ignore[no-untyped-def]
         with started.open("a", encoding="utf-8") as handle:  # (from the lists' process too)
             handle.write(what + "\n")
-        start(self, work, what)
+        start(self, work, what, **options)
 
     monkeypatch.setattr(forked.Forked, "__init__", noted)
     monkeypatch.setattr(relist, "SPLIT_RENDERING_MIN", 1)
