@@ -972,7 +972,7 @@ def _apply_edit(output: Path, content: Path, cache_dir: Path, snapshot: BuildSna
     numbers, taken = _after(snapshot, entry.doc_id, changes, published.year if isinstance(published, date) else None, config)
     from .forked import can_fork
 
-    # (beside the pages' patch: on two cores a body edit at 10,000 documents took 1.55 → 1.3 s)
+    # (beside the pages' patch, on two cores: a body edit at 10,000 documents takes a tenth less time)
     searching = SearchApart(output, content, cache_dir, snapshot, entry, record.body, changes) \
         if can_fork() and snapshot.search_size is not None else None
     try:
@@ -1290,9 +1290,10 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
 class SearchApart:
     """:func:`_patch_search` in a forked process, beside the rest of the document's patch
     (at 10,000 documents, 0.3–0.6 s with the word segmenter's import): :meth:`take` its
-    changed files, then :meth:`keep` the patched index (just before the output is written:
-    if that fails, the snapshot still names the index before, and the next build exports
-    the search whole) or :meth:`drop` it."""
+    changed files, then :meth:`keep` the patched index (after a body edit once the output
+    is written; after a topic edit while the lists are made: if writing the output then
+    fails, the snapshot still names the index before, and the next build exports the
+    search whole) or :meth:`drop` it."""
 
     def __init__(self, output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, entry: DocEntry,
                  body: str, changes: Changes) -> None:
