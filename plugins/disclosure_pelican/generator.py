@@ -270,7 +270,7 @@ class DisclosureGenerator(Generator):
         recorder = self.state.recorder
         if "facets" in local:  # (their counts noted too: a topic edit changes two of them, :mod:`.relist`)
             local = {**local, "facets": self.printed.facets(local["facets"])}
-        elif page.template == "doc_list":  # (so is the list's, which the pages before an edited document's place only change)
+        elif page.template == "doc_list":  # (so is the list's: all an edit changes on the pages before its place)
             local = {**local, "total": self.printed.list_total(local["total"])}
         template = MarkedTemplate(self.get_template(page.template), page.name, self.printed, recorder.printed)
         if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
