@@ -158,15 +158,15 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
                 if counter.messages:
                     raise BuildError("Pelican reported errors:\n" + "\n".join(f"  {m}" for m in counter.messages))
                 reuse = state.page_reuse
-                snapshotting = (quick and cache_dir is not None and reuse is not None
-                                and reuse.manifest_path is not None and state.recorder is not None)
-                if snapshotting and quick_key is not None:
-                    from .quick import files_read
+                files_read = None  # (what the snapshot and the kept lists are made from)
+                if quick and cache_dir is not None and reuse is not None and reuse.manifest_path is not None \
+                        and state.recorder is not None and quick_key is not None:
+                    from .quick import files_read_by
                     from .relist import ListsKeeping
 
-                    files_now = files_read(state)
-                    if files_now is not None:  # (beside the publishing and the snapshot's saving)
-                        keeping = ListsKeeping(cache_dir, output, quick_key, files_now, state.public,
+                    files_read = files_read_by(state)
+                    if files_read is not None:  # (beside the publishing and the snapshot's saving)
+                        keeping = ListsKeeping(cache_dir, output, quick_key, files_read, state.public,
                                                state.recorder.file_names)
                 logged_to = None
                 if cache_dir is not None:
@@ -188,8 +188,8 @@ def build_site(content: Path, output: Path, as_of: date, settings_file: Path = P
                 if search_records is not None and search_records.pending.exists():
                     # the CLI searches what the published site shows, never a failed build's records
                     os.replace(search_records.pending, search_records.records)
-                if snapshotting:
-                    quick_path.save_snapshot(cache_dir, output, quick_key, state, state.recorder, snapshot,
+                if files_read is not None:
+                    quick_path.save_snapshot(cache_dir, output, quick_key, state, files_read, snapshot,
                                              folder_identity(output), files, logged_to)
                 if keeping is not None:
                     keeping.wait()

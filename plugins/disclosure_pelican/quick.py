@@ -422,15 +422,13 @@ def snapshot_key(content: Path, others: list[str], config: SiteConfig, as_of: da
     return digest.hexdigest()
 
 
-def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder: BuildRecorder,
+def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, files: dict[str, tuple[int, int]],
                   previous: BuildSnapshot | None, output_identity: Any, files_written: int,
                   logged_to: BuildSnapshot | None = None) -> None:
     """Keep the snapshot of a whole build that just published ``output``: its changes
-    appended to the log of ``logged_to`` (:func:`mark_changing`'s) when it can be, else whole."""
-    cache = state.parse_cache
-    files = files_read(state)
-    if cache is None or files is None:
-        return
+    appended to the log of ``logged_to`` (:func:`mark_changing`'s) when it can be, else
+    whole.  ``files``: :func:`files_read_by` the build."""
+    cache, recorder = state.parse_cache, state.recorder
     # pages the build left as they were keep their recorded holes
     holes = _with_kept(recorder.holes, recorder.document_pages, previous.holes if previous else None)
     compares = _with_kept(recorder.compares, recorder.compare_pages, previous.compares if previous else None)
@@ -483,7 +481,7 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, recorder:
     _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
 
 
-def files_read(state: Any) -> dict[str, tuple[int, int]] | None:
+def files_read_by(state: Any) -> dict[str, tuple[int, int]] | None:
     """Every document file as the build read it (by its display path: normalised, posix) →
     its modification time and size; None without the parse cache (which notes them)."""
     cache = state.parse_cache

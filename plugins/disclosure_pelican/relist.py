@@ -22,11 +22,11 @@ pages, their count of the list's documents is replaced where the build noted it,
 they are not rendered (an issuer edit of the benchmark's probe, published in 2014, at
 10,000 documents: 97 pages rendered rather than some 350).  The pages are made from the
 public corpus without bodies that the last whole build kept (:class:`KeptLists`), with
-the documents of files edited since made again.  The register, whose filters count the documents in force by topic, issuer
-and year, gets its changed counts replaced where the build noted them
-(:class:`~.printed.MarkedCount`) while its choices keep their order, else is rendered
-again.  The sitemap's lines of those pages follow, and list pages that are gone are
-deleted.  A new value whose name would change another's address (two names with one
+the documents of files edited since made again.  The register, whose filters count the
+documents in force by topic, issuer and year, gets its changed counts replaced where the
+build noted them (:class:`~.printed.MarkedCount`) while its choices keep their order,
+else is rendered again.  The sitemap's lines of those pages follow, and list pages that
+are gone are deleted.  A new value whose name would change another's address (two names with one
 slug), and an issuer edit that moves the document in or out of the issuers an annual
 report counts, take the whole build.
 
@@ -54,8 +54,8 @@ from disclosure.files import VERSION_FILE, FileRecord, path_key, read_file
 from disclosure.keyed_store import replace_file
 from disclosure.problems import ContentError, has_errors
 
-from .printed import (LIST_FIELDS, LIST_TOTAL_KEY, LISTED_FIELDS, MARK_CHARS, PackedHoles, facet_key, pack,
-                      replace_values, unpack)
+from .printed import (LIST_FIELDS, LIST_TOTAL_KEY, LISTED_FIELDS, MARK_CHARS, PackedHoles, PrintedHole, facet_key,
+                      pack, replace_values, unpack)
 from .quick import (REMOVED, BuildRecorder, BuildSnapshot, DocEntry, SearchApart, _manifest, _no, _patch,
                     _printed_changes, _read, _text, listed_counts, publish_edit)
 from .reprint import Changes
@@ -545,13 +545,11 @@ def _recounted(page: str, places: PackedHoles | None, texts: dict[str, tuple[str
     if any(len(new) != len(old) for old, new in texts.values()):
         text, moved = replace_values(page, unpack(places), lambda key: texts[key][1] if key in texts else None)
         return text, pack(moved)
-    # (mostly, the count keeps its number of digits: every place stays where it is)
-    parts, at = [], 0
-    for start, length, key in counted:
-        parts += (page[at:start], texts[key][1])
-        at = start + length
-    parts.append(page[at:])
-    return "".join(parts), places
+    # (mostly, the count keeps its number of digits: every place stays where it is, and only
+    # the counts' places are needed)
+    text, _ = replace_values(page, tuple(PrintedHole(key, start, length) for start, length, key in counted),
+                             lambda key: texts[key][1])
+    return text, places
 
 
 def _file_names(names: frozenset[str], public: Corpus, before: dict[str, dict[str, int]], changes: Changes,
