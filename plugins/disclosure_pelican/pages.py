@@ -352,15 +352,19 @@ class SiteModel:
             for listing in self.listings[kind]:
                 yield from self.list_pages(listing)
         for doc in self.public:
-            current = version_in_force(doc, self.as_of)
-            yield self.document_page(doc, current, f"documents/{doc.id}/index.html", canonical=True)
-            for version in doc.versions:
-                yield self.document_page(doc, version, f"documents/{doc.id}/v{version.number}/index.html")
-                if version.number > 1:
-                    previous = doc.version(version.number - 1)
-                    if previous is not None:
-                        yield self.compare_page(doc, previous, version)
+            yield from self.pages_of(doc)
         yield self.not_found()
+
+    def pages_of(self, doc: Document) -> Iterator[Page]:
+        """A document's pages: the version in force, each version, each comparison."""
+        current = version_in_force(doc, self.as_of)
+        yield self.document_page(doc, current, f"documents/{doc.id}/index.html", canonical=True)
+        for version in doc.versions:
+            yield self.document_page(doc, version, f"documents/{doc.id}/v{version.number}/index.html")
+            if version.number > 1:
+                previous = doc.version(version.number - 1)
+                if previous is not None:
+                    yield self.compare_page(doc, previous, version)
 
     # ------------------------------------------------------------------ pages
     def home(self) -> Page:

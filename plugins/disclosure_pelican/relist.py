@@ -139,11 +139,14 @@ def keep_lists(cache_dir: Path, output: Path, key: str, files: dict[str, tuple[i
         kept_path(cache_dir, output).unlink(missing_ok=True)
 
 
-def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: dict[str, tuple[int, int]], as_of: date
+def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: dict[str, tuple[int, int]], as_of: date,
+                 reread: frozenset[str] = frozenset(), replaced: dict[str, Document] | None = None
                  ) -> tuple[Corpus, frozenset[str]] | None:
     """The public corpus (the bodies of files unchanged since it was kept left out) and the
     files the last whole build wrote, from the :class:`KeptLists` of the snapshot's build;
-    None when there is none to use.  ``files``: every document file as it is now."""
+    None when there is none to use.  ``files``: every document file as it is now;
+    ``reread``: documents read again from their files all the same (their pages are
+    rendered: :mod:`.restatus`); ``replaced`` gets the kept documents read again."""
     try:
         with open(kept_path(cache_dir, output), "rb") as handle:
             kept = pickle.load(handle)
@@ -152,6 +155,7 @@ def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: 
     if not isinstance(kept, KeptLists) or kept.format != KEPT_FORMAT or kept.key != snapshot.key:
         return None
     changed = {path for path in files.keys() | kept.files.keys() if files.get(path) != kept.files.get(path)}
+    changed |= {path for path, doc_id in kept.paths.items() if doc_id in reread}
     by_id = {doc.id: doc for doc in kept.documents}
     if changed:
         # Each changed file's document is made again from its files, as a whole load makes it.
@@ -169,6 +173,8 @@ def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: 
             gone = [path for path in changed if path not in files and (path == group or os.path.dirname(path) == group)]
             old = {doc_id: by_id.pop(doc_id) for doc_id in {path_of[path] for path in paths + gone if path in path_of}
                    if doc_id in by_id}
+            if replaced is not None:
+                replaced.update(old)
             doc = assemble_together(records) if records else None
             if records and doc is None:
                 return None
@@ -314,14 +320,8 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     if made.kept:
         log.debug("relist: the lists made from the kept corpus")
     updates, holes, compares, printed, finish = patch
-    for name, texts in made.recounts.items():
-        page = _text(updates[name] if name in updates else _read(output / name))
-        places = printed.get(name, snapshot.printed.get(name))
-        counted = _recounted(page, places, texts)
-        if counted is None:
-            return _no(f"{name} is not the page the snapshot describes")
-        log.debug("relist: %s: the filter counts replaced", name)
-        updates[name], printed[name] = counted[0].encode("utf-8"), counted[1]
+    if not recount(output, snapshot, made.recounts, updates, printed):
+        return None
     updates.update(made.pages)
     printed.update(made.printed)
     updates = {name: data for name, data in updates.items() if _read(output / name) != data}
@@ -367,14 +367,29 @@ def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         except ValueError as error:
             return f"{settings_file}: {error}"
         state.search = bool(settings.get("DISCLOSURE_SEARCH", True))
-        made = _render(state, settings, scratch, changes, _text(_read(output / SITEMAP)), snapshot.listed or {},
+        made = _render(settings, scratch, changes, _text(_read(output / SITEMAP)), snapshot.listed or {},
                        file_names, doc_id, slugs)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return made if isinstance(made, str) else made._replace(kept=kept is not None)
 
 
-def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: Changes, sitemap: str,
+def recount(output: Path, snapshot: BuildSnapshot, recounts: dict[str, dict[str, tuple[str, str]]],
+            updates: dict[str, bytes], printed: dict[str, PackedHoles]) -> bool:
+    """Put into ``updates`` (and their places into ``printed``) the pages whose counts
+    only change, ``recounts`` (:attr:`_Lists.recounts`); False when one is not as the
+    snapshot describes it."""
+    for name, texts in recounts.items():
+        page = _text(updates[name] if name in updates else _read(output / name))
+        counted = _recounted(page, printed.get(name, (snapshot.printed or {}).get(name)), texts)
+        if counted is None:
+            return bool(_no(f"{name} is not the page the snapshot describes"))
+        log.debug("relist: %s: the filter counts replaced", name)
+        updates[name], printed[name] = counted[0].encode("utf-8"), counted[1]
+    return True
+
+
+def _render(settings: dict[str, Any], scratch: Path, changes: Changes, sitemap: str,
             counts: dict[str, dict[str, int]], file_names: frozenset[str] | None, doc_id: str,
             slugs: dict[str, dict[str, str]]) -> _Lists | str:
     """The pages that show the changed lists as a whole build writes them, with the
@@ -383,21 +398,10 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: Change
     every file of the site once it is published, when known.  A page with the register's
     filters whose choices keep their order is not rendered: its counts' new texts are
     given instead."""
-    from pelican import Pelican
-
-    from .forked import Forked, can_fork
-    from .generator import DisclosureGenerator
     from .pages import SITEMAP
     from .sitemap import sitemap_with
 
-    pelican = Pelican(settings)
-    context = {**pelican.settings, "generated_content": {}, "static_links": set(), "static_content": {},
-               "localsiteurl": pelican.settings["SITEURL"]}  # (as Pelican.run shares it)
-    generator = DisclosureGenerator(context=context, settings=pelican.settings, path=pelican.path, theme=pelican.theme,
-                                    output_path=pelican.output_path)
-    generator.bodies_up_front = False  # (none is shown)
-    generator.file_names = file_names
-    generator.generate_context()
+    generator = page_generator(settings, file_names)
     model = generator.model
     if model.extra_pages:
         return "other plugins add pages (DISCLOSURE_EXTRA_PAGES)"
@@ -428,20 +432,61 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: Change
         if texts is not None:
             chosen.remove(page)
             recounts[page.name] = texts
+    rendered = render_pages(generator, scratch, chosen)
+    if isinstance(rendered, str):
+        return rendered
+    pages, printed, used, _ = rendered
+    # (the register's line has no date: as it was)
+    patched = sitemap_with(sitemap, [(page.url, page.lastmod) for page in chosen if page.in_sitemap],
+                           [name[:-len("index.html")] for name in removed], model.siteurl)
+    if patched is None:
+        return f"{SITEMAP} is not the sitemap a build writes"
+    pages[SITEMAP] = patched.encode("utf-8")
+    return _Lists(pages, tuple(removed), printed, used, recounts, False)
+
+
+def page_generator(settings: dict[str, Any], file_names: frozenset[str] | None) -> Any:
+    """The whole build's generator, its page model made from the settings' state, for
+    rendering a few pages (``file_names``: every file of the site, when known)."""
+    from pelican import Pelican
+
+    from .generator import DisclosureGenerator
+
+    pelican = Pelican(settings)
+    context = {**pelican.settings, "generated_content": {}, "static_links": set(), "static_content": {},
+               "localsiteurl": pelican.settings["SITEURL"]}  # (as Pelican.run shares it)
+    generator = DisclosureGenerator(context=context, settings=pelican.settings, path=pelican.path, theme=pelican.theme,
+                                    output_path=pelican.output_path)
+    generator.bodies_up_front = False  # (few are shown)
+    generator.file_names = file_names
+    generator.generate_context()
+    return generator
+
+
+Rendered = tuple[dict[str, bytes], dict[str, PackedHoles], frozenset[str], dict[str, Any]]
+"""Pages rendered by :func:`render_pages`: their bytes, where they print titles, numbers
+and counts, the fields their templates used otherwise than printing them, and where
+document pages hold their bodies (:class:`~.quick.PageHole`)."""
+
+
+def render_pages(generator: Any, scratch: Path, chosen: list[Any]) -> Rendered | str:
+    """``chosen`` pages as a whole build renders them (half of them in another process when
+    there are many), or why their printed places could not be noted."""
+    from .forked import Forked, can_fork
+
+    state = generator.state
     css = Path(generator.theme, "static", "css", "site.css").read_text(encoding="utf-8")
 
-    def render(pages: list[Any]) -> tuple[dict[str, bytes], dict[str, PackedHoles | None], frozenset[str]]:
-        """The pages' bytes, where they print titles, numbers and counts, and the fields
-        their templates used otherwise than printing them."""
+    def render(pages: list[Any]) -> tuple[dict[str, bytes], dict[str, PackedHoles | None], frozenset[str], dict[str, Any]]:
         recorder = state.recorder = BuildRecorder(page_names=[page.name for page in pages])
         generator.printed.on = recorder.printed_known = True
         generator.printed.used = recorder.fields_used
-        writer = _text_writer(str(scratch), pelican.settings)
+        writer = _text_writer(str(scratch), generator.settings)
         for page in pages:
             generator.render_page(page, generator.page_context(page, css), writer)
         return ({page.name: writer.texts[page.name].encode("utf-8") for page in pages},
                 {name: None if places is None else pack(places) for name, places in recorder.printed.items()},
-                frozenset(recorder.fields_used))
+                frozenset(recorder.fields_used), dict(recorder.holes))
 
     # The other half in another process: in a rebuild after an edit of the main issuer's
     # documents, about 380 pages (0.4 s at 10,000 documents), while the build's process
@@ -449,24 +494,18 @@ def _render(state: Any, settings: dict[str, Any], scratch: Path, changes: Change
     half = len(chosen) // 2 if can_fork() and len(chosen) >= SPLIT_RENDERING_MIN else len(chosen)
     helper = Forked(lambda: render(chosen[half:]), "half the list pages") if half < len(chosen) else None
     try:
-        pages, places, used = render(chosen[:half])
+        pages, places, used, holes = render(chosen[:half])
         if helper is not None:
             other = helper.result()
-            pages, places, used = {**pages, **other[0]}, {**places, **other[1]}, used | other[2]
+            pages, places, used, holes = ({**pages, **other[0]}, {**places, **other[1]}, used | other[2],
+                                          {**holes, **other[3]})
     except BaseException:
         if helper is not None:
             helper.cancel()
         raise
     if any(found is None for found in places.values()):
         return "a page's printed places could not be noted"
-    # (the register's line has no date: as it was)
-    patched = sitemap_with(sitemap, [(page.url, page.lastmod) for page in chosen if page.in_sitemap],
-                           [name[:-len("index.html")] for name in removed], model.siteurl)
-    if patched is None:
-        return f"{SITEMAP} is not the sitemap a build writes"
-    pages[SITEMAP] = patched.encode("utf-8")
-    printed = {name: found for name, found in places.items() if found is not None}
-    return _Lists(pages, tuple(removed), printed, used, recounts, False)
+    return pages, {name: found for name, found in places.items() if found is not None}, used, holes
 
 
 def _text_writer(output_path: str, settings: dict[str, Any]) -> Any:
