@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 from . import spreadsheet
 from .corpus import Corpus
+from .document import Document
 from .effectiveness import Effectiveness, status_on, version_in_force
 from .keyed_store import code_digest, replace_file
 from .spreadsheet import csv_text
@@ -52,12 +53,7 @@ def export_records(public: Corpus, as_of: date, statuses: Mapping[str, Effective
             "written": _iso(doc.written),
             "published": _iso(doc.published),
             "effective": _iso(doc.effective),
-            "expires": _iso(doc.expires),
-            "status": effectiveness.status.value,
-            "status_label": effectiveness.status.label_zh,
-            "status_reason": effectiveness.reason,
-            "status_since": _iso(effectiveness.since),
-            "status_by": effectiveness.by,
+            **status_fields(doc, effectiveness),
             "version_in_force": version_in_force(doc, as_of).number,
             "versions": [
                 {"version": v.number, "published": _iso(v.published), "effective": _iso(v.effective),
@@ -73,6 +69,18 @@ def export_records(public: Corpus, as_of: date, statuses: Mapping[str, Effective
             "url": doc.url,
         })
     return records
+
+
+def status_fields(doc: Document, effectiveness: Effectiveness) -> dict[str, Any]:
+    """A record's fields that a document's expiry and status give, in order."""
+    return {
+        "expires": _iso(doc.expires),
+        "status": effectiveness.status.value,
+        "status_label": effectiveness.status.label_zh,
+        "status_reason": effectiveness.reason,
+        "status_since": _iso(effectiveness.since),
+        "status_by": effectiveness.by,
+    }
 
 
 def to_json(records: list[dict[str, Any]], as_of: date) -> str:

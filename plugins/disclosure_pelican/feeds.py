@@ -55,10 +55,15 @@ def _href(path: str, siteurl: str, feed_name: str) -> str:
 
 
 def _summary(doc: Document, status: Effectiveness, language: str, type_label: str, status_label: str) -> str:
+    return summary_head(doc, status, language, type_label, status_label) + "\n" + summary_text(doc.current.body)
+
+
+def summary_head(doc: Document, status: Effectiveness, language: str, type_label: str, status_label: str) -> str:
+    """An entry's summary's first line: the type, the document number (when there is one),
+    the issuers, the status with its reason."""
     reason = status.reason_en if language == "en" else status.reason
     status_text = f"{status_label} ({reason})" if language == "en" else f"{status_label}（{reason}）"
-    fields = [type_label, *([doc.doc_number] if doc.doc_number else []), "、".join(doc.issuers), status_text]
-    return " · ".join(fields) + "\n" + summary_text(doc.current.body)
+    return " · ".join([type_label, *([doc.doc_number] if doc.doc_number else []), "、".join(doc.issuers), status_text])
 
 
 def summary_text(body: str) -> str:

@@ -327,6 +327,11 @@ class SiteModel:
             self._file_names = frozenset(names | self.extra_pages)
         return self._file_names
 
+    def know_file_names(self, names: frozenset[str]) -> None:
+        """Every file of the site, when a rebuild that renders a few pages knows them
+        (:mod:`.restatus`) without making every page."""
+        self._file_names = names
+
     def has_page(self, name: str) -> bool:
         """True when ``name`` will exist in the output: templates link to optional pages only then."""
         return name in self.file_names

@@ -83,7 +83,7 @@ from .printed import (DATE_FIELDS, LIST_FIELDS, LISTED_FIELDS, PRINTED_FIELDS, U
 from .reprint import (FEED_SUMMARY, Changes, reprint_documents, reprint_feed_entry, reprint_ledger,
                       reprint_page)
 
-SNAPSHOT_FORMAT = 11
+SNAPSHOT_FORMAT = 12
 SNAPSHOT_LOG_LIMIT = 32
 """Changes a quick rebuild appends to the snapshot's log before the snapshot is saved whole
 again (saving it whole, 15 MB at 10,000 documents, took a seventh of a quick rebuild)."""
@@ -104,6 +104,10 @@ SEARCH_RECORD_FIELDS = {"title": "title", "title_en": "title_en", "doc_number": 
 """The fields an edit taken here may change that a search record holds
 (:class:`disclosure_search.records.SearchRecord`), with the record's name of each:
 printed ones, and the listed ones (:mod:`.relist`)."""
+EXPIRES = "expires"
+"""The field whose edit moves a document's status (:mod:`.restatus`)."""
+STATUS = "status"
+"""What names a document's status code in the changes a search record is patched with."""
 _BODY_TYPES = frozenset({DocType.ANNUAL_REPORT})
 """Types whose bodies reach other pages (an annual report's figures fill its text in).  Key
 points reach them through their task breakdown, which the signature holds: an edit of
@@ -272,7 +276,8 @@ class DocEntry(NamedTuple):
     printed: dict[str, Any]
     """Its fields of :data:`~.printed.PRINTED_FIELDS` (as pages print them),
     :data:`~.printed.UNPRINTED_FIELDS` and :data:`~.printed.LISTED_FIELDS` that its file
-    gives (none for a document of several versions: only its text is patched)."""
+    gives, and its date of expiry (:data:`EXPIRES`, ``YYYY-MM-DD``: :mod:`.restatus`); none
+    for a document of several versions: only its text is patched."""
     version: int = 1
     latest: bool = True
     """Whether it is the document's latest version (its search record has the document's
@@ -358,6 +363,10 @@ class BuildSnapshot(NamedTuple):
     counted_issuers: tuple[frozenset[str], ...] | None = None
     """The issuers of the annual reports that count some issuers' documents only (figures.yml
     ``issuers``): an issuer edit that moves a document in or out of one changes its figures."""
+    report_scopes: tuple[tuple[int, frozenset[str] | None], ...] | None = None
+    """Each annual report's year and the issuers it counts (None: all): an edit that changes
+    a counted document's status at the end of that year or the year before changes its
+    figures (:mod:`.restatus`)."""
 
 
 class SnapshotChange(NamedTuple):
@@ -465,6 +474,9 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, files: di
             printed.update({name: value for name in (*UNPRINTED_FIELDS, *LISTED_FIELDS)
                             for value in [entry.record.values.get(name)]
                             if value is not None and value == getattr(doc, LIST_FIELDS.get(name, name))})
+            expires = entry.record.values.get(EXPIRES)
+            if isinstance(expires, date) and expires == doc.expires:
+                printed[EXPIRES] = expires.isoformat()
             documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, shown, line_of[doc.id], printed,
                                        version.number)
     places = _printed_holes(recorder, previous)
@@ -477,7 +489,9 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, files: di
         places, _taken_values(state), _fields_used(recorder, previous, places), compares=compares,
         listed=listed_counts(public),
         counted_issuers=tuple(frozenset(report.issuers) for _, report in sorted(state.records.reports.items())
-                              if report.issuers is not None))
+                              if report.issuers is not None),
+        report_scopes=tuple((year, None if report.issuers is None else frozenset(report.issuers))
+                            for year, report in sorted(state.records.reports.items())))
     _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
 
 
@@ -799,14 +813,22 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
         if changes is None:
             from .relist import listed_changes, relist
 
+            from .restatus import expiry_changes, restatus
+
             moved = listed_changes(record, entry)
-            if moved is None:
-                return _no(f"{path}: front matter (besides titles, numbers, the topic and issuers), references or "
-                           "cited numbers changed")
+            restated = expiry_changes(record, entry) if moved is None else None
+            if moved is None and restated is None:
+                return _no(f"{path}: front matter (besides titles, numbers, the topic, issuers and date of expiry), "
+                           "references or cited numbers changed")
             if len(changed) > 1:
-                return _no(f"{path}: a topic or issuer edit is taken alone")
-            applied = relist(output, content, cache_dir, snapshot, manifest_file, path, stat, record, moved,
-                             files, settings_file, settings, config, as_of)
+                return _no(f"{path}: a topic, issuer or expiry edit is taken alone")
+            if restated is not None:
+                moved = restated
+                applied = restatus(output, content, cache_dir, snapshot, manifest_file, path, stat, record, restated,
+                                   files, settings_file, settings, config, as_of)
+            else:
+                applied = relist(output, content, cache_dir, snapshot, manifest_file, path, stat, record, moved,
+                                 files, settings_file, settings, config, as_of)
             if applied is None:
                 return None
             posix = Path(path).as_posix()
@@ -1266,6 +1288,11 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
                      **{SEARCH_RECORD_FIELDS[name]: new for name, (_, new) in changes.items() if name in SEARCH_RECORD_FIELDS})
     if "keywords" in changes:
         record = replace(record, keywords=tuple(changes["keywords"][1] or ()))
+    if STATUS in changes:  # (:mod:`.restatus`)
+        from disclosure.effectiveness import Status
+
+        status = Status(changes[STATUS][1])
+        record = replace(record, status=status.value, in_force=status.in_force)
     patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),
                          snapshot.search_size, generation=snapshot.search_generation)
     if isinstance(patch, str):

@@ -1,0 +1,386 @@
+"""A rebuild after an edit of a document's date of expiry (``expires``: given, changed or
+taken away), which may change its status on the build date.
+
+Nothing else about the document changes, nor any other document's status: the rules of
+:mod:`disclosure.effectiveness` read a document's expiry for its own status only.  What
+shows its status changes:
+
+* its own pages (the status, its reason, the date of expiry), rendered again;
+* when the status itself changes (in force → expired, say): every page that lists the
+  document with its status (the pages of its lists, of the documents it relates to, the
+  register, the home page; where a whole build noted its title: :mod:`.printed`), the
+  pages that count documents by status (catalogue, guide, search, 404; the register's
+  pages, for a normative document or regulation), and the lists of the two statuses
+  (their pages from its place on; those before it get their count replaced, as
+  :mod:`.relist` does for a topic);
+* its record in the data export, its feed entries' first line, its search record (and the
+  status filter's terms), the sitemap's lines of those pages.
+
+The pages are rendered in a forked process from the public corpus the last whole build
+kept (:class:`~.relist.KeptLists`), the documents whose pages are rendered read again from
+their files; that process first tells the document's status before and after, and the
+search export's patch starts then.
+
+It takes the whole build when the ledger's view is published (its rows show statuses and
+it counts them), when an annual report counts the document and its status at the end of
+the report's year or the year before changes, or when the document has several versions.
+Tests compare the result with a whole build of the same content, byte for byte.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+from xml.sax.saxutils import escape
+
+from disclosure.config import SiteConfig
+from disclosure.document import Document
+from disclosure.effectiveness import Effectiveness, status_on
+from disclosure.files import FileRecord, cross_signature
+
+from .page_text import LEDGER_FILES
+from .printed import LIST_TOTAL_KEY
+from .quick import (EXPIRES, REMOVED, STATUS, BuildSnapshot, DocEntry, SearchApart, _Finish, _manifest, _no,
+                    _patch_search, _read, _text, publish_edit)
+from .relist import _Lists, _kept_public, _list_page_names, _pages_before, page_generator, recount, render_pages
+from .reprint import FEED_SUMMARY, Changes, reprint_documents
+
+log = logging.getLogger(__name__)
+SITE_TEMPLATES = frozenset({"index", "register", "register_archive", "catalogue", "guide", "search", "404"})
+"""Pages besides lists and documents that show statuses or count documents by them (the
+ledger's takes the whole build; annual reports and task tables show none)."""
+REGISTER_TEMPLATES = frozenset({"index", "register", "register_archive"})
+"""Those that count the register's documents (normative documents and regulations) by status."""
+
+
+def expiry_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
+    """``{"expires": (old, new)}`` (``YYYY-MM-DD`` or None) when the file's date of expiry is
+    all that changed of what checks across documents read, else None.  A date given or taken
+    away is a line of its own: the lines after it move."""
+    old = entry.printed.get(EXPIRES)
+    value = record.values.get(EXPIRES)
+    new = value.isoformat() if isinstance(value, date) else None
+    if old == new or (value is not None and new is None):
+        return None
+    for values, key_lines, body_line in _before(record, old):
+        if cross_signature(replace(record, values=values, key_lines=key_lines, body_line=body_line)) == entry.signature:
+            return {EXPIRES: (old, new)}
+    return None
+
+
+def _before(record: FileRecord, old: str | None) -> Any:
+    """What the file's front matter may have been with the date of expiry ``old``: values,
+    key lines and the body's line."""
+    items, lines = list(record.values.items()), record.key_lines
+    if EXPIRES in record.values:
+        if old is not None:  # (on the same line)
+            yield {key: date.fromisoformat(old) if key == EXPIRES else value for key, value in items}, \
+                lines, record.body_line
+        else:  # given: its line goes, the lines after it move up
+            at = lines.get(EXPIRES)
+            if at is not None:
+                yield ({key: value for key, value in items if key != EXPIRES},
+                       {key: line - (line > at) for key, line in lines.items() if key != EXPIRES}, record.body_line - 1)
+        return
+    if old is None:
+        return
+    for at in range(1, record.body_line + 1):  # taken away: it stood on one of the lines
+        moved = {key: line + (line >= at) for key, line in lines.items()}
+        after = [key for key, line in moved.items() if line > at]
+        first = after[0] if after else None
+        key_lines: dict[str, int] = {}
+        for key, line in moved.items():
+            if key == first:
+                key_lines[EXPIRES] = at
+            key_lines[key] = line
+        if first is None:
+            key_lines[EXPIRES] = at
+        values: dict[str, Any] = {}
+        for key, value in items:
+            if first is not None and key == first.split(".")[0].split("[")[0] and EXPIRES not in values:
+                values[EXPIRES] = date.fromisoformat(old)
+            values[key] = value
+        values.setdefault(EXPIRES, date.fromisoformat(old))
+        yield values, key_lines, record.body_line + 1
+
+
+class _Told(NamedTuple):
+    """What the pages' process tells first: the document and its status before and after."""
+
+    old_doc: Document
+    new_doc: Document
+    old: Effectiveness
+    new: Effectiveness
+
+
+class _Restated(NamedTuple):
+    lists: _Lists
+    holes: dict[str, Any]
+    """Where the document pages rendered again hold their bodies."""
+    feed_heads: tuple[str, str]
+    """The first line of the document's feed entries' summary, before and after."""
+
+
+def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest_file: Path, path: str,
+             stat: os.stat_result, record: FileRecord, changes: Changes, files: list[str], settings_file: Path,
+             values: dict[str, Any], config: SiteConfig, as_of: date
+             ) -> tuple[BuildSnapshot, dict[str, Any], list[str]] | None:
+    """Publish the edit of the file at ``path`` (read as ``record``) whose ``changes`` are its
+    date of expiry's; the new snapshot and fingerprints and the files written, or None when
+    the whole build must run (nothing written).  ``files``: every document file;
+    ``values``: the settings file's."""
+    from .forked import Forked, can_fork
+
+    entry = snapshot.documents[path]
+    if snapshot.printed is None or snapshot.report_scopes is None:
+        return _no("where pages print the documents, or what the annual reports count, is not known")
+    if (output / LEDGER_FILES[0]).exists():
+        return _no("the ledger's view shows the documents' statuses and counts them")
+    doc_id = entry.doc_id
+    showing = frozenset(name for name, places in snapshot.printed.items() if doc_id in places[0])
+    related = frozenset(snapshot.holes[name].doc_id for name in showing if name in snapshot.holes) - {doc_id}
+    now = {**snapshot.files, path: (stat.st_mtime_ns, stat.st_size)}
+
+    def work(tell: Callable[[Any], None]) -> _Restated | str:
+        return _restated(tell, output, content, cache_dir, snapshot, now, settings_file, values, config, as_of,
+                         doc_id, showing, related, changes)
+
+    told: list[Any] = []
+    helper = Forked(lambda channel: work(channel.send), "the pages that show the status", talk=True) \
+        if can_fork() else None
+    searching: SearchApart | None = None
+    try:
+        if helper is not None:
+            try:
+                told.append(helper.channel.recv())
+            except EOFError:
+                told.append(helper.result())  # (raises what it failed with)
+            made = None
+        else:
+            made = work(told.append)
+        first = told[0] if told else made
+        if isinstance(first, str):
+            if helper is not None:
+                helper.cancel()
+            return _no(first)
+        old, new = first.old, first.new
+        searched = {STATUS: (old.status.value, new.status.value)} \
+            if old.status != new.status and snapshot.search_size is not None else None
+        updates: dict[str, bytes] = {}
+        finish = _Finish(snapshot.search_size, snapshot.search_generation)
+        if searched is not None and helper is not None:
+            searching = SearchApart(output, content, cache_dir, snapshot, entry, record.body, searched)
+        elif searched is not None:
+            why = _patch_search(output, content, cache_dir, snapshot, entry, record.body, searched, updates, finish)
+            if why is not None:
+                return _no(why)
+        manifest = _manifest(manifest_file, snapshot)
+        exported = _export(output, entry, record, first)
+        if manifest is None or isinstance(exported, str):
+            if helper is not None:
+                helper.cancel()
+            if searching is not None:
+                searching.drop()
+            return _no("no page fingerprints of this output" if manifest is None else exported)
+        updates.update(exported)
+        if searching is not None:
+            why = searching.take(updates, finish)
+            if why is not None:
+                searching = None  # (let go by take)
+                if helper is not None:
+                    helper.cancel()
+                return _no(why)
+        made = helper.result() if helper is not None else made
+    except Exception as error:  # (a template's, say: the whole build meets it again, and reports it)
+        if helper is not None:
+            helper.cancel()
+        if searching is not None:
+            searching.drop()
+        return _no(f"making the pages that show the status failed: {error}")
+    except BaseException:
+        if helper is not None:
+            helper.cancel()
+        if searching is not None:
+            searching.drop()
+        raise
+    if isinstance(made, str):
+        if searching is not None:
+            searching.drop()
+        return _no(made)
+    if searching is not None:
+        finish.early.append(lambda: searching.keep(finish))  # (once the output is written)
+    lists = made.lists
+    printed: dict[str, Any] = {}
+    for name in snapshot.feeds.get(doc_id, ()):
+        data = _feed_restated(updates.get(name, _read(output / name)), snapshot, doc_id, made.feed_heads)
+        if data is None:
+            return _no(f"{name}: the entry is not where the snapshot says")
+        updates[name] = data
+    if not recount(output, snapshot, lists.recounts, updates, printed):
+        return None
+    updates.update(lists.pages)
+    printed.update(lists.printed)
+    updates = {name: data for name, data in updates.items() if _read(output / name) != data}
+    fields: dict[str, Any] = {"holes": made.holes, "printed": printed}
+    if lists.removed:
+        fields[REMOVED] = {"printed": list(lists.removed)}
+    if snapshot.fields_used is not None and not lists.fields_used <= snapshot.fields_used:
+        fields["fields_used"] = snapshot.fields_used | lists.fields_used
+    return publish_edit(output, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes, updates,
+                        finish, fields, lists.removed)
+
+
+def _export(output: Path, entry: DocEntry, record: FileRecord, told: _Told) -> dict[str, bytes] | str:
+    """The data export with the document's record's expiry, status and file's SHA-256 as
+    they are now; or why not."""
+    from disclosure.export import status_fields
+
+    from .page_text import DATA_FILES
+
+    before, after = status_fields(told.old_doc, told.old), status_fields(told.new_doc, told.new)
+    changed = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
+    json_data, csv_data = (_read(output / name) for name in DATA_FILES)
+    sha = entry.sha256.encode("ascii"), record.sha256.encode("ascii")
+    if json_data is None or csv_data is None or sha[0] not in json_data:
+        return "the data export is not the one the snapshot describes"
+    reprinted = reprint_documents(json_data.replace(*sha), csv_data.replace(*sha), entry.doc_id, changed)
+    if reprinted is None:
+        return "the data export's record of the document is not as its last build wrote it"
+    return dict(zip(DATA_FILES, reprinted))
+
+
+def _feed_restated(data: bytes | None, snapshot: BuildSnapshot, doc_id: str, heads: tuple[str, str]) -> bytes | None:
+    """The feed ``data`` with the document's entry's summary's first line ``heads[1]`` (it
+    was ``heads[0]``); None when the entry is not as a build writes it."""
+    from .feeds import entry_id
+
+    if data is None:
+        return None
+    at = data.find(f"<id>{entry_id(snapshot.organ, doc_id)}</id>".encode("utf-8"))
+    start = data.find(FEED_SUMMARY, at) if at >= 0 else -1
+    old, new = (FEED_SUMMARY + escape(head).encode("utf-8") + b"\n" for head in heads)
+    if start < 0 or data[start:start + len(old)] != old or data.find(b"</entry>", at) < start:
+        return None
+    return data[:start] + new + data[start + len(old):]
+
+
+def _restated(tell: Callable[[Any], None], output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot,
+              now: dict[str, tuple[int, int]], settings_file: Path, values: dict[str, Any], config: SiteConfig,
+              as_of: date, doc_id: str, showing: frozenset[str], related: frozenset[str], changes: Changes
+              ) -> _Restated | str:
+    """The pages that show the document's status, made again (``tell`` is given the
+    document's status before and after first, or why not); or why they cannot be.
+    ``now``: every document file as it is; ``showing``: the pages that print the
+    document; ``related``: the other documents among them."""
+    told = _statuses(cache_dir, output, snapshot, now, as_of, doc_id, related, changes)
+    tell(told[0] if isinstance(told, tuple) else told)
+    if isinstance(told, str):
+        return told
+    first, public, file_names = told
+    from .build import read_settings
+    from .state import BuildState
+
+    state = BuildState(public, public, as_of, config, content, cache_dir=cache_dir)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}-restating-", dir=output.parent))
+    try:
+        try:
+            settings = read_settings(settings_file, {"PATH": str(content), "OUTPUT_PATH": str(scratch),
+                                                     "DISCLOSURE_STATE": state, "DELETE_OUTPUT_DIRECTORY": False})
+        except ValueError as error:
+            return f"{settings_file}: {error}"
+        state.search = bool(settings.get("DISCLOSURE_SEARCH", True))
+        return _render(settings, scratch, first, file_names, showing, related, _text(_read(output / "sitemap.xml")))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _expiry(doc: Document) -> str | None:
+    return doc.expires.isoformat() if doc.expires else None
+
+
+def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[str, tuple[int, int]], as_of: date,
+              doc_id: str, related: frozenset[str], changes: Changes) -> tuple[_Told, Any, frozenset[str]] | str:
+    """The document and its status before and after, the public corpus (the document and
+    ``related`` ones read again) and the files of the last whole build; or why not."""
+    kept = _kept_public(cache_dir, output, snapshot, now, as_of, related | {doc_id})
+    if kept is None:
+        return "the last whole build kept no lists for this output"
+    public, file_names = kept
+    new_doc = public.get(doc_id)
+    if new_doc is None or len(new_doc.versions) != 1 or _expiry(new_doc) != changes[EXPIRES][1]:
+        return f"{doc_id} is not the public document of one version the snapshot describes"
+    # (the kept document may be older than the snapshot: its expiry is all that changed since)
+    old_doc = replace(new_doc, expires=date.fromisoformat(changes[EXPIRES][0]) if changes[EXPIRES][0] else None)
+    for year, issuers in snapshot.report_scopes or ():
+        if issuers is not None and not issuers & set(new_doc.issuers):
+            continue
+        for day in (date(year - 1, 12, 31), date(year, 12, 31)):
+            if status_on(public, old_doc, day).status != status_on(public, new_doc, day).status:
+                return f"the annual report of {year} counts documents by their status at the end of {day.year}, " \
+                       "which this edit changes"
+    return _Told(old_doc, new_doc, status_on(public, old_doc, as_of), status_on(public, new_doc, as_of)), public, \
+        file_names
+
+
+def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: frozenset[str], showing: frozenset[str],
+            related: frozenset[str], sitemap: str) -> _Restated | str:
+    """The document's pages, and when its status changes the pages that show it, as a whole
+    build writes them, with the sitemap (``sitemap``: as published) updated for them."""
+    from .feeds import summary_head
+    from .pages import SITEMAP
+    from .sitemap import sitemap_with
+
+    generator = page_generator(settings, None)
+    model = generator.model
+    if model.extra_pages:
+        return "other plugins add pages (DISCLOSURE_EXTRA_PAGES)"
+    doc, old, new = told.new_doc, told.old.status, told.new.status
+    chosen = list(model.pages_of(doc))
+    removed: list[str] = []
+    recounts: dict[str, dict[str, tuple[str, str]]] = {}
+    if old != new:
+        for other in sorted(related):
+            found = model.public.get(other)
+            chosen += [page for page in model.pages_of(found) if page.name in showing] if found is not None else []
+        for kind, key in [("type", doc.type.value), ("year", str(doc.published.year)),
+                          *([("topic", doc.topic)] if doc.topic else []), *(("issuer", name) for name in doc.issuers)]:
+            listing = model.listing(kind, key)
+            chosen += [page for page in model.list_pages(listing) if page.name in showing] if listing else []
+        register = doc.type.is_register_type
+        chosen += [page for page in model.site_pages() if page.template in SITE_TEMPLATES
+                   and (page.template not in REGISTER_TEMPLATES or register or page.name in showing)]
+        chosen.append(model.not_found())
+        for status, step in ((old, 1), (new, -1)):  # (it leaves the list of the one, joins the other's)
+            listing = model.listing("status", status.value)
+            count = len(listing.documents) if listing is not None else 0
+            before = _list_page_names("status", status.value, count + step, model.per_page)
+            pages_now = list(model.list_pages(listing)) if listing is not None else []
+            file_names = file_names - frozenset(before) | frozenset(page.name for page in pages_now)
+            removed += sorted(set(before) - {page.name for page in pages_now})
+            if listing is not None and len(before) == len(pages_now):
+                unchanged = _pages_before(listing.documents, doc, model.per_page)
+                for page in pages_now[:unchanged]:
+                    recounts[page.name] = {LIST_TOTAL_KEY: (str(count + step), str(count))}
+                pages_now = pages_now[unchanged:]
+            chosen += pages_now
+    model.know_file_names(file_names)
+    unique = list({page.name: page for page in chosen}.values())
+    rendered = render_pages(generator, scratch, unique)
+    if isinstance(rendered, str):
+        return rendered
+    pages, printed, used, holes = rendered
+    patched = sitemap_with(sitemap, [(page.url, page.lastmod) for page in unique if page.in_sitemap],
+                           [name[:-len("index.html")] for name in removed], model.siteurl)
+    if patched is None:
+        return f"{SITEMAP} is not the sitemap a build writes"
+    pages[SITEMAP] = patched.encode("utf-8")
+    head_before, head_after = (summary_head(document, status, model.language, model.type_label(document.type),
+                               model.status_label(status.status))
+                  for document, status in ((told.old_doc, told.old), (told.new_doc, told.new)))
+    return _Restated(_Lists(pages, tuple(removed), printed, used, recounts, True), holes, (head_before, head_after))
