@@ -46,7 +46,8 @@ export and the ledger's files where their writers print it (:mod:`.reprint`); af
 number edit, the bodies citing the old or the new number are rendered again.  Keywords, which no page of
 our theme shows, are taken the same way (the search export changes) unless a template
 looked them up in the last whole build.  A topic edit is handed to :mod:`.relist`
-(the document moves between lists: those are rendered again).  Everything is computed before
+(the document moves between lists: those are rendered again), an edit of its date of
+expiry to :mod:`.restatus` (its status may move).  Everything is computed before
 anything is written; any doubt returns None and the whole build runs.  Tests compare
 the result with a whole build of the same content, byte for byte.
 """
