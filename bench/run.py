@@ -36,6 +36,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -227,7 +228,8 @@ class Bench:
         revised = corpus / manifest["revised_probe"] if manifest.get("revised_probe") else None
         revised_original = revised.read_bytes() if revised is not None else b""
         runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_version", "rebuild_meta",
-                                                     "rebuild_number", "rebuild_moved", "rebuild_topic", "rebuild_issuer", "rebuild_new", "check", "check_one",
+                                                     "rebuild_number", "rebuild_moved", "rebuild_topic", "rebuild_issuer", "rebuild_expiry", "rebuild_new",
+                                                     "check", "check_one",
                                                      "check_version", "check_meta", "check_number")}
         try:
             for r in range(self.args.repeat):
@@ -247,7 +249,8 @@ class Bench:
                 runs["check"].append(self.run_one("check (all)", self.ours("check", "--content", str(corpus))))
 
                 text = original.decode("utf-8")
-                probe.write_bytes((text.rstrip("\n") + f"\n\n基准测试修改正文，第{r + 1}次。\n").encode("utf-8"))
+                edited = text.rstrip("\n") + f"\n\n基准测试修改正文，第{r + 1}次。\n"
+                probe.write_bytes(edited.encode("utf-8"))
                 runs["rebuild_body"].append(self.run_one("rebuild, body edit", self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                 runs["check_one"].append(self.run_one("check, body edit", self.ours("check", "--content", str(corpus))))
                 if revised is not None:
@@ -262,6 +265,19 @@ class Bench:
                     self.run_one("rebuild, older version put back (not measured)",
                                  self.ours("build", "--content", str(corpus), "--output", str(site_ours)))
                     self.run_one("check, older version put back (not measured)", self.ours("check", "--content", str(corpus)))
+
+                # its date of expiry given, the day before the build date: its status moves from in force to
+                # expired (lists, register, counts); then taken away again, with a build not measured
+                day_before = (date.fromisoformat(self.args.as_of) - timedelta(days=1)).isoformat()
+                expiring = re.sub(r"(?m)^(effective: .*|published: .*)$", lambda m: f"{m.group(1)}\nexpires: {day_before}",
+                                  edited, count=1) if "\nexpires:" not in edited else edited
+                if expiring != edited:
+                    probe.write_bytes(expiring.encode("utf-8"))
+                    runs["rebuild_expiry"].append(self.run_one("rebuild, expiry edit",
+                                                               self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
+                    probe.write_bytes(edited.encode("utf-8"))
+                    self.run_one("rebuild, expiry taken away (not measured)",
+                                 self.ours("build", "--content", str(corpus), "--output", str(site_ours)))
 
                 titled = re.sub(r'(?m)^(title: .*?)("?)$', lambda m: f"{m.group(1)}（修订{r + 1}）{m.group(2)}", text, count=1)
                 probe.write_bytes(titled.encode("utf-8"))
@@ -315,7 +331,7 @@ class Bench:
     # ------------------------------------------------------------ report
     def report(self) -> str:
         def med(count: int, key: str, field: str) -> float | None:
-            values = [run[field] for run in self.results[count]["runs"][key] if run["code"] == 0]
+            values = [run[field] for run in self.results[count]["runs"].get(key, []) if run["code"] == 0]
             return statistics.median(values) if values else None
 
         def peak(count: int, key: str) -> float | None:
@@ -436,6 +452,8 @@ class Bench:
             *both("rebuild_topic", "full"), GOALS["rebuild"])
         row("rebuild after an issuer edit (to another issuer) / full build", f"≤ {GOALS['rebuild']}",
             *both("rebuild_issuer", "full"), GOALS["rebuild"])
+        row("rebuild after an expiry edit (in force → expired) / full build", f"≤ {GOALS['rebuild']}",
+            *both("rebuild_expiry", "full"), GOALS["rebuild"])
         row("check (all) / full build", f"< {GOALS['check']}", *both("check", "full"), GOALS["check"])
         for run, edit in (("check_one", "body"), ("check_meta", "title"), ("check_number", "document number")):
             row(f"check after one {edit} edit, seconds", f"< {GOALS['check_one_s']}",
@@ -456,7 +474,8 @@ class Bench:
         rows = ["## Ratios per repeat (wall-clock; each repeat's two runs side by side)\n",
                 "| documents | ratio | per repeat | median |", "| ---: | --- | --- | ---: |"]
         for count in counts:
-            runs = {key: [] for key in ("rebuild_new", "rebuild_version", "rebuild_moved", "rebuild_issuer")} | self.results[count]["runs"]  # (results saved before they existed)
+            runs = {key: [] for key in ("rebuild_new", "rebuild_version", "rebuild_moved", "rebuild_issuer", "rebuild_expiry")} \
+                | self.results[count]["runs"]  # (results saved before they existed)
             for name, a, b in (("ours / plain Pelican", "full", "plain"), ("rebuild, body edit / full", "rebuild_body", "full"),
                                ("rebuild, older version's text edit / full", "rebuild_version", "full"),
                                ("rebuild, title edit / full", "rebuild_meta", "full"),
@@ -464,6 +483,7 @@ class Bench:
                                ("rebuild, topic moved to another / full", "rebuild_moved", "full"),
                                ("rebuild, topic new to the site / full", "rebuild_topic", "full"),
                                ("rebuild, issuer moved to another / full", "rebuild_issuer", "full"),
+                               ("rebuild, expiry edit / full", "rebuild_expiry", "full"),
                                ("rebuild, new document / full", "rebuild_new", "full")):
                 pairs = [x["wall"] / y["wall"] for x, y in zip(runs[a], runs[b])
                          if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
@@ -471,7 +491,8 @@ class Bench:
                     rows.append(f"| {count:,} | {name} | {', '.join(f'{r:.2f}' for r in pairs)} | {statistics.median(pairs):.2f} |")
         for edit, key in (("body", "rebuild_body"), ("older version's text", "rebuild_version"), ("title", "rebuild_meta"),
                           ("number", "rebuild_number"), ("topic (to another)", "rebuild_moved"),
-                          ("topic (to a new one)", "rebuild_topic"), ("issuer (to another)", "rebuild_issuer")):
+                          ("topic (to a new one)", "rebuild_topic"), ("issuer (to another)", "rebuild_issuer"),
+                          ("expiry", "rebuild_expiry")):
             quick = [f"{count:,}: {sum(bool(run.get('quick')) for run in self.results[count]['runs'].get(key, []))} of "
                      f"{len(self.results[count]['runs'].get(key, []))}" for count in counts]
             rows.append(f"\nRebuilds after the {edit} edit that were the quick rebuild (the rest: the whole rebuild): {'; '.join(quick)}.")
