@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from disclosure_pelican import quick
-from disclosure_pelican.printed import (CLOSE, LISTED_FIELDS, NAMED, OPEN, PRINTED_FIELDS, MarkedValue, PrintedHole,
+from disclosure_pelican.printed import (CLOSE, LISTED_FIELDS, NAMED, OPEN, PRINTED_FIELDS, ROW_FIELDS, MarkedValue, PrintedHole,
                                         PrintedMarker, pack, place_key, place_of, printed_texts, replace_values,
                                         shift_holes, take_marks, unpack)
 
@@ -49,7 +49,9 @@ def test_a_whole_build_notes_where_every_page_prints_each_title_and_number(with_
         text = (ws["out"] / name).read_text(encoding="utf-8")
         for hole in holes:
             doc_id, field = place_of(hole.key)
-            if field == "title" or doc_id in one_file:
+            if field in ROW_FIELDS:  # (places of no text: where a row starts and ends)
+                assert hole.length == 0, (name, hole)
+            elif field == "title" or doc_id in one_file:
                 assert text[hole.start:hole.start + hole.length] == titles[hole.key], (name, hole)
             shown.setdefault(hole.key, set()).add(name)
         assert not {OPEN, NAMED, CLOSE} & set(text), name
@@ -72,6 +74,15 @@ def test_a_whole_build_notes_where_every_page_prints_each_title_and_number(with_
     # its issuers joined in their column, and as JSON in the filter data
     assert fields.count("issuer") == fields.count("title")
     assert fields.count("issuer.json") == register.count(' data-issuers="') == fields.count("topic") - fields.count("title")
+    # each of its rows, from where it starts to where it ends, one after the other (the
+    # documents in force, then those not yet in force: two tables)
+    marks = [hole for hole in unpack(snapshot.printed["register/index.html"]) if place_of(hole.key)[1] in ROW_FIELDS]
+    assert len(marks) == 2 * register.count('<td class="cell-title">')
+    for start, end in zip(marks[::2], marks[1::2]):
+        row_id = place_of(start.key)[0]
+        assert start.key == f"{row_id}#row" and end.key == f"{row_id}#row_end", (start, end)
+        row = register[start.start:end.start]
+        assert row.count('<td class="cell-title">') == 1 and f"documents/{row_id}/index.html" in row, row
     # on its page: in the description and in the metadata
     assert [place_of(hole.key) for hole in unpack(snapshot.printed[own])].count((doc_id, "issuer")) == 2
     # the document's number and index number on its page, and in the ledger's rows

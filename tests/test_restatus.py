@@ -46,7 +46,13 @@ def test_an_expiry_edit_moves_the_document_between_statuses_as_a_whole_build_doe
     file = content / NORMATIVE
     # given: expired since June (the build date is 2026-11-22); no document had expired
     _replace_in(file, "effective: 2016-09-29\n", "effective: 2016-09-29\nexpires: 2026-06-30\n")
+    caplog.set_level(logging.DEBUG, logger=restatus.__name__)
     written = quick_rebuild(workspace, caplog, NORMATIVE)
+    # the register put together from its rows (the edited document's rendered alone); its
+    # list of expired documents, empty before, rendered
+    messages = [record.getMessage() for record in caplog.records]
+    assert "restatus: register/index.html: put together from its rows" in messages
+    assert "restatus: register/expired/index.html: put together from its rows" not in messages
     assert {"documents/gf-2016-55/index.html", INTERPRETATION_PAGE, "register/index.html",
             "register/expired/index.html", "status/expired/index.html", "catalogue/index.html",
             "data/documents.json", "sitemap.xml"} <= set(written), written
@@ -62,6 +68,7 @@ def test_an_expiry_edit_moves_the_document_between_statuses_as_a_whole_build_doe
     # taken away: in force again, and no document is expired (the list goes)
     _replace_in(file, "expires: 2026-07-31\n", "")
     written = quick_rebuild(workspace, caplog, NORMATIVE)
+    assert "restatus: register/index.html: put together from its rows" in [r.getMessage() for r in caplog.records]
     assert not (workspace["out"] / "status" / "expired").exists()
     assert INTERPRETATION_PAGE in written
 

@@ -150,6 +150,7 @@ class DisclosureGenerator(Generator):
         self.env.filters["iso"] = iso
         self.printed = PrintedMarker(self.env)
         self.env.filters["fmt"] = PrintedMarker.fmt
+        self.env.globals["row_place"] = self.printed.row
 
     def generate_output(self, writer) -> None:  # type: ignore[no-untyped-def]
         model = self.model

@@ -70,6 +70,11 @@ document by its link column (empty for a withdrawn item, whose values are the le
 Its issuers are joined with :data:`LIST_SEPARATOR`, as ``|join`` prints them."""
 LEDGER_LINK = "链接"
 DOCUMENT_LINK = "documents/"
+ROW_FIELDS = ("row", "row_end")
+"""The fields of the places of no text that open and close each row of a table of documents
+(:meth:`PrintedMarker.row`): the row is all its loop prints for the document, and a page's
+rows follow one another, so that a rebuild can take them apart and put them together
+(:mod:`.restatus`)."""
 _FIELD_MARK = "#"
 """Between a document's id and a field in a place's key (ids are ``[a-z0-9-]+``)."""
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -347,6 +352,13 @@ class PrintedMarker:
             return value.marked_json() if type(value) is MarkedList else json_text(value)
 
         env.filters.update(join=join, tojson=tojson, json_text=json_filter)
+
+    def row(self, doc: Any, end: bool = False) -> str:
+        """Where a table's row of ``doc`` starts (``end``: ends), as a place of no text, while
+        :attr:`on` (the ``row_place`` global: a theme prints it first and last in its loop)."""
+        if not self.on or type(doc) is not Document or MARK_CHARS.intersection(doc.id):
+            return ""
+        return _marked(place_key(doc.id, ROW_FIELDS[end]), "")
 
     def list_total(self, total: int) -> int:
         """A list page's count of the list's documents, marked (while :attr:`on`): after an

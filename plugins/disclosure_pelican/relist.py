@@ -476,19 +476,8 @@ def render_pages(generator: Any, scratch: Path, chosen: list[Any]) -> Rendered |
     there are many), or why their printed places could not be noted."""
     from .forked import Forked, can_fork
 
-    state = generator.state
-    css = Path(generator.theme, "static", "css", "site.css").read_text(encoding="utf-8")
-
     def render(pages: list[Any]) -> tuple[dict[str, bytes], dict[str, PackedHoles | None], frozenset[str], dict[str, Any]]:
-        recorder = state.recorder = BuildRecorder(page_names=[page.name for page in pages])
-        generator.printed.on = recorder.printed_known = True
-        generator.printed.used = recorder.fields_used
-        writer = _text_writer(str(scratch), generator.settings)
-        for page in pages:
-            generator.render_page(page, generator.page_context(page, css), writer)
-        return ({page.name: writer.texts[page.name].encode("utf-8") for page in pages},
-                {name: None if places is None else pack(places) for name, places in recorder.printed.items()},
-                frozenset(recorder.fields_used), dict(recorder.holes))
+        return render_here(generator, scratch, pages)
 
     # The other half in another process: in a rebuild after an edit of the main issuer's
     # documents, about 380 pages (0.4 s at 10,000 documents), while the build's process
@@ -508,6 +497,22 @@ def render_pages(generator: Any, scratch: Path, chosen: list[Any]) -> Rendered |
     if any(found is None for found in places.values()):
         return "a page's printed places could not be noted"
     return pages, {name: found for name, found in places.items() if found is not None}, used, holes
+
+
+def render_here(generator: Any, scratch: Path, pages: list[Any]
+                ) -> tuple[dict[str, bytes], dict[str, PackedHoles | None], frozenset[str], dict[str, Any]]:
+    """:func:`render_pages` in this process: each page's places None when they could not be noted."""
+    state = generator.state
+    css = Path(generator.theme, "static", "css", "site.css").read_text(encoding="utf-8")
+    recorder = state.recorder = BuildRecorder(page_names=[page.name for page in pages])
+    generator.printed.on = recorder.printed_known = True
+    generator.printed.used = recorder.fields_used
+    writer = _text_writer(str(scratch), generator.settings)
+    for page in pages:
+        generator.render_page(page, generator.page_context(page, css), writer)
+    return ({page.name: writer.texts[page.name].encode("utf-8") for page in pages},
+            {name: None if places is None else pack(places) for name, places in recorder.printed.items()},
+            frozenset(recorder.fields_used), dict(recorder.holes))
 
 
 def _halves(pages: list[Any]) -> tuple[list[Any], list[Any]]:

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import shutil
 import tempfile
+from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -45,7 +47,7 @@ from disclosure.effectiveness import Effectiveness, status_on
 from disclosure.files import FileRecord, cross_signature
 
 from .page_text import LEDGER_FILES
-from .printed import LIST_TOTAL_KEY
+from .printed import LIST_TOTAL_KEY, ROW_FIELDS, PackedHoles, PrintedHole, pack, place_of, unpack
 from .quick import (EXPIRES, REMOVED, STATUS, BuildSnapshot, DocEntry, SearchApart, _Finish, _manifest, _no,
                     _patch_search, _read, _text, publish_edit)
 from .relist import _Lists, _kept_public, _list_page_names, _pages_before, page_generator, recount, render_pages
@@ -125,6 +127,8 @@ class _Restated(NamedTuple):
     """Where the document pages rendered again hold their bodies."""
     feed_heads: tuple[str, str]
     """The first line of the document's feed entries' summary, before and after."""
+    spliced: tuple[str, ...] = ()
+    """The pages put together from their rows (:func:`_spliced`)."""
 
 
 def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest_file: Path, path: str,
@@ -216,6 +220,8 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
     if searching is not None:
         finish.early.append(lambda: searching.keep(finish))  # (once the output is written)
     lists = made.lists
+    for name in made.spliced:
+        log.debug("restatus: %s: put together from its rows", name)
     printed: dict[str, Any] = {}
     for name in snapshot.feeds.get(doc_id, ()):
         data = _feed_restated(updates.get(name, _read(output / name)), snapshot, doc_id, made.feed_heads)
@@ -295,7 +301,8 @@ def _restated(tell: Callable[[Any], None], output: Path, content: Path, cache_di
         except ValueError as error:
             return f"{settings_file}: {error}"
         state.search = bool(settings.get("DISCLOSURE_SEARCH", True))
-        return _render(settings, scratch, first, file_names, showing, related, _text(_read(output / "sitemap.xml")))
+        return _render(settings, scratch, first, file_names, showing, related, _text(_read(output / "sitemap.xml")),
+                       lambda name: (_read(output / name), (snapshot.printed or {}).get(name)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -329,9 +336,12 @@ def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[
 
 
 def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: frozenset[str], showing: frozenset[str],
-            related: frozenset[str], sitemap: str) -> _Restated | str:
+            related: frozenset[str], sitemap: str, published: Callable[[str], tuple[bytes | None, PackedHoles | None]]
+            ) -> _Restated | str:
     """The document's pages, and when its status changes the pages that show it, as a whole
-    build writes them, with the sitemap (``sitemap``: as published) updated for them."""
+    build writes them, with the sitemap (``sitemap``: as published) updated for them.
+    ``published``: a page's bytes and places as published.  A page of a table whose rows
+    were noted is put together from its rows rather than rendered (:func:`_spliced`)."""
     from .feeds import summary_head
     from .pages import SITEMAP
     from .sitemap import sitemap_with
@@ -371,10 +381,18 @@ def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: fr
             chosen += pages_now
     model.know_file_names(file_names)
     unique = list({page.name: page for page in chosen}.values())
-    rendered = render_pages(generator, scratch, unique)
+    spliced = {}
+    for page in unique:
+        if old != new and "documents" in page.context and page.template != "doc_list":
+            found = _spliced(generator, scratch, page, doc.id, *published(page.name))
+            if found is not None:
+                spliced[page.name] = found
+    rendered = render_pages(generator, scratch, [page for page in unique if page.name not in spliced])
     if isinstance(rendered, str):
         return rendered
     pages, printed, used, holes = rendered
+    for name, (text, places) in spliced.items():
+        pages[name], printed[name] = text.encode("utf-8"), pack(places)
     patched = sitemap_with(sitemap, [(page.url, page.lastmod) for page in unique if page.in_sitemap],
                            [name[:-len("index.html")] for name in removed], model.siteurl)
     if patched is None:
@@ -383,4 +401,100 @@ def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: fr
     head_before, head_after = (summary_head(document, status, model.language, model.type_label(document.type),
                                model.status_label(status.status))
                   for document, status in ((told.old_doc, told.old), (told.new_doc, told.new)))
-    return _Restated(_Lists(pages, tuple(removed), printed, used, recounts, True), holes, (head_before, head_after))
+    return _Restated(_Lists(pages, tuple(removed), printed, used, recounts, True), holes, (head_before, head_after),
+                     tuple(spliced))
+
+
+def _rows(places: tuple[PrintedHole, ...], ids: set[str]) -> dict[str, tuple[int, int]] | None:
+    """Each row of the documents ``ids`` (another table of the page may list others) →
+    where it starts and ends (:meth:`~.printed.PrintedMarker.row`), in order; None when a
+    row lacks an end or the rows do not follow one another."""
+    starts, ends = {}, {}
+    for hole in places:
+        doc_id, field = place_of(hole.key)
+        if field in ROW_FIELDS and doc_id in ids:
+            (ends if field == ROW_FIELDS[1] else starts)[doc_id] = hole.start
+    if starts.keys() != ends.keys():
+        return None
+    rows = sorted(((start, ends[doc_id], doc_id) for doc_id, start in starts.items()))
+    if any(end < start for start, end, _ in rows) or any(a[1] != b[0] for a, b in zip(rows, rows[1:])):
+        return None
+    return {doc_id: (start, end) for start, end, doc_id in rows}
+
+
+def _by_row(places: tuple[PrintedHole, ...], rows: dict[str, tuple[int, int]]
+            ) -> tuple[dict[str, list[PrintedHole]], list[PrintedHole], list[PrintedHole]]:
+    """``places`` of each row (its marks by their key, other places by where they are), and
+    those before the rows and after them."""
+    starts = sorted((start, end, doc_id) for doc_id, (start, end) in rows.items())
+    first, last = (starts[0][0], starts[-1][1]) if starts else (0, 0)
+    by_row: dict[str, list[PrintedHole]] = {doc_id: [] for doc_id in rows}
+    before, after = [], []
+    for hole in places:
+        doc_id, field = place_of(hole.key)
+        if field in ROW_FIELDS and doc_id in by_row:
+            by_row[doc_id].append(hole)
+        elif hole.start < first:
+            before.append(hole)
+        elif hole.start >= last:
+            after.append(hole)
+        else:
+            by_row[starts[bisect_right(starts, (hole.start, sys.maxsize, "")) - 1][2]].append(hole)
+    return by_row, before, after
+
+
+def _spliced(generator: Any, scratch: Path, page: Any, doc_id: str, data: bytes | None, packed: PackedHoles | None
+             ) -> tuple[str, tuple[PrintedHole, ...]] | None:
+    """``page``'s text and places put together from the published page's rows (``data``, its
+    places ``packed``) and a page rendered with one row: the edited document's if it is
+    listed, else another's; None when the rows are not known or not as described.
+
+    A second page rendered with two rows checks that nothing outside the rows depends on
+    the documents listed (their number, the first of them), that a row prints the same
+    wherever it is, and that the published rows print as the new page would print them."""
+    from .relist import render_here
+
+    documents = list(page.context["documents"] or ())
+    if data is None or packed is None or len(documents) < 2:
+        return None
+    old_text, old_places = _text(data), unpack(packed)
+    ids = {doc.id for doc in documents}
+    old = _rows(old_places, ids | {doc_id})
+    if not old or set(old) - {doc_id} != ids - {doc_id}:
+        return None
+    first = next((doc for doc in documents if doc.id == doc_id), documents[0])
+    other = next(doc for doc in documents if doc.id != first.id)
+    frames = []
+    for listed in ([first], [other, first]):
+        texts, places, _, _ = render_here(generator, scratch, [replace(page, given={**page.context, "documents": listed})])
+        found = places.get(page.name)
+        if found is None:
+            return None
+        frame = unpack(found)
+        rows = _rows(frame, {doc.id for doc in listed})
+        if rows is None or set(rows) != {doc.id for doc in listed}:
+            return None
+        frames.append((_text(texts[page.name]), frame, rows))
+    (one, one_places, one_rows), (two, _, two_rows) = frames
+    start, end = one_rows[first.id]
+    (other_start, other_end), (first_start, first_end) = two_rows[other.id], two_rows[first.id]
+    other_old = old[other.id]
+    if (two[:other_start] != one[:start] or two[first_end:] != one[end:] or two[first_start:first_end] != one[start:end]
+            or two[other_start:other_end] != old_text[other_old[0]:other_old[1]]
+            or first.id != doc_id and one[start:end] != old_text[old[first.id][0]:old[first.id][1]]):
+        return None
+    old_rows, _, _ = _by_row(old_places, old)
+    mine, places, after = _by_row(one_places, one_rows)
+    parts, at = [one[:start]], start
+    for doc in documents:
+        if doc.id == doc_id:
+            text, origin, holes = one[start:end], start, mine[doc_id]
+        else:
+            origin, stop = old[doc.id]
+            text, holes = old_text[origin:stop], old_rows[doc.id]
+        places += [hole._replace(start=hole.start - origin + at) for hole in holes]
+        parts.append(text)
+        at += len(text)
+    parts.append(one[end:])
+    places += [hole._replace(start=hole.start - end + at) for hole in after]
+    return "".join(parts), tuple(places)
