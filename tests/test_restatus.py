@@ -7,6 +7,7 @@ an annual report's figures or the ledger's view would show runs the whole build.
 from __future__ import annotations
 
 import logging
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,12 @@ PILOT = Path("normative") / "demo-2019-fast-resolution-pilot.md"
 """The one document of the content that has expired."""
 
 
-def quick_rebuild(workspace: dict[str, Path], caplog: pytest.LogCaptureFixture, path: Path) -> list[str]:
+def quick_rebuild(workspace: dict[str, Path], caplog: pytest.LogCaptureFixture, path: Path,
+                  fields: tuple[str, ...] = ("expires",)) -> list[str]:
     caplog.clear()
     result = build(workspace)
     assert result.quick is not None, why_not(caplog)
-    assert result.quick.reprinted == {(workspace["content"] / path).as_posix(): ("expires",)}
+    assert result.quick.reprinted == {(workspace["content"] / path).as_posix(): fields}
     assert_same_as_full_build(workspace)
     return result.quick.written
 
@@ -120,27 +122,68 @@ def test_with_the_ledgers_view_an_expiry_edit_takes_the_whole_build(
     assert_same_as_full_build(workspace)
 
 
-def _entry(record: object, expires: str | None) -> DocEntry:
-    return DocEntry("gf-2016-55", record.signature, "", (), 0, {} if expires is None else {"expires": expires})  # type: ignore[attr-defined]
+def _entry(record: object, printed: dict[str, str]) -> DocEntry:
+    return DocEntry("gf-2016-55", record.signature, "", (), 0, printed)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("before, after, found", [
-    ("", "expires: 2026-06-30\n", (None, "2026-06-30")),
-    ("expires: 2026-06-30\n", "expires: 2027-01-01\n", ("2026-06-30", "2027-01-01")),
-    ("expires: 2026-06-30\n", "", ("2026-06-30", None)),
-    ("", "expires: 2026-06-30\nstatus_note: 部分\n", None),
-    ("", "# a comment\nexpires: 2026-06-30\n", None),
-    ("expires: 2026-06-30\n", "expires: 2026-06-30\n", None),
-], ids=["given", "changed", "taken away", "with another field", "with another line", "unchanged"])
-def test_expiry_changes_are_told_from_other_edits(tmp_path: Path, before: str, after: str,
-                                                  found: tuple[str | None, str | None] | None) -> None:
+@pytest.mark.parametrize("before, after, effective, found", [
+    ("", "expires: 2026-06-30\n", None, {"expires": (None, "2026-06-30")}),
+    ("expires: 2026-06-30\n", "expires: 2027-01-01\n", None, {"expires": ("2026-06-30", "2027-01-01")}),
+    ("expires: 2026-06-30\n", "", None, {"expires": ("2026-06-30", None)}),
+    ("", "", "2016-10-01", {"effective": ("2016-09-29", "2016-10-01")}),
+    ("expires: 2026-06-30\n", "expires: 2027-01-01\n", "2016-10-01",
+     {"effective": ("2016-09-29", "2016-10-01"), "expires": ("2026-06-30", "2027-01-01")}),
+    ("", "expires: 2026-06-30\n", "2016-10-01", {"effective": ("2016-09-29", "2016-10-01"), "expires": (None, "2026-06-30")}),
+    ("", "expires: 2026-06-30\nstatus_note: 部分\n", None, None),
+    ("", "# a comment\nexpires: 2026-06-30\n", None, None),
+    ("expires: 2026-06-30\n", "expires: 2026-06-30\n", None, None),
+], ids=["given", "changed", "taken away", "effect changed", "both changed", "effect changed, expiry given",
+        "with another field", "with another line", "unchanged"])
+def test_date_changes_are_told_from_other_edits(tmp_path: Path, before: str, after: str, effective: str | None,
+                                                found: dict[str, tuple[str | None, str | None]] | None) -> None:
     text = (Path(__file__).parent.parent / "content" / NORMATIVE).read_text(encoding="utf-8")
     file = tmp_path / "gf-2016-55.md"
-    old, new = (text.replace("effective: 2016-09-29\n", f"effective: 2016-09-29\n{part}") for part in (before, after))
+    old = text.replace("effective: 2016-09-29\n", f"effective: 2016-09-29\n{before}")
+    new = text.replace("effective: 2016-09-29\n", f"effective: {effective or '2016-09-29'}\n{after}")
     file.write_text(old, encoding="utf-8")
     record, _ = read_file(file, file.as_posix())
-    entry = _entry(record, before.split(": ")[1].strip() if before else None)
+    printed = {"effective": "2016-09-29", **({"expires": before.split(": ")[1].strip()} if before else {})}
     file.write_text(new, encoding="utf-8")
     edited, _ = read_file(file, file.as_posix())
-    changes = restatus.expiry_changes(edited, entry)
-    assert changes == (None if found is None else {"expires": found})
+    assert restatus.dated_changes(edited, _entry(record, printed)) == found
+
+
+def test_a_date_of_effect_edit(workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """Put off to next month, the document is not yet in force: it moves from the register's
+    documents in force to those to come, on the same page; brought forward, back again."""
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    file = workspace["content"] / NORMATIVE
+    _replace_in(file, "effective: 2016-09-29", "effective: 2026-12-01")
+    written = quick_rebuild(workspace, caplog, NORMATIVE, ("effective",))
+    assert {"register/index.html", "status/not_yet_effective/index.html", INTERPRETATION_PAGE} <= set(written), written
+    assert "自2026-12-01起施行" in (workspace["out"] / "documents/gf-2016-55/index.html").read_text(encoding="utf-8")
+    _replace_in(file, "effective: 2026-12-01", "effective: 2016-10-01")
+    quick_rebuild(workspace, caplog, NORMATIVE, ("effective",))
+
+
+def test_a_stated_status_or_a_repealing_documents_date_of_effect_takes_the_whole_build(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    content = workspace["content"]
+    stated = content / NORMATIVE
+    _replace_in(stated, "disclosure: proactive\n", "disclosure: proactive\nstatus: partially_invalid\n"
+                "status_note: 第三部分不再适用（演示）\n")
+    build(workspace)
+    repealing = next(path for path in sorted(content.rglob("*.md")) if "\nrepeals: " in path.read_text(encoding="utf-8"))
+    for path, why in ((stated, "a check compares the status its file states"),
+                      (repealing, "the statuses of the documents it repeals or amends")):
+        text = path.read_text(encoding="utf-8")
+        line = next((line for line in text.splitlines() if line.startswith("effective: ")), None)
+        assert line is not None, path
+        later = date.fromisoformat(line.split(": ")[1]) + timedelta(days=1)
+        path.write_text(text.replace(line, f"effective: {later.isoformat()}", 1), encoding="utf-8")
+        caplog.clear()
+        assert build(workspace).quick is None
+        assert any(why in message for message in why_not(caplog)), why_not(caplog)
+        assert_same_as_full_build(workspace)

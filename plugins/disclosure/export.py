@@ -52,14 +52,9 @@ def export_records(public: Corpus, as_of: date, statuses: Mapping[str, Effective
             "topic": doc.topic,
             "written": _iso(doc.written),
             "published": _iso(doc.published),
-            "effective": _iso(doc.effective),
             **status_fields(doc, effectiveness),
             "version_in_force": version_in_force(doc, as_of).number,
-            "versions": [
-                {"version": v.number, "published": _iso(v.published), "effective": _iso(v.effective),
-                 "change_note": v.change_note, "url": v.url, "sha256": v.sha256}
-                for v in doc.versions
-            ],
+            "versions": version_records(doc),
             "interprets": list(doc.interprets),
             "interpreted_by": [d.id for d in public.interpretations_of(doc.id)],
             "repeals": list(doc.repeals),
@@ -72,8 +67,9 @@ def export_records(public: Corpus, as_of: date, statuses: Mapping[str, Effective
 
 
 def status_fields(doc: Document, effectiveness: Effectiveness) -> dict[str, Any]:
-    """A record's fields that a document's expiry and status give, in order."""
+    """A record's fields that a document's dates of effect and expiry and its status give, in order."""
     return {
+        "effective": _iso(doc.effective),
         "expires": _iso(doc.expires),
         "status": effectiveness.status.value,
         "status_label": effectiveness.status.label_zh,
@@ -81,6 +77,12 @@ def status_fields(doc: Document, effectiveness: Effectiveness) -> dict[str, Any]
         "status_since": _iso(effectiveness.since),
         "status_by": effectiveness.by,
     }
+
+
+def version_records(doc: Document) -> list[dict[str, Any]]:
+    """A record's ``versions``."""
+    return [{"version": v.number, "published": _iso(v.published), "effective": _iso(v.effective),
+             "change_note": v.change_note, "url": v.url, "sha256": v.sha256} for v in doc.versions]
 
 
 def to_json(records: list[dict[str, Any]], as_of: date) -> str:

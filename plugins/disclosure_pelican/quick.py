@@ -46,8 +46,8 @@ export and the ledger's files where their writers print it (:mod:`.reprint`); af
 number edit, the bodies citing the old or the new number are rendered again.  Keywords, which no page of
 our theme shows, are taken the same way (the search export changes) unless a template
 looked them up in the last whole build.  A topic edit is handed to :mod:`.relist`
-(the document moves between lists: those are rendered again), an edit of its date of
-expiry to :mod:`.restatus` (its status may move).  Everything is computed before
+(the document moves between lists: those are rendered again), an edit of its dates of
+effect or expiry to :mod:`.restatus` (its status may move).  Everything is computed before
 anything is written; any doubt returns None and the whole build runs.  Tests compare
 the result with a whole build of the same content, byte for byte.
 """
@@ -105,8 +105,8 @@ SEARCH_RECORD_FIELDS = {"title": "title", "title_en": "title_en", "doc_number": 
 """The fields an edit taken here may change that a search record holds
 (:class:`disclosure_search.records.SearchRecord`), with the record's name of each:
 printed ones, and the listed ones (:mod:`.relist`)."""
-EXPIRES = "expires"
-"""The field whose edit moves a document's status (:mod:`.restatus`)."""
+DATED_FIELDS = ("effective", "expires")
+"""The dates whose edit moves a document's status (:mod:`.restatus`)."""
 STATUS = "status"
 """What names a document's status code in the changes a search record is patched with."""
 _BODY_TYPES = frozenset({DocType.ANNUAL_REPORT})
@@ -277,7 +277,7 @@ class DocEntry(NamedTuple):
     printed: dict[str, Any]
     """Its fields of :data:`~.printed.PRINTED_FIELDS` (as pages print them),
     :data:`~.printed.UNPRINTED_FIELDS` and :data:`~.printed.LISTED_FIELDS` that its file
-    gives, and its date of expiry (:data:`EXPIRES`, ``YYYY-MM-DD``: :mod:`.restatus`); none
+    gives, and its dates of effect and expiry (:data:`DATED_FIELDS`, ``YYYY-MM-DD``: :mod:`.restatus`); none
     for a document of several versions: only its text is patched."""
     version: int = 1
     latest: bool = True
@@ -475,9 +475,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, files: di
             printed.update({name: value for name in (*UNPRINTED_FIELDS, *LISTED_FIELDS)
                             for value in [entry.record.values.get(name)]
                             if value is not None and value == getattr(doc, LIST_FIELDS.get(name, name))})
-            expires = entry.record.values.get(EXPIRES)
-            if isinstance(expires, date) and expires == doc.expires:
-                printed[EXPIRES] = expires.isoformat()
+            printed.update({name: value.isoformat() for name in DATED_FIELDS for value in [entry.record.values.get(name)]
+                            if isinstance(value, date) and value == getattr(doc, name)})
             documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, shown, line_of[doc.id], printed,
                                        version.number)
     places = _printed_holes(recorder, previous)
@@ -814,15 +813,15 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
         if changes is None:
             from .relist import listed_changes, relist
 
-            from .restatus import expiry_changes, restatus
+            from .restatus import dated_changes, restatus
 
             moved = listed_changes(record, entry)
-            restated = expiry_changes(record, entry) if moved is None else None
+            restated = dated_changes(record, entry) if moved is None else None
             if moved is None and restated is None:
-                return _no(f"{path}: front matter (besides titles, numbers, the topic, issuers and date of expiry), "
+                return _no(f"{path}: front matter (besides titles, numbers, the topic, issuers and dates of effect and expiry), "
                            "references or cited numbers changed")
             if len(changed) > 1:
-                return _no(f"{path}: a topic, issuer or expiry edit is taken alone")
+                return _no(f"{path}: a topic, issuer or date edit is taken alone")
             if restated is not None:
                 moved = restated
                 applied = restatus(output, content, cache_dir, snapshot, manifest_file, path, stat, record, restated,
