@@ -187,3 +187,19 @@ def test_a_stated_status_or_a_repealing_documents_date_of_effect_takes_the_whole
         assert build(workspace).quick is None
         assert any(why in message for message in why_not(caplog)), why_not(caplog)
         assert_same_as_full_build(workspace)
+
+
+def test_a_feed_not_as_its_build_wrote_it_takes_the_whole_build(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """Found once the search export's patch is made (in its own process, which is let go:
+    the build ends, and the output is a whole build's)."""
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    feed = workspace["out"] / "feeds" / "all.atom.xml"
+    text = feed.read_text(encoding="utf-8")
+    at = text.index('<summary type="text">', text.index("documents/demo-notice-2025-holiday-service/"))
+    feed.write_text(text[:at] + text[at:].replace("现行有效", "现行有效 ", 1), encoding="utf-8")
+    _replace_in(workspace["content"] / NOTICE, "published: 2025-09-22\n", "published: 2025-09-22\nexpires: 2026-01-31\n")
+    assert build(workspace).quick is None
+    assert any("the entry is not where the snapshot says" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)

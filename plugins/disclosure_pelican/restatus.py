@@ -228,23 +228,17 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
         if searching is not None:
             searching.drop()
         raise
-    if isinstance(made, str):
+    printed: dict[str, Any] = {}
+    why = made if isinstance(made, str) else _patched(output, snapshot, doc_id, made, updates, printed)
+    if why is not None:
         if searching is not None:
-            searching.drop()
-        return _no(made)
+            searching.drop()  # (now, rather than when its channel is collected)
+        return _no(why)
     if searching is not None:
         finish.early.append(lambda: searching.keep(finish))  # (once the output is written)
     lists = made.lists
     for name in made.spliced:
         log.debug("restatus: %s: put together from its rows", name)
-    printed: dict[str, Any] = {}
-    for name in snapshot.feeds.get(doc_id, ()):
-        data = _feed_restated(updates.get(name, _read(output / name)), snapshot, doc_id, made.feed_heads)
-        if data is None:
-            return _no(f"{name}: the entry is not where the snapshot says")
-        updates[name] = data
-    if not recount(output, snapshot, lists.recounts, updates, printed):
-        return None
     updates.update(lists.pages)
     printed.update(lists.printed)
     updates = {name: data for name, data in updates.items() if _read(output / name) != data}
@@ -253,8 +247,27 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
         fields[REMOVED] = {"printed": list(lists.removed)}
     if snapshot.fields_used is not None and not lists.fields_used <= snapshot.fields_used:
         fields["fields_used"] = snapshot.fields_used | lists.fields_used
-    return publish_edit(output, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes, updates,
-                        finish, fields, lists.removed)
+    try:
+        return publish_edit(output, cache_dir, snapshot, manifest, manifest_file, path, stat, record, changes, updates,
+                            finish, fields, lists.removed)
+    except BaseException:
+        if searching is not None:
+            searching.drop()
+        raise
+
+
+def _patched(output: Path, snapshot: BuildSnapshot, doc_id: str, made: _Restated, updates: dict[str, bytes],
+             printed: dict[str, Any]) -> str | None:
+    """Put the document's feed entries' first line and the pages whose counts only change
+    into ``updates`` (their places into ``printed``); or why they cannot be."""
+    for name in snapshot.feeds.get(doc_id, ()):
+        data = _feed_restated(updates.get(name, _read(output / name)), snapshot, doc_id, made.feed_heads)
+        if data is None:
+            return f"{name}: the entry is not where the snapshot says"
+        updates[name] = data
+    if not recount(output, snapshot, made.lists.recounts, updates, printed):
+        return "a page whose counts change is not the page the snapshot describes"
+    return None
 
 
 def _export(output: Path, entry: DocEntry, record: FileRecord, told: _Told) -> dict[str, bytes] | str:
