@@ -38,6 +38,11 @@ def test_a_whole_build_notes_where_every_page_prints_each_title_and_number(with_
     snapshot = quick.load_snapshot(ws["cache"], ws["out"])
     assert snapshot is not None and snapshot.printed is not None
     titles = values_of(ws["out"])
+    # the ledger's rows' statuses with their reasons too (escaped, as the page prints them)
+    rows = json.loads((ws["out"] / "ledger" / "ledger.json").read_text(encoding="utf-8"))["rows"]
+    statuses = {place_key(row["链接"][len("documents/"):-1], "ledger_status"): str(escape(row["有效性"]))
+                for row in rows if row["链接"]}
+    titles.update(statuses)
     # (a version's date written is its own: the quick rebuild takes documents in one file,
     # whose version is the document)
     one_file = {entry.doc_id for entry in snapshot.documents.values() if not entry.versioned}
@@ -74,6 +79,10 @@ def test_a_whole_build_notes_where_every_page_prints_each_title_and_number(with_
     # its issuers joined in their column, and as JSON in the filter data
     assert fields.count("issuer") == fields.count("title")
     assert fields.count("issuer.json") == register.count(' data-issuers="') == fields.count("topic") - fields.count("title")
+    ledger = [hole.key for hole in unpack(snapshot.printed["ledger/index.html"])]
+    assert sorted(key for key in ledger if key.endswith("#ledger_status")) == sorted(statuses)
+    assert sum(key.startswith("#ledger_status#") for key in ledger) == len(json.loads(
+        (ws["out"] / "ledger" / "ledger.json").read_text(encoding="utf-8"))["counts"]["by_status"])
     # each of its rows, from where it starts to where it ends, one after the other (the
     # documents in force, then those not yet in force: two tables)
     marks = [hole for hole in unpack(snapshot.printed["register/index.html"]) if place_of(hole.key)[1] in ROW_FIELDS]

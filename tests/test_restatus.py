@@ -111,15 +111,22 @@ def test_an_expiry_an_annual_report_counts_takes_the_whole_build(
     assert_same_as_full_build(workspace)
 
 
-def test_with_the_ledgers_view_an_expiry_edit_takes_the_whole_build(
-        with_ledger: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+def test_with_the_ledgers_view_its_row_and_counts_follow(with_ledger: dict[str, Path],  # noqa: F811
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """The ledger's view shows each document's status with its reason, and counts them by
+    status: its files and page get the row's status and the two counts replaced."""
     workspace = with_ledger
     caplog.set_level(logging.DEBUG, logger=quick.__name__)
     build(workspace)
-    _replace_in(workspace["content"] / NORMATIVE, "effective: 2016-09-29\n", "effective: 2016-09-29\nexpires: 2026-06-30\n")
-    assert build(workspace).quick is None
-    assert any("the ledger's view shows the documents' statuses" in message for message in why_not(caplog))
-    assert_same_as_full_build(workspace)
+    file = workspace["content"] / NORMATIVE
+    _replace_in(file, "effective: 2016-09-29\n", "effective: 2016-09-29\nexpires: 2026-06-30\n")
+    written = quick_rebuild(workspace, caplog, NORMATIVE)
+    assert {"ledger/ledger.json", "ledger/ledger.csv", "ledger/index.html"} <= set(written), written
+    assert "有效期至2026-06-30，已失效" in (workspace["out"] / "ledger" / "ledger.csv").read_text(encoding="utf-8")
+    _replace_in(file, "expires: 2026-06-30", "expires: 2026-07-31")  # (the reason alone)
+    quick_rebuild(workspace, caplog, NORMATIVE)
+    _replace_in(file, "effective: 2016-09-29", "effective: 2016-10-01")  # (expired still: the reason as it was)
+    quick_rebuild(workspace, caplog, NORMATIVE, ("effective",))
 
 
 def _entry(record: object, printed: dict[str, str]) -> DocEntry:

@@ -273,6 +273,8 @@ class DisclosureGenerator(Generator):
             local = {**local, "facets": self.printed.facets(local["facets"])}
         elif page.template == "doc_list":  # (so is the list's: all an edit changes on the pages before its place)
             local = {**local, "total": self.printed.list_total(local["total"])}
+        elif page.template == "ledger":  # (and the ledger's by status: an edit of a document's dates changes two)
+            local = {**local, "view": self.printed.ledger_counts(local["view"])}
         template = MarkedTemplate(self.get_template(page.template), page.name, self.printed, recorder.printed)
         if page.template == "document":  # its body is a hole, filled after rendering (see .quick)
             template = HoledTemplate(template, page.name, local, recorder.holes, recorder.printed)

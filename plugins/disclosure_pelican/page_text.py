@@ -13,6 +13,7 @@ from disclosure.render import resolve_links
 
 DATA_FILES = ("data/documents.json", "data/documents.csv")
 LEDGER_FILES = ("ledger/ledger.csv", "ledger/ledger.json")
+LEDGER_PAGE = "ledger/index.html"
 
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 _DOC_DIR_HREF = re.compile(r'href="((?:\.\./)*documents/[a-z0-9-]+/(?:v\d+/)?)"')

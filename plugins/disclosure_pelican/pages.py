@@ -54,7 +54,7 @@ from disclosure.task_status import TaskState
 from disclosure.tasks import department_view
 
 from .labels import labels_for
-from .page_text import DATA_FILES, LEDGER_FILES, page_body_html, table_of_contents
+from .page_text import DATA_FILES, LEDGER_FILES, LEDGER_PAGE, page_body_html, table_of_contents
 from .state import BuildState
 
 DEFAULT_PER_PAGE = 20
@@ -443,7 +443,7 @@ class SiteModel:
     def ledger_page(self) -> Page:
         view = self.state.records.ledger_view
         assert view is not None
-        return Page("ledger/index.html", "ledger", {
+        return Page(LEDGER_PAGE, "ledger", {
             "view": view, "audit": self.state.records.audit, "config": self.state.config, "page_kind": "ledger",
         })
 

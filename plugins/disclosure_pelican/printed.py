@@ -68,6 +68,9 @@ LEDGER_COLUMNS = {"标题": "title", "发文字号": "doc_number", "索引号": 
 dicts of plain values, printed by the ledger page as ``row['标题']``; a row names its
 document by its link column (empty for a withdrawn item, whose values are the ledger's).
 Its issuers are joined with :data:`LIST_SEPARATOR`, as ``|join`` prints them."""
+LEDGER_STATUS = {"有效性": "ledger_status"}
+"""The ledger view's column of a document's status with its reason, and the field its
+place is noted as (an edit of its dates changes it: :mod:`.restatus`)."""
 LEDGER_LINK = "链接"
 DOCUMENT_LINK = "documents/"
 ROW_FIELDS = ("row", "row_end")
@@ -149,6 +152,8 @@ def facet_key(kind: str, value: str) -> str:
 
 LIST_TOTAL_KEY = facet_key("list", "")
 """What names a list page's count of the list's documents (its ``total``) in the noted places."""
+LEDGER_STATUS_KIND = "ledger_status"
+"""What names the ledger's counts by status in the noted places (:func:`facet_key` of it and a status code)."""
 
 
 class MarkedDate(date):
@@ -308,10 +313,12 @@ class PrintedMarker:
                 value = obj[argument]
             except (AttributeError, TypeError, LookupError):
                 return plain_getitem(obj, argument)
-            if self.on and type(value) is str and type(obj) is dict and argument in LEDGER_COLUMNS:
+            if self.on and type(value) is str and type(obj) is dict and (argument in LEDGER_COLUMNS
+                                                                          or argument in LEDGER_STATUS):
                 link = obj.get(LEDGER_LINK)
                 if isinstance(link, str) and link.startswith(DOCUMENT_LINK) and link.endswith("/"):
-                    return self._mark(value, link[len(DOCUMENT_LINK):-1], LEDGER_COLUMNS[argument])
+                    return self._mark(value, link[len(DOCUMENT_LINK):-1],
+                                      LEDGER_COLUMNS.get(argument) or LEDGER_STATUS[argument])
             return value
 
         env.getattr, env.getitem = getattr_, getitem
@@ -365,6 +372,15 @@ class PrintedMarker:
         edit that moves a document in or out of the list, the pages before its place differ
         only by it (:mod:`.relist`)."""
         return MarkedCount(total, LIST_TOTAL_KEY, self) if self.on else total
+
+    def ledger_counts(self, view: dict[str, Any]) -> dict[str, Any]:
+        """The ledger's view with its counts by status marked (while :attr:`on`)."""
+        counts = view.get("counts") if self.on and isinstance(view, dict) else None
+        if not isinstance(counts, dict) or not isinstance(counts.get("by_status"), dict):
+            return view
+        marked = {code: MarkedCount(count, facet_key(LEDGER_STATUS_KIND, code), self) if type(count) is int else count
+                  for code, count in counts["by_status"].items()}
+        return {**view, "counts": {**counts, "by_status": marked}}
 
     def facets(self, facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
         """The register's filter choices with their counts marked (while :attr:`on`)."""

@@ -215,3 +215,58 @@ def _key(name: str) -> str:
 
 def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def restate_ledger(json_data: bytes, csv_data: bytes, link: str, columns: dict[str, tuple[str, str]],
+                   counts: dict[str, tuple[int, int]]) -> tuple[bytes, bytes] | None:
+    """``ledger/ledger.json`` and ``ledger/ledger.csv`` with the status columns of the
+    document at ``link`` (``columns``: each one's old and new text) and the view's counts
+    by status (``counts``: a status code's old and new count, none of them 0) replaced;
+    None when they are not as described, or a count comes or goes."""
+    text: str | None = json_data.decode("utf-8")
+    for column, (old, new) in columns.items():
+        patched = _reprint_indented(text, link, column, old, new) if text is not None else None
+        if patched is None or patched[1] != 1:
+            return None
+        text = patched[0]
+    text = _recount_indented(text, "by_status", counts) if text is not None else None
+    if text is None:
+        return None
+    lines = csv_data.decode("utf-8").split("\r\n")
+    found = [i for i, line in enumerate(lines) if line.rsplit(",", 1)[-1] == link]  # (each row's link is its last cell)
+    if len(found) != 1:
+        return None
+    cells = next(csv.reader([lines[found[0]]]))
+    if len(cells) != len(COLUMNS) or csv_text([cells], bom=False) != lines[found[0]] + "\r\n":
+        return None
+    for column, (old, new) in columns.items():
+        if column in COLUMNS:
+            if cells[COLUMNS.index(column)] != ledger_csv_cell(old):
+                return None
+            cells[COLUMNS.index(column)] = ledger_csv_cell(new)
+    lines[found[0]] = csv_text([cells], bom=False)[:-2]
+    return text.encode("utf-8"), "\r\n".join(lines).encode("utf-8")
+
+
+def _recount_indented(text: str, name: str, counts: dict[str, tuple[int, int]]) -> str | None:
+    """In JSON indented with sorted keys, the counts of the one object ``name`` replaced."""
+    lines = text.split("\n")
+    opening = [i for i, line in enumerate(lines) if line.lstrip(" ") == f"{_key(name)}{{"]
+    if len(opening) != 1:
+        return None
+    depth = len(lines[opening[0]]) - len(lines[opening[0]].lstrip(" "))
+    found = 0
+    for i in range(opening[0] + 1, len(lines)):
+        stripped = lines[i].lstrip(" ")
+        if len(lines[i]) - len(stripped) <= depth:
+            break
+        key, _, value = stripped.partition(": ")
+        code = json.loads(key) if key.startswith('"') else None
+        if code in counts:
+            comma = "," if value.endswith(",") else ""
+            old, new = counts[code]
+            if value != f"{old}{comma}" or new < 1:
+                return None
+            lines[i] = lines[i][:len(lines[i]) - len(stripped)] + f"{key}: {new}{comma}"
+            found += 1
+    return "\n".join(lines) if found == len(counts) else None

@@ -7,15 +7,17 @@ date of effect for the documents it repeals or amends too (such an edit takes th
 build).  What shows its status changes:
 
 * its own pages (the status, its reason, the dates), rendered again;
-* when the status itself changes (in force → expired, say): every page that lists the
-  document with its status (the pages of its lists, of the documents it relates to, the
-  register, the home page; where a whole build noted its title: :mod:`.printed`), the
-  pages that count documents by status (catalogue, guide, search, 404; the register's
-  pages, for a normative document or regulation), and the lists of the two statuses
-  (their pages from its place on; those before it get their count replaced, as
+* every page that prints the document (the pages of its lists, of the documents it relates
+  to, the register, the home page: where a whole build noted its title, :mod:`.printed`),
+  which may print its status or its dates; when its status changes (in force → expired,
+  say), the pages that count documents by status (catalogue, guide, search, 404; the
+  register's pages, for a normative document or regulation), and the lists of the two
+  statuses (their pages from its place on; those before it get their count replaced, as
   :mod:`.relist` does for a topic);
 * its record in the data export, its feed entries' first line, its search record (and the
-  status filter's terms), the sitemap's lines of those pages.
+  status filter's terms), the sitemap's lines of those pages, and when the site publishes
+  the ledger's view, its row's status and the counts by status in the ledger's files and
+  page (:func:`_ledger`).
 
 The register's pages are not rendered whole: a whole build notes where each of their rows
 starts and ends, and such a page is rendered with the edited document's row alone (or
@@ -27,11 +29,10 @@ kept (:class:`~.relist.KeptLists`), the documents whose pages are rendered read 
 their files; that process first tells the document's status before and after, and the
 search export's patch starts then.
 
-It takes the whole build when the ledger's view is published (its rows show statuses and
-it counts them), when an annual report counts the document and its status at the end of
-the report's year or the year before changes, when its file states a status (a check
-compares it with the dates), or when the document has several versions.
-Tests compare the result with a whole build of the same content, byte for byte.
+It takes the whole build when an annual report counts the document and its status at the
+end of the report's year or the year before changes, when its file states a status (a
+check compares it with the dates), or when the document has several versions.  Tests
+compare the result with a whole build of the same content, byte for byte.
 """
 
 from __future__ import annotations
@@ -53,12 +54,13 @@ from disclosure.document import Document
 from disclosure.effectiveness import Effectiveness, status_on
 from disclosure.files import FileRecord, cross_signature
 
-from .page_text import LEDGER_FILES
-from .printed import LIST_TOTAL_KEY, ROW_FIELDS, PackedHoles, PrintedHole, pack, place_of, unpack
+from .page_text import LEDGER_FILES, LEDGER_PAGE
+from .printed import (LEDGER_STATUS, LEDGER_STATUS_KIND, LIST_TOTAL_KEY, ROW_FIELDS, PackedHoles, PrintedHole,
+                      facet_key, pack, place_key, place_of, replace_values, unpack)
 from .quick import (DATED_FIELDS, REMOVED, STATUS, BuildSnapshot, DocEntry, SearchApart, _Finish, _manifest, _no,
                     _patch_search, _read, _text, publish_edit)
 from .relist import _Lists, _kept_public, _list_page_names, _pages_before, page_generator, recount, render_pages
-from .reprint import FEED_SUMMARY, Changes, reprint_documents
+from .reprint import FEED_SUMMARY, Changes, reprint_documents, restate_ledger
 
 log = logging.getLogger(__name__)
 SITE_TEMPLATES = frozenset({"index", "register", "register_archive", "catalogue", "guide", "search", "404"})
@@ -159,8 +161,6 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
     entry = snapshot.documents[path]
     if snapshot.printed is None or snapshot.report_scopes is None:
         return _no("where pages print the documents, or what the annual reports count, is not known")
-    if (output / LEDGER_FILES[0]).exists():
-        return _no("the ledger's view shows the documents' statuses and counts them")
     doc_id = entry.doc_id
     showing = frozenset(name for name, places in snapshot.printed.items() if doc_id in places[0])
     related = frozenset(snapshot.holes[name].doc_id for name in showing if name in snapshot.holes) - {doc_id}
@@ -201,13 +201,18 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
                 return _no(why)
         manifest = _manifest(manifest_file, snapshot)
         exported = _export(output, entry, record, first)
-        if manifest is None or isinstance(exported, str):
+        ledgered = _ledger(output, snapshot, entry, record, first)
+        why = "no page fingerprints of this output" if manifest is None else next(
+            (found for found in (exported, ledgered) if isinstance(found, str)), None)
+        if why is not None:
             if helper is not None:
                 helper.cancel()
             if searching is not None:
                 searching.drop()
-            return _no("no page fingerprints of this output" if manifest is None else exported)
+            return _no(why)
+        assert not isinstance(exported, str) and not isinstance(ledgered, str)
         updates.update(exported)
+        updates.update(ledgered[0])
         if searching is not None:
             why = searching.take(updates, finish)
             if why is not None:
@@ -228,7 +233,7 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
         if searching is not None:
             searching.drop()
         raise
-    printed: dict[str, Any] = {}
+    printed: dict[str, Any] = dict(ledgered[1])
     why = made if isinstance(made, str) else _patched(output, snapshot, doc_id, made, updates, printed)
     if why is not None:
         if searching is not None:
@@ -268,6 +273,53 @@ def _patched(output: Path, snapshot: BuildSnapshot, doc_id: str, made: _Restated
     if not recount(output, snapshot, made.lists.recounts, updates, printed):
         return "a page whose counts change is not the page the snapshot describes"
     return None
+
+
+def _ledger(output: Path, snapshot: BuildSnapshot, entry: DocEntry, record: FileRecord, told: _Told
+            ) -> tuple[dict[str, bytes], dict[str, PackedHoles]] | str:
+    """The ledger's files, when the site publishes its view, with the document's row's
+    status and file's SHA-256 and the counts by status as they are now, and the places of
+    its page then; or why not."""
+    import json
+
+    from markupsafe import escape
+
+    names = (*(next(name for name in LEDGER_FILES if name.endswith(suffix)) for suffix in (".json", ".csv")), LEDGER_PAGE)
+    found = [_read(output / name) for name in names]
+    if all(data is None for data in found):
+        return {}, {}
+    sha = entry.sha256.encode("ascii"), record.sha256.encode("ascii")
+    if any(data is None or sha[0] not in data for data in found):
+        return "the ledger's files are not the ones the snapshot describes"
+    json_data, csv_data, page_data = (data.replace(*sha) for data in found)  # type: ignore[union-attr]
+    old, new = told.old, told.new
+    texts = {"有效性": tuple(f"{status.status.label_zh}（{status.reason}）" for status in (old, new)),
+             "有效性代码": (old.status.value, new.status.value)}
+    columns = {column: (before, after) for column, (before, after) in texts.items() if before != after}
+    counts: dict[str, tuple[int, int]] = {}
+    if old.status != new.status:
+        try:
+            by_status = json.loads(json_data)["counts"]["by_status"]
+            counts = {old.status.value: (by_status[old.status.value], by_status[old.status.value] - 1),
+                      new.status.value: (by_status[new.status.value], by_status[new.status.value] + 1)}
+        except (ValueError, KeyError, TypeError):
+            return "the ledger's view counts no document of its new status"
+    restated = restate_ledger(json_data, csv_data, f"documents/{entry.doc_id}/", columns, counts)
+    if restated is None:
+        return "the ledger's files are not as their build wrote them, or a count by status comes or goes"
+    packed = (snapshot.printed or {}).get(names[2])
+    if packed is None:
+        return f"where {names[2]} prints the statuses is not known"
+    page = _text(page_data)
+    changed = {place_key(entry.doc_id, LEDGER_STATUS["有效性"]): tuple(str(escape(text)) for text in texts["有效性"]),
+               **{facet_key(LEDGER_STATUS_KIND, code): (str(before), str(after)) for code, (before, after) in counts.items()}}
+    places = unpack(packed)
+    mine = [place for place in places if place.key in changed]
+    if {place.key for place in mine} != changed.keys() or len(mine) != len(changed) \
+            or any(page[place.start:place.start + place.length] != changed[place.key][0] for place in mine):
+        return f"{names[2]} is not the page the snapshot describes"
+    page, moved = replace_values(page, places, lambda key: changed[key][1] if key in changed else None)
+    return dict(zip(names, (*restated, page.encode("utf-8")))), {names[2]: pack(moved)}
 
 
 def _export(output: Path, entry: DocEntry, record: FileRecord, told: _Told) -> dict[str, bytes] | str:
@@ -391,17 +443,19 @@ def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: fr
     chosen = list(model.pages_of(doc))
     removed: list[str] = []
     recounts: dict[str, dict[str, tuple[str, str]]] = {}
+    # Every page that prints the document (its dates, its status, in a row of a table),
+    # then, when its status changes, the pages that count documents by status.
+    for other in sorted(related):
+        found = model.public.get(other)
+        chosen += [page for page in model.pages_of(found) if page.name in showing] if found is not None else []
+    for kind, key in [("type", doc.type.value), ("year", str(doc.published.year)),
+                      *([("topic", doc.topic)] if doc.topic else []), *(("issuer", name) for name in doc.issuers)]:
+        listing = model.listing(kind, key)
+        chosen += [page for page in model.list_pages(listing) if page.name in showing] if listing else []
+    register = doc.type.is_register_type and old != new
+    chosen += [page for page in model.site_pages() if page.template in SITE_TEMPLATES and (
+        page.name in showing or old != new and (page.template not in REGISTER_TEMPLATES or register))]
     if old != new:
-        for other in sorted(related):
-            found = model.public.get(other)
-            chosen += [page for page in model.pages_of(found) if page.name in showing] if found is not None else []
-        for kind, key in [("type", doc.type.value), ("year", str(doc.published.year)),
-                          *([("topic", doc.topic)] if doc.topic else []), *(("issuer", name) for name in doc.issuers)]:
-            listing = model.listing(kind, key)
-            chosen += [page for page in model.list_pages(listing) if page.name in showing] if listing else []
-        register = doc.type.is_register_type
-        chosen += [page for page in model.site_pages() if page.template in SITE_TEMPLATES
-                   and (page.template not in REGISTER_TEMPLATES or register or page.name in showing)]
         chosen.append(model.not_found())
         for status, step in ((old, 1), (new, -1)):  # (it leaves the list of the one, joins the other's)
             listing = model.listing("status", status.value)
@@ -420,7 +474,7 @@ def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: fr
     unique = list({page.name: page for page in chosen}.values())
     spliced = {}
     for page in unique:
-        if old != new and "documents" in page.context and page.template != "doc_list":
+        if "documents" in page.context and page.template != "doc_list":
             found = _spliced(generator, scratch, page, doc.id, *published(page.name))
             if found is not None:
                 spliced[page.name] = found
