@@ -167,7 +167,7 @@ def test_a_topic_edited_with_the_text_is_taken_and_with_a_date_is_not(workspace:
     notice.write_text(text.replace("topic: 专利代理", "topic: 政务服务", 1)
                       .replace(published, published[:-1] + str((int(published[-1]) + 1) % 10), 1), encoding="utf-8")
     assert build(workspace).quick is None
-    assert any("besides titles, numbers, the topic, issuers and date of expiry" in message for message in why_not(caplog)), why_not(caplog)
+    assert any("besides titles, numbers, the topic, issuers and dates of effect and expiry" in message for message in why_not(caplog)), why_not(caplog)
     assert_same_as_full_build(workspace)
 
 

@@ -1,8 +1,10 @@
-"""The rebuild after an edit of a document's date of expiry (``disclosure_pelican.restatus``):
-its status on the build date moves (in force → expired and back), the document moves
-between the lists of the two statuses and in or out of the register, every page that
-shows its status follows, and the output is byte for byte a whole build's; an edit that
-an annual report's figures or the ledger's view would show runs the whole build."""
+"""The rebuild after an edit of a document's date of effect or of expiry
+(``disclosure_pelican.restatus``): its status on the build date moves (in force → expired
+or not yet in force, and back), the document moves between the lists of the two statuses
+and in or out of the register, every page that shows its status or its dates follows, and
+so do the ledger's view and counts; the output is byte for byte a whole build's. An edit
+that an annual report's figures would show, or of a document whose file states a status
+or that repeals others, runs the whole build."""
 
 from __future__ import annotations
 
