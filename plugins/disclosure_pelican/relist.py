@@ -45,7 +45,7 @@ from array import array
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple, TypeVar
 
 from disclosure.config import SiteConfig
 from disclosure.corpus import Corpus, assemble_together
@@ -61,6 +61,7 @@ from .quick import (REMOVED, BuildRecorder, BuildSnapshot, DocEntry, SearchApart
 from .reprint import Changes
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 LIST_CONTEXT_KEYS = ("listings", "facets")
 """What the context of a page that shows lists or the register's filters holds."""
 KEPT_FORMAT = 2
@@ -342,7 +343,6 @@ def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     """The pages that show the changed lists, made again; or why they cannot be.  ``now``:
     every document file as it is; ``slugs``: each changed field's, each value's slug
     before and after the edit."""
-    from .build import read_settings
     from .pages import DEFAULT_PER_PAGE, SITEMAP
     from .state import BuildState
 
@@ -361,7 +361,19 @@ def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
     doc = state.public.get(doc_id)
     if doc is None or any(getattr(doc, LIST_FIELDS.get(name, name)) != new for name, (_, new) in changes.items()):
         return f"{doc_id} is not the public document the snapshot describes"
-    scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}-relisting-", dir=output.parent))
+    made = with_settings(output, content, settings_file, state, lambda settings, scratch: _render(
+        settings, scratch, changes, _text(_read(output / SITEMAP)), snapshot.listed or {}, file_names, doc_id, slugs))
+    return made if isinstance(made, str) else made._replace(kept=kept is not None)
+
+
+def with_settings(output: Path, content: Path, settings_file: Path, state: Any,
+                  make: Callable[[dict[str, Any], Path], T]) -> T | str:
+    """``make(settings, scratch)``: the settings file's settings for a build of ``state``
+    into a scratch folder beside ``output`` (removed afterwards), where a rebuild renders a
+    few pages; or why the settings cannot be read."""
+    from .build import read_settings
+
+    scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}-rendering-", dir=output.parent))
     try:
         try:
             settings = read_settings(settings_file, {"PATH": str(content), "OUTPUT_PATH": str(scratch),
@@ -369,11 +381,9 @@ def _lists(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         except ValueError as error:
             return f"{settings_file}: {error}"
         state.search = bool(settings.get("DISCLOSURE_SEARCH", True))
-        made = _render(settings, scratch, changes, _text(_read(output / SITEMAP)), snapshot.listed or {},
-                       file_names, doc_id, slugs)
+        return make(settings, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return made if isinstance(made, str) else made._replace(kept=kept is not None)
 
 
 def recount(output: Path, snapshot: BuildSnapshot, recounts: dict[str, dict[str, tuple[str, str]]],

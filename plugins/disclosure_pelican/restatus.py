@@ -40,8 +40,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import shutil
-import tempfile
 from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
@@ -59,7 +57,8 @@ from .printed import (LEDGER_STATUS, LEDGER_STATUS_KIND, LIST_TOTAL_KEY, ROW_FIE
                       facet_key, pack, place_key, place_of, replace_values, unpack)
 from .quick import (DATED_FIELDS, REMOVED, STATUS, BuildSnapshot, DocEntry, SearchApart, _Finish, _manifest, _no,
                     _patch_search, _read, _text, publish_edit)
-from .relist import _Lists, _kept_public, _list_page_names, _pages_before, page_generator, recount, render_pages
+from .relist import (_Lists, _kept_public, _list_page_names, _pages_before, page_generator, recount, render_pages,
+                     with_settings)
 from .reprint import FEED_SUMMARY, Changes, reprint_documents, restate_ledger
 
 log = logging.getLogger(__name__)
@@ -370,22 +369,13 @@ def _restated(tell: Callable[[Any], None], output: Path, content: Path, cache_di
     if isinstance(told, str):
         return told
     first, public, file_names = told
-    from .build import read_settings
+    from .pages import SITEMAP
     from .state import BuildState
 
     state = BuildState(public, public, as_of, config, content, cache_dir=cache_dir)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}-restating-", dir=output.parent))
-    try:
-        try:
-            settings = read_settings(settings_file, {"PATH": str(content), "OUTPUT_PATH": str(scratch),
-                                                     "DISCLOSURE_STATE": state, "DELETE_OUTPUT_DIRECTORY": False})
-        except ValueError as error:
-            return f"{settings_file}: {error}"
-        state.search = bool(settings.get("DISCLOSURE_SEARCH", True))
-        return _render(settings, scratch, first, file_names, showing, related, _text(_read(output / "sitemap.xml")),
-                       lambda name: (_read(output / name), (snapshot.printed or {}).get(name)))
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    return with_settings(output, content, settings_file, state, lambda settings, scratch: _render(
+        settings, scratch, first, file_names, showing, related, _text(_read(output / SITEMAP)),
+        lambda name: (_read(output / name), (snapshot.printed or {}).get(name))))
 
 
 def _iso(day: date | None) -> str | None:
