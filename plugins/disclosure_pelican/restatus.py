@@ -64,7 +64,8 @@ from .reprint import FEED_SUMMARY, Changes, reprint_documents, restate_ledger
 log = logging.getLogger(__name__)
 SITE_TEMPLATES = frozenset({"index", "register", "register_archive", "catalogue", "guide", "search", "404"})
 """Pages besides lists and documents that show statuses or count documents by them (the
-ledger's takes the whole build; annual reports and task tables show none)."""
+ledger's page gets its places replaced, :func:`_ledger`; annual reports and task tables
+show none)."""
 REGISTER_TEMPLATES = frozenset({"index", "register", "register_archive"})
 """Those that count the register's documents (normative documents and regulations) by status."""
 
