@@ -66,9 +66,9 @@ LIST_CONTEXT_KEYS = ("listings", "facets")
 """What the context of a page that shows lists or the register's filters holds."""
 KEPT_FORMAT = 2
 SPLIT_RENDERING_MIN = 40
+"""Pages to render from which the rendering of the lists is shared by two processes."""
 PAGE_WEIGHT = 20
 """A page's own work in :func:`_halves`, in documents listed."""
-"""Pages to render from which the rendering of the lists is shared by two processes."""
 
 
 class KeptLists(NamedTuple):
@@ -143,13 +143,12 @@ def keep_lists(cache_dir: Path, output: Path, key: str, files: dict[str, tuple[i
 
 
 def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: dict[str, tuple[int, int]], as_of: date,
-                 reread: frozenset[str] = frozenset(), replaced: dict[str, Document] | None = None
-                 ) -> tuple[Corpus, frozenset[str]] | None:
+                 reread: frozenset[str] = frozenset()) -> tuple[Corpus, frozenset[str]] | None:
     """The public corpus (the bodies of files unchanged since it was kept left out) and the
     files the last whole build wrote, from the :class:`KeptLists` of the snapshot's build;
     None when there is none to use.  ``files``: every document file as it is now;
     ``reread``: documents read again from their files all the same (their pages are
-    rendered: :mod:`.restatus`); ``replaced`` gets the kept documents read again."""
+    rendered: :mod:`.restatus`)."""
     try:
         with open(kept_path(cache_dir, output), "rb") as handle:
             kept = pickle.load(handle)
@@ -176,8 +175,6 @@ def _kept_public(cache_dir: Path, output: Path, snapshot: BuildSnapshot, files: 
             gone = [path for path in changed if path not in files and (path == group or os.path.dirname(path) == group)]
             old = {doc_id: by_id.pop(doc_id) for doc_id in {path_of[path] for path in paths + gone if path in path_of}
                    if doc_id in by_id}
-            if replaced is not None:
-                replaced.update(old)
             doc = assemble_together(records) if records else None
             if records and doc is None:
                 return None
@@ -486,16 +483,13 @@ def render_pages(generator: Any, scratch: Path, chosen: list[Any]) -> Rendered |
     there are many), or why their printed places could not be noted."""
     from .forked import Forked, can_fork
 
-    def render(pages: list[Any]) -> tuple[dict[str, bytes], dict[str, PackedHoles | None], frozenset[str], dict[str, Any]]:
-        return render_here(generator, scratch, pages)
-
     # The other half in another process: in a rebuild after an edit of the main issuer's
     # documents, about 380 pages (0.4 s at 10,000 documents), while the build's process
     # waits, its own patch done.
     mine, theirs = _halves(chosen) if can_fork() and len(chosen) >= SPLIT_RENDERING_MIN else (chosen, [])
-    helper = Forked(lambda: render(theirs), "half the list pages") if theirs else None
+    helper = Forked(lambda: render_here(generator, scratch, theirs), "half the list pages") if theirs else None
     try:
-        pages, places, used, holes = render(mine)
+        pages, places, used, holes = render_here(generator, scratch, mine)
         if helper is not None:
             other = helper.result()
             pages, places, used, holes = ({**pages, **other[0]}, {**places, **other[1]}, used | other[2],

@@ -223,14 +223,14 @@ def restate_ledger(json_data: bytes, csv_data: bytes, link: str, columns: dict[s
     document at ``link`` (``columns``: each one's old and new text) and the view's counts
     by status (``counts``: a status code's old and new count, none of them 0) replaced;
     None when they are not as described, or a count comes or goes."""
-    text: str | None = json_data.decode("utf-8")
+    text = json_data.decode("utf-8")
     for column, (old, new) in columns.items():
-        patched = _reprint_indented(text, link, column, old, new) if text is not None else None
+        patched = _reprint_indented(text, link, column, old, new)
         if patched is None or patched[1] != 1:
             return None
         text = patched[0]
-    text = _recount_indented(text, "by_status", counts) if text is not None else None
-    if text is None:
+    recounted = _recount_indented(text, "by_status", counts)
+    if recounted is None:
         return None
     lines = csv_data.decode("utf-8").split("\r\n")
     found = [i for i, line in enumerate(lines) if line.rsplit(",", 1)[-1] == link]  # (each row's link is its last cell)
@@ -245,7 +245,7 @@ def restate_ledger(json_data: bytes, csv_data: bytes, link: str, columns: dict[s
                 return None
             cells[COLUMNS.index(column)] = ledger_csv_cell(new)
     lines[found[0]] = csv_text([cells], bom=False)[:-2]
-    return text.encode("utf-8"), "\r\n".join(lines).encode("utf-8")
+    return recounted.encode("utf-8"), "\r\n".join(lines).encode("utf-8")
 
 
 def _recount_indented(text: str, name: str, counts: dict[str, tuple[int, int]]) -> str | None:

@@ -379,10 +379,6 @@ def _restated(tell: Callable[[Any], None], output: Path, content: Path, cache_di
         lambda name: (_read(output / name), (snapshot.printed or {}).get(name))))
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[str, tuple[int, int]], as_of: date,
               doc_id: str, related: frozenset[str], changes: Changes) -> tuple[_Told, Any, frozenset[str]] | str:
     """The document and its status before and after, the public corpus (the document and
@@ -392,15 +388,16 @@ def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[
         return "the last whole build kept no lists for this output"
     public, file_names = kept
     new_doc = public.get(doc_id)
+    day = {text: date.fromisoformat(text) if text else None for change in changes.values() for text in change}
     if new_doc is None or len(new_doc.versions) != 1 \
-            or any(_iso(getattr(new_doc, name)) != new for name, (_, new) in changes.items()):
+            or any(getattr(new_doc, name) != day[new] for name, (_, new) in changes.items()):
         return f"{doc_id} is not the public document of one version the snapshot describes"
     if new_doc.explicit_status is not None:
         return "a check compares the status its file states with what its dates say"
     if "effective" in changes and (new_doc.repeals or new_doc.amends):
         return "the statuses of the documents it repeals or amends follow its date of effect"
     # (the kept document may be older than the snapshot: its dates are all that changed since)
-    dates = {name: date.fromisoformat(old) if old else None for name, (old, _) in changes.items()}
+    dates = {name: day[old] for name, (old, _) in changes.items()}
     old_doc = replace(new_doc, **dates, versions=tuple(replace(version, **{name: value for name, value in dates.items()
                                                                            if name == "effective"})
                                                        for version in new_doc.versions))
