@@ -92,7 +92,7 @@ def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
     """Build and say what happened (or what is wrong); the exit status."""
     from disclosure_pelican.build import BuildError, ContentError, build_site
     from disclosure_pelican.printed import LISTED_FIELDS, PRINTED_FIELDS, UNPRINTED_FIELDS
-    from disclosure_pelican.quick import DATED_FIELDS
+    from disclosure_pelican.quick import RESTATED_FIELDS
 
     as_of = _as_of(args)
     try:
@@ -114,7 +114,7 @@ def _build(args: argparse.Namespace, *, use_cache: bool) -> int:
     if result.quick is not None:
         edited = result.quick.paths
         fields = {name for names in result.quick.reprinted.values() for name in names}
-        kind = " and ".join(name for name in (*PRINTED_FIELDS, *UNPRINTED_FIELDS, *LISTED_FIELDS, *DATED_FIELDS) if name in fields) or "body"
+        kind = " and ".join(name for name in (*PRINTED_FIELDS, *UNPRINTED_FIELDS, *LISTED_FIELDS, *RESTATED_FIELDS) if name in fields) or "body"
         article = "an" if kind[0] in "aeiou" else "a"
         what = f"{article} {kind} edit of {edited[0]}" if len(edited) == 1 else f"{kind} edits of {len(edited)} files ({', '.join(edited)})"
         print(f"Rebuilt {args.output}/ after {what}: {len(result.quick.written)} file(s) "

@@ -1,10 +1,11 @@
-"""The rebuild after an edit of a document's date of effect or of expiry
-(``disclosure_pelican.restatus``): its status on the build date moves (in force → expired
-or not yet in force, and back), the document moves between the lists of the two statuses
-and in or out of the register, every page that shows its status or its dates follows, and
-so do the ledger's view and counts; the output is byte for byte a whole build's. An edit
-that an annual report's figures would show, or of a document whose file states a status
-or that repeals others, runs the whole build."""
+"""The rebuild after an edit of a document's date of effect or of expiry, or of the status
+its file states (``disclosure_pelican.restatus``): its status on the build date moves (in
+force → expired, partially invalid or not yet in force, and back), the document moves
+between the lists of the two statuses and in or out of the register, every page that shows
+its status or its dates follows, and so do the ledger's view and counts; the output is
+byte for byte a whole build's. An edit that an annual report's figures would show, a
+stated status the check reports, or a date of effect of a document that repeals others,
+runs the whole build."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ NORMATIVE = Path("normative") / "gf-2016-55.md"
 """A normative document of the State Council (no annual report counts its issuer), in
 the register, which an interpretation interprets (its page shows the status)."""
 INTERPRETATION_PAGE = "documents/interp-gf-2016-55/index.html"
+STATED = "status: partially_invalid\nstatus_note: 第三部分不再适用\n"
+"""A status the file states, and which part (after ``expires``, where ``publish.py`` puts them)."""
+PARTIAL = Path("normative") / "demo-2018-fee-reduction-procedure.md"
+"""The document of the content that states a status: partially invalid, 国家知识产权局's."""
 PILOT = Path("normative") / "demo-2019-fast-resolution-pilot.md"
 """The one document of the content that has expired."""
 
@@ -143,11 +148,20 @@ def _entry(record: object, printed: dict[str, str]) -> DocEntry:
     ("expires: 2026-06-30\n", "expires: 2027-01-01\n", "2016-10-01",
      {"effective": ("2016-09-29", "2016-10-01"), "expires": ("2026-06-30", "2027-01-01")}),
     ("", "expires: 2026-06-30\n", "2016-10-01", {"effective": ("2016-09-29", "2016-10-01"), "expires": (None, "2026-06-30")}),
-    ("", "expires: 2026-06-30\nstatus_note: 部分\n", None, None),
+    ("", "expires: 2026-06-30\ndisclosure_basis: 部分\n", None, None),
     ("", "# a comment\nexpires: 2026-06-30\n", None, None),
     ("expires: 2026-06-30\n", "expires: 2026-06-30\n", None, None),
+    ("", STATED, None, {"status": (None, "partially_invalid"), "status_note": (None, "第三部分不再适用")}),
+    (STATED, "", None, {"status": ("partially_invalid", None), "status_note": ("第三部分不再适用", None)}),
+    (STATED, STATED.replace("第三", "第四"), None, {"status_note": ("第三部分不再适用", "第四部分不再适用")}),
+    ("expires: 2026-06-30\n", "expires: 2026-06-30\n" + STATED, "2016-10-01",
+     {"effective": ("2016-09-29", "2016-10-01"), "status": (None, "partially_invalid"),
+      "status_note": (None, "第三部分不再适用")}),
+    ("", "expires: 2026-06-30\n" + STATED, None, None),
+    ("expires: 2026-06-30\n", STATED, None, None),
 ], ids=["given", "changed", "taken away", "effect changed", "both changed", "effect changed, expiry given",
-        "with another field", "with another line", "unchanged"])
+        "with another field", "with another line", "unchanged", "status given", "status taken away", "note changed",
+        "effect changed, status given", "three lines given", "one given, one taken away"])
 def test_date_changes_are_told_from_other_edits(tmp_path: Path, before: str, after: str, effective: str | None,
                                                 found: dict[str, tuple[str | None, str | None]] | None) -> None:
     text = (Path(__file__).parent.parent / "content" / NORMATIVE).read_text(encoding="utf-8")
@@ -156,10 +170,10 @@ def test_date_changes_are_told_from_other_edits(tmp_path: Path, before: str, aft
     new = text.replace("effective: 2016-09-29\n", f"effective: {effective or '2016-09-29'}\n{after}")
     file.write_text(old, encoding="utf-8")
     record, _ = read_file(file, file.as_posix())
-    printed = {"effective": "2016-09-29", **({"expires": before.split(": ")[1].strip()} if before else {})}
+    printed = {"effective": "2016-09-29", **dict(line.split(": ") for line in before.splitlines())}
     file.write_text(new, encoding="utf-8")
     edited, _ = read_file(file, file.as_posix())
-    assert restatus.dated_changes(edited, _entry(record, printed)) == found
+    assert restatus.restated_changes(edited, _entry(record, printed)) == found
 
 
 def test_a_date_of_effect_edit(workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
@@ -176,26 +190,101 @@ def test_a_date_of_effect_edit(workspace: dict[str, Path], caplog: pytest.LogCap
     quick_rebuild(workspace, caplog, NORMATIVE, ("effective",))
 
 
-def test_a_stated_status_or_a_repealing_documents_date_of_effect_takes_the_whole_build(
+def test_a_stated_status_given_changed_and_taken_away(workspace: dict[str, Path],  # noqa: F811
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    """A document stated partially invalid (with its note) changes status as a whole build
+    says; then its note alone changes its status's reason; its date of effect changes
+    while it states one (the check of the stated status holds); the status goes."""
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    file = workspace["content"] / NORMATIVE
+    _replace_in(file, "effective: 2016-09-29\n", "effective: 2016-09-29\n" + STATED)
+    written = quick_rebuild(workspace, caplog, NORMATIVE, ("status", "status_note"))
+    assert {"documents/gf-2016-55/index.html", INTERPRETATION_PAGE, "register/index.html",
+            "status/partially_invalid/index.html", "status/effective/index.html"} <= set(written), written
+    page = workspace["out"] / "documents/gf-2016-55/index.html"
+    assert "部分失效：第三部分不再适用" in page.read_text(encoding="utf-8")
+    _replace_in(file, "第三部分", "第四部分")
+    written = quick_rebuild(workspace, caplog, NORMATIVE, ("status_note",))
+    assert not [name for name in written if name.startswith(("status/", "search/"))], written
+    assert "部分失效：第四部分不再适用" in page.read_text(encoding="utf-8")
+    _replace_in(file, "effective: 2016-09-29", "effective: 2016-10-01")
+    quick_rebuild(workspace, caplog, NORMATIVE, ("effective",))
+    _replace_in(file, STATED.replace("第三", "第四"), "")
+    quick_rebuild(workspace, caplog, NORMATIVE, ("status", "status_note"))
+    assert "部分失效" not in page.read_text(encoding="utf-8")
+
+
+def test_a_stated_status_the_annual_reports_count_alike(with_ledger: dict[str, Path],  # noqa: F811
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """The reports of 2024 and 2025 count 国家知识产权局's documents in force, partially
+    invalid or not: one of its rules stated partially invalid, then its partially invalid
+    procedure's status taken away and given back, change no figure (the ledger's view
+    counts them by status: its two counts change)."""
+    workspace = with_ledger
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    content = workspace["content"]
+    rules = Path("normative") / "sipo-2017-42.md"
+    line = next(line for line in (content / rules).read_text(encoding="utf-8").splitlines() if line.startswith("effective:"))
+    _replace_in(content / rules, line + "\n", line + "\n" + STATED)
+    written = quick_rebuild(workspace, caplog, rules, ("status", "status_note"))
+    assert {"ledger/ledger.json", "ledger/index.html", "register/index.html"} <= set(written), written
+    file = content / PARTIAL
+    text = file.read_text(encoding="utf-8")
+    stated = "".join(line + "\n" for line in text.splitlines() if line.startswith(("status:", "status_note:")))
+    _replace_in(file, stated, "")
+    quick_rebuild(workspace, caplog, PARTIAL, ("status", "status_note"))
+    file.write_text(text, encoding="utf-8")
+    quick_rebuild(workspace, caplog, PARTIAL, ("status", "status_note"))
+
+
+def test_a_stated_status_the_check_reports_or_a_repealing_documents_date_takes_the_whole_build(
         workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """A stated status the dates say already (the check warns), and the date of effect of a
+    document that repeals another (whose status follows it)."""
     caplog.set_level(logging.DEBUG, logger=quick.__name__)
     content = workspace["content"]
-    stated = content / NORMATIVE
-    _replace_in(stated, "disclosure: proactive\n", "disclosure: proactive\nstatus: partially_invalid\n"
-                "status_note: 第三部分不再适用（演示）\n")
     build(workspace)
+    stated = content / NORMATIVE
+    _replace_in(stated, "effective: 2016-09-29\n", "effective: 2016-09-29\nstatus: effective\n")
+    caplog.clear()
+    assert build(workspace).quick is None
+    assert any("states a status other than partially invalid" in message for message in why_not(caplog)), \
+        why_not(caplog)
+    assert_same_as_full_build(workspace)
     repealing = next(path for path in sorted(content.rglob("*.md")) if "\nrepeals: " in path.read_text(encoding="utf-8"))
-    for path, why in ((stated, "a check compares the status its file states"),
-                      (repealing, "the statuses of the documents it repeals or amends")):
-        text = path.read_text(encoding="utf-8")
-        line = next((line for line in text.splitlines() if line.startswith("effective: ")), None)
-        assert line is not None, path
-        later = date.fromisoformat(line.split(": ")[1]) + timedelta(days=1)
-        path.write_text(text.replace(line, f"effective: {later.isoformat()}", 1), encoding="utf-8")
-        caplog.clear()
-        assert build(workspace).quick is None
-        assert any(why in message for message in why_not(caplog)), why_not(caplog)
-        assert_same_as_full_build(workspace)
+    text = repealing.read_text(encoding="utf-8")
+    line = next((line for line in text.splitlines() if line.startswith("effective: ")), None)
+    assert line is not None, repealing
+    later = date.fromisoformat(line.split(": ")[1]) + timedelta(days=1)
+    repealing.write_text(text.replace(line, f"effective: {later.isoformat()}", 1), encoding="utf-8")
+    caplog.clear()
+    assert build(workspace).quick is None
+    assert any("the statuses of the documents it repeals or amends" in message for message in why_not(caplog)), \
+        why_not(caplog)
+    assert_same_as_full_build(workspace)
+
+
+def test_documents_whose_relations_differ_in_the_whole_corpus_are_held_related() -> None:
+    """A document repealed by one held back by its review, or with a version not public yet:
+    the whole corpus (which the check and the reports read) says more of its status than
+    the public one."""
+    from dataclasses import replace
+
+    from disclosure.corpus import Corpus
+    from disclosure.document import Review, ReviewResult
+
+    from test_effectiveness import make_doc
+
+    day = date(2020, 1, 1)
+    held = make_doc("held", day, repeals=("repealed",))
+    held = replace(held, versions=tuple(replace(v, review=Review("r", day, ReviewResult.FAILED)) for v in held.versions))
+    others = [make_doc("repealed", day), make_doc("alone", day), held]
+    later = make_doc("later", day, version_dates=(date(2030, 1, 1),))  # (its second version, held)
+    public = Corpus([*Corpus(others).public(date(2026, 11, 22)), replace(later, versions=later.versions[:1])])
+    assert {doc.id for doc in public} == {"repealed", "alone", "later"}
+    assert quick.held_related(Corpus([*others, later]), public) == {"repealed", "later"}
 
 
 def test_a_feed_not_as_its_build_wrote_it_takes_the_whole_build(

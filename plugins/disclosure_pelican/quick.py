@@ -84,7 +84,7 @@ from .printed import (DATE_FIELDS, LIST_FIELDS, LISTED_FIELDS, PRINTED_FIELDS, U
 from .reprint import (FEED_SUMMARY, Changes, reprint_documents, reprint_feed_entry, reprint_ledger,
                       reprint_page)
 
-SNAPSHOT_FORMAT = 12
+SNAPSHOT_FORMAT = 13
 SNAPSHOT_LOG_LIMIT = 32
 """Changes a quick rebuild appends to the snapshot's log before the snapshot is saved whole
 again (saving it whole, 15 MB at 10,000 documents, took a seventh of a quick rebuild)."""
@@ -107,6 +107,12 @@ SEARCH_RECORD_FIELDS = {"title": "title", "title_en": "title_en", "doc_number": 
 printed ones, and the listed ones (:mod:`.relist`)."""
 DATED_FIELDS = ("effective", "expires")
 """The dates whose edit moves a document's status (:mod:`.restatus`)."""
+STATED_FIELDS = ("status", "status_note")
+"""What a file states of its status (partially invalid, and which part), which
+:mod:`.restatus` takes too."""
+STATED_ATTRIBUTES = {"status": "explicit_status"}
+"""Those whose document attribute has another name."""
+RESTATED_FIELDS = DATED_FIELDS + STATED_FIELDS
 STATUS = "status"
 """What names a document's status code in the changes a search record is patched with."""
 _BODY_TYPES = frozenset({DocType.ANNUAL_REPORT})
@@ -277,7 +283,8 @@ class DocEntry(NamedTuple):
     printed: dict[str, Any]
     """Its fields of :data:`~.printed.PRINTED_FIELDS` (as pages print them),
     :data:`~.printed.UNPRINTED_FIELDS` and :data:`~.printed.LISTED_FIELDS` that its file
-    gives, and its dates of effect and expiry (:data:`DATED_FIELDS`, ``YYYY-MM-DD``: :mod:`.restatus`); none
+    gives, its dates of effect and expiry (:data:`DATED_FIELDS`, ``YYYY-MM-DD``) and the
+    status it states (:data:`STATED_FIELDS`: :mod:`.restatus`); none
     for a document of several versions: only its text is patched."""
     version: int = 1
     latest: bool = True
@@ -368,6 +375,10 @@ class BuildSnapshot(NamedTuple):
     """Each annual report's year and the issuers it counts (None: all): an edit that changes
     a counted document's status at the end of that year or the year before changes its
     figures (:mod:`.restatus`)."""
+    held_related: frozenset[str] | None = None
+    """Public documents whose repealing or amending documents differ in the whole corpus
+    (one not public, or a version of it not public yet), or with a version not public yet:
+    the checks and the annual reports read the whole corpus, :mod:`.restatus` the public one."""
 
 
 class SnapshotChange(NamedTuple):
@@ -432,6 +443,18 @@ def snapshot_key(content: Path, others: list[str], config: SiteConfig, as_of: da
     return digest.hexdigest()
 
 
+def held_related(corpus: Any, public: Any) -> frozenset[str]:
+    """:attr:`BuildSnapshot.held_related` of the whole ``corpus`` and its ``public`` part."""
+    def relating(documents: Any, doc_id: str) -> tuple[Any, ...]:
+        return tuple(sorted((relation, other.id, other.takes_effect, other.title, other.doc_number or "")
+                            for relation, found in (("repeals", documents.repealed_by(doc_id)),
+                                                    ("amends", documents.amended_by(doc_id)))
+                            for other in found))
+
+    return frozenset(doc.id for doc in public if relating(corpus, doc.id) != relating(public, doc.id)
+                     or len(corpus.get(doc.id).versions) != len(doc.versions))
+
+
 def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, files: dict[str, tuple[int, int]],
                   previous: BuildSnapshot | None, output_identity: Any, files_written: int,
                   logged_to: BuildSnapshot | None = None) -> None:
@@ -477,6 +500,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, files: di
                             if value is not None and value == getattr(doc, LIST_FIELDS.get(name, name))})
             printed.update({name: value.isoformat() for name in DATED_FIELDS for value in [entry.record.values.get(name)]
                             if isinstance(value, date) and value == getattr(doc, name)})
+            printed.update({name: value for name in STATED_FIELDS for value in [entry.record.values.get(name)]
+                            if isinstance(value, str) and value == getattr(doc, STATED_ATTRIBUTES.get(name, name))})
             documents[path] = DocEntry(doc.id, entry.record.signature, version.sha256, shown, line_of[doc.id], printed,
                                        version.number)
     places = _printed_holes(recorder, previous)
@@ -491,7 +516,8 @@ def save_snapshot(cache_dir: Path, output: Path, key: str, state: Any, files: di
         counted_issuers=tuple(frozenset(report.issuers) for _, report in sorted(state.records.reports.items())
                               if report.issuers is not None),
         report_scopes=tuple((year, None if report.issuers is None else frozenset(report.issuers))
-                            for year, report in sorted(state.records.reports.items())))
+                            for year, report in sorted(state.records.reports.items())),
+        held_related=held_related(state.corpus, public))
     _keep(cache_dir, output, snapshot, _changes(logged_to, snapshot) if logged_to is not None else None, logged_to)
 
 
@@ -813,15 +839,15 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
         if changes is None:
             from .relist import listed_changes, relist
 
-            from .restatus import dated_changes, restatus
+            from .restatus import restated_changes, restatus
 
             moved = listed_changes(record, entry)
-            restated = dated_changes(record, entry) if moved is None else None
+            restated = restated_changes(record, entry) if moved is None else None
             if moved is None and restated is None:
-                return _no(f"{path}: front matter (besides titles, numbers, the topic, issuers and dates of effect and expiry), "
-                           "references or cited numbers changed")
+                return _no(f"{path}: front matter (besides titles, numbers, the topic, issuers, dates of effect and "
+                           "expiry and the stated status), references or cited numbers changed")
             if len(changed) > 1:
-                return _no(f"{path}: a topic, issuer or date edit is taken alone")
+                return _no(f"{path}: a topic, issuer, date or status edit is taken alone")
             if restated is not None:
                 moved = restated
                 applied = restatus(output, content, cache_dir, snapshot, manifest_file, path, stat, record, restated,

@@ -1,5 +1,6 @@
 """A rebuild after an edit of a document's date of effect or of expiry (``effective``,
-``expires``: given, changed or taken away), which may change its status on the build date.
+``expires``), or of the status its file states (``status: partially_invalid`` and its
+``status_note``): given, changed or taken away.  Its status on the build date may change.
 
 Nothing else about the document changes, nor any other document's status: the rules of
 :mod:`disclosure.effectiveness` read a document's expiry for its own status only, and its
@@ -29,10 +30,13 @@ kept (:class:`~.relist.KeptLists`), the documents whose pages are rendered read 
 their files; that process first tells the document's status before and after, and the
 search export's patch starts then.
 
-It takes the whole build when an annual report counts the document and its status at the
-end of the report's year or the year before changes, when its file states a status (a
-check compares it with the dates), or when the document has several versions.  Tests
-compare the result with a whole build of the same content, byte for byte.
+A stated status is checked as the whole build checks it (:func:`_stated_status_unchecked`):
+what the check would report takes the whole build, which reports it.  It takes the whole
+build too when an annual report counts the document and what its figures read of its
+status (:func:`~disclosure.report.documents.counted_as`) at the end of the report's year or
+the year before changes, when a document or version that is not public relates to it
+(:attr:`~.quick.BuildSnapshot.held_related`), or when the document has several versions.
+Tests compare the result with a whole build of the same content, byte for byte.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import sys
 from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
+from itertools import combinations, permutations
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 from xml.sax.saxutils import escape
@@ -51,11 +56,13 @@ from disclosure.config import SiteConfig
 from disclosure.document import Document
 from disclosure.effectiveness import Effectiveness, status_on
 from disclosure.files import FileRecord, cross_signature
+from disclosure.report.documents import counted_as
 
 from .page_text import LEDGER_FILES, LEDGER_PAGE
 from .printed import (LEDGER_STATUS, LEDGER_STATUS_KIND, LIST_TOTAL_KEY, ROW_FIELDS, PackedHoles, PrintedHole,
                       facet_key, pack, place_key, place_of, replace_values, unpack)
-from .quick import (DATED_FIELDS, REMOVED, STATUS, BuildSnapshot, DocEntry, SearchApart, _Finish, _manifest, _no,
+from .quick import (DATED_FIELDS, REMOVED, RESTATED_FIELDS, STATED_ATTRIBUTES, STATUS, BuildSnapshot, DocEntry,
+                    SearchApart, _Finish, _manifest, _no,
                     _patch_search, _read, _text, publish_edit)
 from .relist import (_Lists, _kept_public, _list_page_names, _pages_before, page_generator, recount, render_pages,
                      with_settings)
@@ -70,16 +77,18 @@ REGISTER_TEMPLATES = frozenset({"index", "register", "register_archive"})
 """Those that count the register's documents (normative documents and regulations) by status."""
 
 
-def dated_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
-    """``{field: (old, new)}`` (``YYYY-MM-DD`` or None) of the file's changed dates of effect
-    and expiry (:data:`~.quick.DATED_FIELDS`) when they are all that changed of what checks
-    across documents read, else None.  A date given or taken away is a line of its own: the
-    lines after it move (one date given or taken away at a time)."""
+def restated_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
+    """``{field: (old, new)}`` of the file's changed dates of effect and expiry
+    (:data:`~.quick.DATED_FIELDS`, ``YYYY-MM-DD``) and stated status
+    (:data:`~.quick.STATED_FIELDS`), None when not given, when they are all that changed of
+    what checks across documents read, else None.  A field given or taken away is a line of
+    its own: the lines after it move (up to two given, or two taken away, at a time: a
+    status and its note)."""
     changes: Changes = {}
-    for name in DATED_FIELDS:
+    for name in RESTATED_FIELDS:
         old, value = entry.printed.get(name), record.values.get(name)
-        new = value.isoformat() if isinstance(value, date) else None
-        if value is not None and new is None:
+        new = value.isoformat() if isinstance(value, date) and name in DATED_FIELDS else value
+        if value is not None and not isinstance(new, str):
             return None
         if old != new:
             changes[name] = (old, new)
@@ -91,42 +100,60 @@ def dated_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
     return None
 
 
+def _old_value(name: str, text: str) -> Any:
+    return date.fromisoformat(text) if name in DATED_FIELDS else text
+
+
 def _before(record: FileRecord, changes: Changes) -> Any:
     """What the file's front matter may have been before ``changes``: values, key lines and
     the body's line."""
-    values = {key: date.fromisoformat(changes[key][0]) if key in changes and changes[key][0] else value
+    values = {key: _old_value(key, changes[key][0]) if key in changes and changes[key][0] else value
               for key, value in record.values.items()}
     lines, body_line = record.key_lines, record.body_line
     given = [name for name, (old, new) in changes.items() if old is None]
     taken = [name for name, (old, new) in changes.items() if new is None]
-    if len(given) + len(taken) > 1:
+    if given and taken or len(given) > 2 or len(taken) > 2:
         return
-    if given:  # its line goes, the lines after it move up
-        at = lines.get(given[0])
-        if at is not None:
-            yield ({key: value for key, value in values.items() if key != given[0]},
-                   {key: line - (line > at) for key, line in lines.items() if key != given[0]}, body_line - 1)
+    if given:  # their lines go, the lines after them move up
+        gone = [lines.get(name) for name in given]
+        if None in gone:
+            return
+        yield ({key: value for key, value in values.items() if key not in given},
+               {key: line - sum(line > at for at in gone) for key, line in lines.items() if key not in given},
+               body_line - len(given))
         return
     if not taken:  # (on the same lines)
         yield values, lines, body_line
         return
-    name, old = taken[0], date.fromisoformat(changes[taken[0]][0])
-    for at in range(1, body_line + 1):  # taken away: it stood on one of the lines
-        moved = {key: line + (line >= at) for key, line in lines.items()}
-        first = next((key for key, line in moved.items() if line > at), None)
-        key_lines: dict[str, int] = {}
-        for key, line in moved.items():
-            if key == first:
-                key_lines[name] = at
-            key_lines[key] = line
-        key_lines.setdefault(name, at)
-        before: dict[str, Any] = {}
-        for key, value in values.items():
-            if first is not None and key == first.split(".")[0].split("[")[0] and name not in before:
-                before[name] = old
-            before[key] = value
-        before.setdefault(name, old)
-        yield before, key_lines, body_line + 1
+    # Taken away: they stood on some of the front matter's lines, in some order.
+    for places in combinations(range(1, body_line + len(taken)), len(taken)):
+        kept_lines = [line for line in range(1, body_line + len(taken) + 1) if line not in places]
+        moved = {key: kept_lines[line - 1] for key, line in lines.items()}
+        for order in permutations(taken):
+            key_lines, before = dict(moved), dict(values)
+            for name, at in zip(order, places):
+                key_lines, before = _put_back(key_lines, before, name, at, _old_value(name, changes[name][0]))
+            yield before, key_lines, kept_lines[body_line - 1]
+
+
+def _put_back(key_lines: dict[str, int], values: dict[str, Any], name: str, at: int, old: Any
+              ) -> tuple[dict[str, int], dict[str, Any]]:
+    """``key_lines`` and ``values`` with the key ``name`` (value ``old``) on line ``at``, in the
+    place the front matter's reader gives it: before the key of the next line."""
+    first = next((key for key, line in key_lines.items() if line > at), None)
+    lines: dict[str, int] = {}
+    for key, line in key_lines.items():
+        if key == first:
+            lines[name] = at
+        lines[key] = line
+    lines.setdefault(name, at)
+    before: dict[str, Any] = {}
+    for key, value in values.items():
+        if first is not None and key == first.split(".")[0].split("[")[0] and name not in before:
+            before[name] = old
+        before[key] = value
+    before.setdefault(name, old)
+    return lines, before
 
 
 class _Told(NamedTuple):
@@ -388,28 +415,49 @@ def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[
         return "the last whole build kept no lists for this output"
     public, file_names = kept
     new_doc = public.get(doc_id)
-    day = {text: date.fromisoformat(text) if text else None for change in changes.values() for text in change}
-    if new_doc is None or len(new_doc.versions) != 1 \
-            or any(getattr(new_doc, name) != day[new] for name, (_, new) in changes.items()):
+    before, after = ({STATED_ATTRIBUTES.get(name, name): None if value is None else _old_value(name, value)
+                      for name, value in ((name, change[side]) for name, change in changes.items())}
+                     for side in (0, 1))
+    if new_doc is None or len(new_doc.versions) != 1 or any(getattr(new_doc, name) != value
+                                                           for name, value in after.items()):
         return f"{doc_id} is not the public document of one version the snapshot describes"
-    if new_doc.explicit_status is not None:
-        return "a check compares the status its file states with what its dates say"
+    if snapshot.held_related is None or doc_id in snapshot.held_related:
+        return "a document or version that is not public relates to it (or that is not known): the checks " \
+               "and the annual reports read the whole corpus"
     if "effective" in changes and (new_doc.repeals or new_doc.amends):
         return "the statuses of the documents it repeals or amends follow its date of effect"
-    # (the kept document may be older than the snapshot: its dates are all that changed since)
-    dates = {name: day[old] for name, (old, _) in changes.items()}
-    old_doc = replace(new_doc, **dates, versions=tuple(replace(version, **{name: value for name, value in dates.items()
-                                                                           if name == "effective"})
+    why = _stated_status_unchecked(public, new_doc, as_of, snapshot)
+    if why is not None:
+        return why
+    # (the kept document may be older than the snapshot: these fields are all that changed since)
+    old_doc = replace(new_doc, **before, versions=tuple(replace(version, **{name: value for name, value in before.items()
+                                                                          if name == "effective"})
                                                        for version in new_doc.versions))
     for year, issuers in snapshot.report_scopes or ():
         if issuers is not None and not issuers & set(new_doc.issuers):
             continue
         for day in (date(year - 1, 12, 31), date(year, 12, 31)):
-            if status_on(public, old_doc, day).status != status_on(public, new_doc, day).status:
+            if counted_as(status_on(public, old_doc, day).status.value) \
+                    != counted_as(status_on(public, new_doc, day).status.value):
                 return f"the annual report of {year} counts documents by their status at the end of {day.year}, " \
                        "which this edit changes"
     return _Told(old_doc, new_doc, status_on(public, old_doc, as_of), status_on(public, new_doc, as_of)), public, \
         file_names
+
+
+def _stated_status_unchecked(public: Any, doc: Document, as_of: date, snapshot: BuildSnapshot) -> str | None:
+    """Why the whole build's check of the status the file states (:func:`disclosure.corpus.check`)
+    reports something; None when it finds nothing.  (It reads the whole corpus: for a
+    document not in :attr:`~.quick.BuildSnapshot.held_related`, what the public one says.)"""
+    from disclosure.effectiveness import Status
+
+    if doc.explicit_status is None or doc.published > as_of:
+        return None  # (not checked)
+    if doc.explicit_status != Status.PARTIALLY_INVALID.value:
+        return "its file states a status other than partially invalid: the check reports it"
+    if status_on(public, doc, as_of, ignore_explicit=True).status in (Status.REPEALED, Status.EXPIRED):
+        return "its file states partially invalid of a repealed or expired document: the check reports it"
+    return None
 
 
 def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: frozenset[str], showing: frozenset[str],

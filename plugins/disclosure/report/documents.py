@@ -42,6 +42,11 @@ IN_FORCE = frozenset({"effective", "partially_invalid"})
 CEASED = frozenset({"repealed", "expired"})
 
 
+def counted_as(status: str) -> tuple[bool, bool]:
+    """What the figures read of a status (its code): whether it is in force, whether it has ceased."""
+    return status in IN_FORCE, status in CEASED
+
+
 class DocumentLike(Protocol):
     """What is read of a ``disclosure.document.Document``."""
 
