@@ -228,8 +228,8 @@ class Bench:
         revised = corpus / manifest["revised_probe"] if manifest.get("revised_probe") else None
         revised_original = revised.read_bytes() if revised is not None else b""
         runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_version", "rebuild_meta",
-                                                     "rebuild_number", "rebuild_moved", "rebuild_topic", "rebuild_issuer", "rebuild_expiry", "rebuild_new",
-                                                     "check", "check_one",
+                                                     "rebuild_number", "rebuild_moved", "rebuild_topic", "rebuild_issuer", "rebuild_expiry", "rebuild_status",
+                                                     "rebuild_new", "check", "check_one",
                                                      "check_version", "check_meta", "check_number")}
         try:
             for r in range(self.args.repeat):
@@ -266,17 +266,24 @@ class Bench:
                                  self.ours("build", "--content", str(corpus), "--output", str(site_ours)))
                     self.run_one("check, older version put back (not measured)", self.ours("check", "--content", str(corpus)))
 
-                # its date of expiry given, the day before the build date: its status moves from in force to
-                # expired (lists, register, counts); then taken away again, with a build not measured
+                # Lines that change the probe's status, after its date of effect (or publication); each
+                # edit measured, then taken away again with a build not measured:
+                # - its date of expiry, the day before the build date: from in force to expired (lists,
+                #   register, counts);
+                # - stated partially invalid, with its note (two lines): from in force to partially invalid.
                 day_before = (date.fromisoformat(self.args.as_of) - timedelta(days=1)).isoformat()
-                expiring = re.sub(r"(?m)^(effective: .*|published: .*)$", lambda m: f"{m.group(1)}\nexpires: {day_before}",
-                                  edited, count=1) if "\nexpires:" not in edited else edited
-                if expiring != edited:
-                    probe.write_bytes(expiring.encode("utf-8"))
-                    runs["rebuild_expiry"].append(self.run_one("rebuild, expiry edit",
-                                                               self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
+                for key, what, field, lines in (
+                        ("rebuild_expiry", "expiry", "expires", f"expires: {day_before}"),
+                        ("rebuild_status", "stated status", "status",
+                         f"status: partially_invalid\nstatus_note: 第{r + 1}条不再适用（基准测试）")):
+                    if f"\n{field}:" in edited:
+                        continue
+                    probe.write_bytes(re.sub(r"(?m)^(effective: .*|published: .*)$", lambda m: f"{m.group(1)}\n{lines}",
+                                             edited, count=1).encode("utf-8"))
+                    runs[key].append(self.run_one(f"rebuild, {what} edit",
+                                                  self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                     probe.write_bytes(edited.encode("utf-8"))
-                    self.run_one("rebuild, expiry taken away (not measured)",
+                    self.run_one(f"rebuild, {what} taken away (not measured)",
                                  self.ours("build", "--content", str(corpus), "--output", str(site_ours)))
 
                 titled = re.sub(r'(?m)^(title: .*?)("?)$', lambda m: f"{m.group(1)}（修订{r + 1}）{m.group(2)}", text, count=1)
@@ -454,6 +461,8 @@ class Bench:
             *both("rebuild_issuer", "full"), GOALS["rebuild"])
         row("rebuild after an expiry edit (in force → expired) / full build", f"≤ {GOALS['rebuild']}",
             *both("rebuild_expiry", "full"), GOALS["rebuild"])
+        row("rebuild after a stated status edit (in force → partially invalid) / full build", f"≤ {GOALS['rebuild']}",
+            *both("rebuild_status", "full"), GOALS["rebuild"])
         row("check (all) / full build", f"< {GOALS['check']}", *both("check", "full"), GOALS["check"])
         for run, edit in (("check_one", "body"), ("check_meta", "title"), ("check_number", "document number")):
             row(f"check after one {edit} edit, seconds", f"< {GOALS['check_one_s']}",
@@ -474,7 +483,8 @@ class Bench:
         rows = ["## Ratios per repeat (wall-clock; each repeat's two runs side by side)\n",
                 "| documents | ratio | per repeat | median |", "| ---: | --- | --- | ---: |"]
         for count in counts:
-            runs = {key: [] for key in ("rebuild_new", "rebuild_version", "rebuild_moved", "rebuild_issuer", "rebuild_expiry")} \
+            runs = {key: [] for key in ("rebuild_new", "rebuild_version", "rebuild_moved", "rebuild_issuer", "rebuild_expiry",
+                                            "rebuild_status")} \
                 | self.results[count]["runs"]  # (results saved before they existed)
             for name, a, b in (("ours / plain Pelican", "full", "plain"), ("rebuild, body edit / full", "rebuild_body", "full"),
                                ("rebuild, older version's text edit / full", "rebuild_version", "full"),
@@ -484,6 +494,7 @@ class Bench:
                                ("rebuild, topic new to the site / full", "rebuild_topic", "full"),
                                ("rebuild, issuer moved to another / full", "rebuild_issuer", "full"),
                                ("rebuild, expiry edit / full", "rebuild_expiry", "full"),
+                               ("rebuild, stated status edit / full", "rebuild_status", "full"),
                                ("rebuild, new document / full", "rebuild_new", "full")):
                 pairs = [x["wall"] / y["wall"] for x, y in zip(runs[a], runs[b])
                          if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
@@ -492,7 +503,7 @@ class Bench:
         for edit, key in (("body", "rebuild_body"), ("older version's text", "rebuild_version"), ("title", "rebuild_meta"),
                           ("number", "rebuild_number"), ("topic (to another)", "rebuild_moved"),
                           ("topic (to a new one)", "rebuild_topic"), ("issuer (to another)", "rebuild_issuer"),
-                          ("expiry", "rebuild_expiry")):
+                          ("expiry", "rebuild_expiry"), ("stated status", "rebuild_status")):
             quick = [f"{count:,}: {sum(bool(run.get('quick')) for run in self.results[count]['runs'].get(key, []))} of "
                      f"{len(self.results[count]['runs'].get(key, []))}" for count in counts]
             rows.append(f"\nRebuilds after the {edit} edit that were the quick rebuild (the rest: the whole rebuild): {'; '.join(quick)}.")
