@@ -100,14 +100,20 @@ def restated_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
     return None
 
 
-def _old_value(name: str, text: str) -> Any:
-    return date.fromisoformat(text) if name in DATED_FIELDS else text
+def _value_of(name: str, text: str | None) -> Any:
+    """The value of a field of :data:`~.quick.RESTATED_FIELDS` as a change gives it (a date as text)."""
+    return date.fromisoformat(text) if name in DATED_FIELDS and text is not None else text
+
+
+def _attributes(changes: Changes, side: int) -> dict[str, Any]:
+    """The document's attributes that ``changes`` change, as they were (``side`` 0) or are (1)."""
+    return {STATED_ATTRIBUTES.get(name, name): _value_of(name, change[side]) for name, change in changes.items()}
 
 
 def _before(record: FileRecord, changes: Changes) -> Any:
     """What the file's front matter may have been before ``changes``: values, key lines and
     the body's line."""
-    values = {key: _old_value(key, changes[key][0]) if key in changes and changes[key][0] else value
+    values = {key: _value_of(key, changes[key][0]) if key in changes and changes[key][0] else value
               for key, value in record.values.items()}
     lines, body_line = record.key_lines, record.body_line
     given = [name for name, (old, new) in changes.items() if old is None]
@@ -132,7 +138,7 @@ def _before(record: FileRecord, changes: Changes) -> Any:
         for order in permutations(taken):
             key_lines, before = dict(moved), dict(values)
             for name, at in zip(order, places):
-                key_lines, before = _put_back(key_lines, before, name, at, _old_value(name, changes[name][0]))
+                key_lines, before = _put_back(key_lines, before, name, at, _value_of(name, changes[name][0]))
             yield before, key_lines, kept_lines[body_line - 1]
 
 
@@ -415,9 +421,7 @@ def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[
         return "the last whole build kept no lists for this output"
     public, file_names = kept
     new_doc = public.get(doc_id)
-    before, after = ({STATED_ATTRIBUTES.get(name, name): None if value is None else _old_value(name, value)
-                      for name, value in ((name, change[side]) for name, change in changes.items())}
-                     for side in (0, 1))
+    before, after = _attributes(changes, 0), _attributes(changes, 1)
     if new_doc is None or len(new_doc.versions) != 1 or any(getattr(new_doc, name) != value
                                                            for name, value in after.items()):
         return f"{doc_id} is not the public document of one version the snapshot describes"
