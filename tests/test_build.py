@@ -317,7 +317,7 @@ def started_in_order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_a_rebuild_reading_few_files_anew_starts_the_search_export_before_the_page_model(
         tmp_path: Path, run_cli, started_in_order: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """After an edit that takes the whole rebuild (an issuer: lists change), the bodies are
+    """After an edit that takes the whole rebuild (its review's department), the bodies are
     rendered already, so the export starts beside the page model; the output is a plain
     build's.  A first build, or one that reads more files anew, starts it after the model."""
     from disclosure_pelican import build, forked
@@ -330,7 +330,7 @@ def test_a_rebuild_reading_few_files_anew_starts_the_search_export_before_the_pa
     assert run_cli("build", "--output", str(output), *args).exit_code == 0
     assert started_in_order == ["model", "search"]
     edited = content / "normative" / "gf-2016-55.md"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("issuer: 国务院", "issuer: 国务院办公厅"), encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("  by: 办公室", "  by: 政策法规司"), encoding="utf-8")
     started_in_order.clear()
     assert run_cli("build", "--output", str(output), *args).exit_code == 0
     assert started_in_order == ["search", "model"]
@@ -338,7 +338,7 @@ def test_a_rebuild_reading_few_files_anew_starts_the_search_export_before_the_pa
     assert tree_bytes(output) == tree_bytes(plain)
 
     monkeypatch.setattr(build, "EARLY_START_MAX_PARSED", 0)
-    edited.write_text(edited.read_text(encoding="utf-8").replace("issuer: 国务院办公厅", "issuer: 国务院"), encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("  by: 政策法规司", "  by: 办公室"), encoding="utf-8")
     started_in_order.clear()
     assert run_cli("build", "--output", str(output), *args).exit_code == 0
     assert started_in_order == ["model", "search"]

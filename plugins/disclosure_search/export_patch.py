@@ -81,7 +81,7 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     count = len(previous.ids)
     scale = (_scoring_digest(), count, tuple(mean_length(sum(lengths[field]), count) for field in SEARCH_FIELDS))
     if scale != previous.scale:
-        return "the edit moves a mean field length (a 1/16 token step), which moves every score"
+        return "the edit moves a mean field length out of its step (six significant bits), which moves every score"
     averages = dict(zip(SEARCH_FIELDS, scale[2]))
     texts = previous.texts  # (changed in place: the kept index is patched, then kept)
     changed: dict[str, str | None] = {}

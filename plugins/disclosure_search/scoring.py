@@ -8,7 +8,7 @@ and in the browser (``static/search.js``), so it is built from integers:
    (:func:`contribution`): ``round(1000 · boost_f · idf_f(t) · tf·(k1+1) /
    (tf + k1·(1 − b_f + b_f·len/avglen)))``. Statistics are per field, from
    the whoosh index; ``len`` keeps four significant bits (:func:`norm_length`),
-   ``avglen`` is rounded to 1/16 token (:func:`mean_length`).
+   ``avglen`` six (:func:`mean_length`).
 2. The *term score* of ``t`` in ``d`` is the sum over fields. Both the
    search and the export get the per-field integers from :func:`term_scores`
    (whoosh postings and statistics of live documents); the export writes the
@@ -71,8 +71,8 @@ def contribution(field: str, tf: float, length: float, avg_length: float, df: in
     return int(math.floor(value * SCALE + 0.5))
 
 
-#: Mean field lengths are rounded to this fraction of a token (:func:`mean_length`).
-MEAN_LENGTH_STEP = 16
+#: Significant bits of a field's mean length in the scores (:func:`mean_length`).
+MEAN_LENGTH_BITS = 6
 
 #: Significant bits of a document's field length in its scores (:func:`norm_length`).
 LENGTH_BITS = 4
@@ -90,14 +90,22 @@ def norm_length(length: int) -> int:
 
 
 def mean_length(total: int, count: int) -> float:
-    """A field's mean length in tokens over ``count`` documents, rounded to 1/16 of a token.
+    """A field's mean length in tokens over ``count`` documents, rounded to six significant
+    bits (within 1.6%; half to even).
 
     Rounded so that an edit almost never changes it: every score depends on it, and the
-    export then recomputes only the posting lists of the terms an edit touched (one
-    sentence added to one body moves the mean body length of a 10,000-document site by
-    a few thousandths of a token).  BM25 does not need more precision than that.  A binary
-    fraction, rounded half to even: the same double everywhere."""
-    return round(total / count * MEAN_LENGTH_STEP) / MEAN_LENGTH_STEP if count else 0.0
+    export then recomputes only the posting lists of the terms an edit touched.  Rounded
+    relative to its size, as a document's own length is (:func:`norm_length`, four bits):
+    with a step of a sixteenth of a token, one sentence added to one body moved the mean
+    body length of a 1,000-document site out of its step about one edit in eight, and
+    every score with it; a mean body of 1,500 tokens moves in steps of 32.  BM25
+    needs no more precision of the mean than of the lengths.  A binary fraction: the same
+    double everywhere."""
+    mean = total / count if count else 0.0
+    if mean <= 0:
+        return 0.0
+    exponent = math.frexp(mean)[1] - MEAN_LENGTH_BITS
+    return math.ldexp(round(math.ldexp(mean, -exponent)), exponent)
 
 
 def field_k1_norms(field: str, lengths: Sequence[int]) -> list[float]:

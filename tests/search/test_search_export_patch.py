@@ -37,8 +37,8 @@ def whole_export(records, tmp_path: Path, name: str) -> dict[str, bytes]:  # typ
     return read_tree(tmp_path / name)
 
 
-# Edits small enough not to move these records' mean text length out of its 1/16 token
-# step (every score depends on it: beyond, there is no patch, see the last tests).
+# Edits small enough not to move these records' mean text length out of its step (six
+# significant bits: every score depends on it; beyond, there is no patch, see the last tests).
 EDITS = {
     "a new word": lambda text: text + "鲲。",
     "words removed": lambda text: text[3:],
@@ -65,9 +65,9 @@ def test_a_patched_export_is_the_whole_export_of_the_new_records(tmp_path: Path,
 
 def test_no_patch_when_the_mean_text_length_moves(tmp_path: Path) -> None:
     records = synthetic_records(400)
-    edited = changed(records[3], text=records[3].text + "专利代理机构应当配合检查，如实提供业务档案。" * 3)
+    edited = changed(records[3], text=records[3].text + "专利代理机构应当配合检查，如实提供业务档案。" * 100)
     assert patched_export(records, edited, tmp_path, "long") \
-        == "the edit moves a mean field length (a 1/16 token step), which moves every score"
+        == "the edit moves a mean field length out of its step (six significant bits), which moves every score"
 
 
 def test_no_patch_when_a_shard_it_touches_is_not_the_one_the_kept_index_describes(tmp_path: Path) -> None:
