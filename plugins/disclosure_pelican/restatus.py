@@ -80,8 +80,8 @@ REGISTER_TEMPLATES = frozenset({"index", "register", "register_archive"})
 def restated_changes(record: FileRecord, entry: DocEntry) -> Changes | None:
     """``{field: (old, new)}`` of the file's changed dates of effect and expiry
     (:data:`~.quick.DATED_FIELDS`, ``YYYY-MM-DD``) and stated status
-    (:data:`~.quick.STATED_FIELDS`), None when not given, when they are all that changed of
-    what checks across documents read, else None.  A field given or taken away is a line of
+    (:data:`~.quick.STATED_FIELDS`; None for a field not given) when they are all that
+    changed of what checks across documents read, else None.  A field given or taken away is a line of
     its own: the lines after it move (up to two given, or two taken away, at a time: a
     status and its note)."""
     changes: Changes = {}
