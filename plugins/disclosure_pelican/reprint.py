@@ -152,8 +152,8 @@ def reprint_ledger(json_data: bytes, csv_data: bytes, link: str, changes: Change
         if not (own or listed):
             continue
         line = at.get(row.get(LEDGER_LINK) or "\0")
-        cells = next(csv.reader([lines[line]])) if line is not None else []
-        if len(cells) != len(COLUMNS) or csv_text([cells], bom=False) != lines[line] + "\r\n" \
+        cells = _ledger_cells(lines[line]) if line is not None else None
+        if cells is None \
                 or (own and any(row.get(column) != old or cells[COLUMNS.index(column)] != ledger_csv_cell(old)
                                 for column, (old, _) in columns.items())) \
                 or (title is not None and any(item.get(LEDGER_TITLE) != title[0] for item in listed)) \
@@ -236,8 +236,8 @@ def restate_ledger(json_data: bytes, csv_data: bytes, link: str, columns: dict[s
     found = [i for i, line in enumerate(lines) if line.rsplit(",", 1)[-1] == link]  # (each row's link is its last cell)
     if len(found) != 1:
         return None
-    cells = next(csv.reader([lines[found[0]]]))
-    if len(cells) != len(COLUMNS) or csv_text([cells], bom=False) != lines[found[0]] + "\r\n":
+    cells = _ledger_cells(lines[found[0]])
+    if cells is None:
         return None
     for column, (old, new) in columns.items():
         if column in COLUMNS:
@@ -246,6 +246,13 @@ def restate_ledger(json_data: bytes, csv_data: bytes, link: str, columns: dict[s
             cells[COLUMNS.index(column)] = ledger_csv_cell(new)
     lines[found[0]] = csv_text([cells], bom=False)[:-2]
     return recounted.encode("utf-8"), "\r\n".join(lines).encode("utf-8")
+
+
+def _ledger_cells(line: str) -> list[str] | None:
+    """The cells of a row of ``ledger/ledger.csv`` (without its line end), when the ledger's
+    writer writes them as that line; else None."""
+    cells = next(csv.reader([line]), [])
+    return cells if len(cells) == len(COLUMNS) and csv_text([cells], bom=False) == line + "\r\n" else None
 
 
 def _recount_indented(text: str, name: str, counts: dict[str, tuple[int, int]]) -> str | None:

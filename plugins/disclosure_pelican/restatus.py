@@ -54,7 +54,7 @@ from xml.sax.saxutils import escape
 
 from disclosure.config import SiteConfig
 from disclosure.document import Document
-from disclosure.effectiveness import Effectiveness, status_on
+from disclosure.effectiveness import Effectiveness, Status, status_on
 from disclosure.files import FileRecord, cross_signature
 from disclosure.report.documents import counted_as
 
@@ -453,8 +453,6 @@ def _stated_status_unchecked(public: Any, doc: Document, as_of: date, snapshot: 
     """Why the whole build's check of the status the file states (:func:`disclosure.corpus.check`)
     reports something; None when it finds nothing.  (It reads the whole corpus: for a
     document not in :attr:`~.quick.BuildSnapshot.held_related`, what the public one says.)"""
-    from disclosure.effectiveness import Status
-
     if doc.explicit_status is None or doc.published > as_of:
         return None  # (not checked)
     if doc.explicit_status != Status.PARTIALLY_INVALID.value:
