@@ -8,9 +8,9 @@ records are the same, in the same order, except a few whose searched text change
 only those few are removed and added again.  On a 10,000-document site that is the
 difference between inverting 12 million postings (about 4 CPU s with every record's
 tokens cached) and a few thousand.  Records added or removed (a new document, one
-withdrawn) move the others' ordinals: the kept index is then renumbered, about
-12,000 array operations, and the new records put in.  Either way the result is the
-same (tests compare them).
+withdrawn), or in another order (a date of publication corrected), move the others'
+ordinals: the kept index is then renumbered, about 12,000 array operations, and the
+new records put in.  Either way the result is the same (tests compare them).
 """
 
 from __future__ import annotations
@@ -155,10 +155,10 @@ def invert_records(records: list[SearchRecord], cache: TokenCache | None) -> Inv
 
 def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> Inversion | None:
     """The previous export's inverted index with the records whose key changed taken out
-    and put back, and those added or removed since (the others in the same order: a new
-    document is a record before all others, which moves every ordinal) put in or taken
-    out; ``None`` when it cannot be used (none kept, records in another order, too many
-    changes, an old record's counts missing)."""
+    and put back, those added or removed since put in or taken out (a new document is a
+    record before all others, which moves every ordinal), and the others renumbered when
+    their order changed; ``None`` when it cannot be used (none kept, too many changes, an
+    old record's counts missing)."""
     previous = cache.load_postings()
     if previous is None:
         return None
@@ -166,8 +166,6 @@ def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> I
     ids = [r.id for r in records]
     if previous.ids != ids:
         new_of_old = _renumbering(previous.ids, ids)
-        if new_of_old is None:
-            return None
         old_of_new = {new: old for old, new in enumerate(new_of_old) if new >= 0}
         changed = [new for new in range(len(records))
                    if new not in old_of_new or previous.keys[old_of_new[new]] != keys[new]]
@@ -192,7 +190,8 @@ def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> I
     touched: set[str] = set()
     try:
         if old_of_new is not None:
-            inverted, lengths = _renumbered(inverted, lengths, new_of_old, len(records))
+            inverted, lengths, moved = _renumbered(inverted, lengths, new_of_old, len(records))
+            touched |= moved
         for ordinal in changed:
             old = decode_counts(stored[olds[ordinal]]) if ordinal in olds else _NO_COUNTS
             touched |= swap_counts(inverted, lengths, ordinal, old, tokens.counts(ordinal, fresh))
@@ -201,8 +200,10 @@ def _patch(cache: TokenCache, records: list[SearchRecord], keys: list[str]) -> I
     if changed or removed:
         cache.store.store(fresh)
         cache.store.keep_only(keys)
-    if old_of_new is not None:  # every ordinal may have moved: every posting text is made again
+    if removed or len(records) != len(previous.ids):  # another scale: every posting text is made again
         return Inversion(inverted, lengths, keys)
+    # (the same records, perhaps in another order: the texts of the terms of records that
+    # moved or changed are made again, the others' kept)
     return Inversion(inverted, lengths, keys, previous, frozenset(touched))
 
 
@@ -210,30 +211,34 @@ _NO_COUNTS: Counts = {field: {} for field in SEARCH_FIELDS}
 """A record added since the previous export had no postings in it."""
 
 
-def _renumbering(old: list[str], new: list[str]) -> list[int] | None:
-    """For each of the ``old`` record ids, its ordinal among the ``new`` ones (-1: removed),
-    when those kept are in the same order (records added or removed anywhere); else None."""
+def _renumbering(old: list[str], new: list[str]) -> list[int]:
+    """For each of the ``old`` record ids, its ordinal among the ``new`` ones (-1: removed)."""
     place = {record_id: ordinal for ordinal, record_id in enumerate(new)}
-    new_of_old = [place.get(record_id, -1) for record_id in old]
-    kept = [ordinal for ordinal in new_of_old if ordinal >= 0]
-    return new_of_old if all(a < b for a, b in zip(kept, kept[1:])) else None
+    return [place.get(record_id, -1) for record_id in old]
 
 
-def _renumbered(inverted: Inverted, lengths: Lengths, new_of_old: list[int], count: int) -> tuple[Inverted, Lengths]:
+def _renumbered(inverted: Inverted, lengths: Lengths, new_of_old: list[int], count: int
+                ) -> tuple[Inverted, Lengths, set[str]]:
     """The index with each old ordinal's postings under its new ordinal (``new_of_old``, -1:
-    dropped), and ``count`` field lengths (0 for the records added, until they are put in).
-    The order of each term's postings is kept: the ordinals kept keep their order.  About
-    12,000 terms at 10,000 documents, each an array operation."""
+    dropped), and ``count`` field lengths (0 for the records added, until they are put in);
+    with the terms that a record whose ordinal moved holds.  About 12,000 terms at 10,000
+    documents, each an array operation; a term's postings are sorted again only when
+    records kept changed places among its own."""
     from .flat_postings import _numpy
 
     np = _numpy()
     mapping = np.asarray(new_of_old, dtype=np.intc)
     renumbered: Inverted = {}
+    moved_terms: set[str] = set()
     for field, terms in inverted.items():
         postings: dict[str, array[int]] = {}
         for term, found in terms.items():
             pairs = np.frombuffer(found, np.intc).reshape(-1, 2)
             ordinals = mapping[pairs[:, 0]]
+            if np.array_equal(ordinals, pairs[:, 0]):
+                postings[term] = found  # (no record of the term moved)
+                continue
+            moved_terms.add(term)
             kept = ordinals >= 0
             if not kept.all():
                 pairs, ordinals = pairs[kept], ordinals[kept]
@@ -241,6 +246,8 @@ def _renumbered(inverted: Inverted, lengths: Lengths, new_of_old: list[int], cou
                     continue  # (only removed records held the term)
             moved = np.empty_like(pairs)
             moved[:, 0], moved[:, 1] = ordinals, pairs[:, 1]
+            if len(ordinals) > 1 and not (ordinals[1:] > ordinals[:-1]).all():
+                moved = moved[np.argsort(ordinals, kind="stable")]
             postings[term] = array("i")
             postings[term].frombytes(moved.tobytes())
         renumbered[field] = postings
@@ -250,7 +257,7 @@ def _renumbered(inverted: Inverted, lengths: Lengths, new_of_old: list[int], cou
         for old, new in enumerate(new_of_old):
             if new >= 0:
                 new_lengths[field][new] = found[old]
-    return renumbered, new_lengths
+    return renumbered, new_lengths, moved_terms
 
 
 def swap_counts(inverted: Inverted, lengths: Lengths, ordinal: int, old: Counts, new: Counts) -> set[str]:

@@ -160,16 +160,37 @@ def test_records_added_or_removed_renumber_the_kept_index(tmp_path: Path, tokeni
     assert read_tree(tmp_path / "edited-cached") == read_tree(tmp_path / "edited-plain")
 
 
-def test_records_in_another_order_are_inverted_again(tmp_path: Path, inverted_whole: list[int]) -> None:
+@pytest.mark.parametrize("published", ["1999-01-01", "2030-01-01"])
+def test_records_in_another_order_renumber_the_kept_index(tmp_path: Path, tokenised: list[str],
+                                                          inverted_whole: list[int], computed_texts: list[int],
+                                                          published: str) -> None:
+    """A date of publication corrected moves the record among the others (ordinals go
+    newest first): the kept index is renumbered, nothing tokenised or inverted again, and
+    only the posting texts of the moved records' terms computed again; the files are those
+    of an export without the cache, and so are the next patched export's."""
     records = synthetic_records(60)
-    cache, _ = exported_once(records, tmp_path)
+    cache, kept = exported_once(records, tmp_path)
+    order = kept.ids
+    tokenised.clear()
     inverted_whole.clear()
-    # a record published on another date takes another place among the others
-    swapped = [changed(records[0], published="1999-01-01"), *records[1:]]
-    export_from_records(swapped, tmp_path / "swapped-cached", token_cache=cache)
-    assert inverted_whole
-    export_from_records(swapped, tmp_path / "swapped-plain")
-    assert read_tree(tmp_path / "swapped-cached") == read_tree(tmp_path / "swapped-plain")
+    computed_texts.clear()
+    moving = next(r for r in records if r.id == order[len(order) // 2])
+    moved = [changed(r, published=published) if r is moving else r for r in records]
+    export_from_records(moved, tmp_path / "moved-cached", token_cache=cache)
+    assert tokenised == [] and inverted_whole == []
+    assert 0 < len(computed_texts) < len(kept.texts)
+    now = cache.load_postings()
+    assert now is not None and now.ids != order and sorted(now.ids) == sorted(order)
+    assert now.ids.index(moving.id) == (0 if published > "2027" else len(now.ids) - 1)
+    export_from_records(moved, tmp_path / "moved-plain")
+    assert read_tree(tmp_path / "moved-cached") == read_tree(tmp_path / "moved-plain")
+    moved[3] = changed(moved[3], title="再次修改的标题")  # the renumbered index kept is one the next edit patches
+    tokenised.clear()
+    inverted_whole.clear()
+    export_from_records(moved, tmp_path / "edited-cached", token_cache=cache)
+    assert tokenised == [moved[3].id] and inverted_whole == []
+    export_from_records(moved, tmp_path / "edited-plain")
+    assert read_tree(tmp_path / "edited-cached") == read_tree(tmp_path / "edited-plain")
 
 
 def test_many_changes_are_inverted_again_and_give_the_same_files(tmp_path: Path) -> None:
