@@ -18,17 +18,22 @@ import json
 import os
 import re
 from bisect import bisect_left
+from itertools import accumulate
 from dataclasses import dataclass
 from pathlib import Path
 
 from .fields import SEARCH_FIELDS, payload_of
-from .inversion import pair_index, swap_counts
+from .inversion import move_postings, moved_ordinals, pair_index, swap_counts
 from .records import SearchRecord
 from .scoring import k1_norm, mean_length, record_contribution
 from .script import REGIONAL_TERMS
 from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _posting_text, _scoring_digest,
                             _shard_count, _term_text, dumps, filter_pairs, filter_term, payload_file, shard_of)
-from .token_cache import Postings, PostingsPatch, TokenCache, decode_counts, encode_counts, record_counts
+from .token_cache import Postings, PostingsMove, PostingsPatch, TokenCache, decode_counts, encode_counts, record_counts
+
+MAX_MOVED = 64
+"""The most records a record may move past (:func:`move_export`): the posting texts of
+every term of each are rewritten; beyond, the whole export (which renumbers its kept index)."""
 
 
 @dataclass
@@ -41,10 +46,11 @@ class ExportPatch:
     cache: TokenCache
     """Where the kept index is: its ``generation`` names it once :meth:`save` has kept it."""
     _postings: Postings
-    _patch: PostingsPatch
+    _patch: PostingsPatch | PostingsMove
 
     def save(self) -> None:
-        self.cache.store.store({self._patch.new_key: self._patch.new_counts})
+        if isinstance(self._patch, PostingsPatch):
+            self.cache.store.store({self._patch.new_key: self._patch.new_counts})
         self.cache.patch_postings(self._postings, self._patch)
 
 
@@ -146,6 +152,227 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     return ExportPatch(files, size, cache, previous, patch)
 
 
+def move_export(published: Path, record: SearchRecord, cache: TokenCache, postings_size: int,
+                shard_bytes: int = DEFAULT_SHARD_BYTES, generation: str | None = None) -> ExportPatch | str:
+    """The patch that makes the export published in ``published`` hold ``record``, a current
+    version it has with the same searched text and filter values but another date of
+    publication; or why only a whole export can.  Ordinals go newest first: the record
+    may take another place among the current versions, and those it moves past one place
+    towards its old one.  Their posting lists keep their terms and scores (the same
+    records, lengths and counts) and change between the two places only; so do their
+    ``d/`` files and the older versions' heads (``h.json``)."""
+    previous = cache.load_postings(lazy=True)
+    if previous is None:
+        return "no search index is kept"
+    if generation is not None and previous.generation != generation:
+        return "the search index kept is not the one the published export was made from"
+    try:
+        old = previous.ids.index(record.id)
+        meta_bytes = (published / "meta.json").read_bytes()
+        meta = json.loads(meta_bytes)
+        shards, heads, count = int(meta["shards"]), int(meta["heads"]), int(meta["docs"])
+    except (ValueError, OSError, KeyError, TypeError):
+        return "the published export does not hold the record, or its meta.json cannot be read"
+    if count != len(previous.ids) or old >= heads or record.id != record.document:
+        return "the published export is not the kept index's, or the record is not a current version"
+    if previous.keys[old] != cache.key(record):
+        return "the record's searched text changed too"
+    payloads: dict[int, dict] = {}
+
+    def payload(ordinal: int) -> dict:
+        if ordinal not in payloads:
+            found = json.loads((published / payload_file(ordinal, count)).read_bytes())
+            if found.get("id") != previous.ids[ordinal]:
+                raise ValueError(f"d/ of {ordinal} is not the kept index's record")
+            payloads[ordinal] = found
+        return payloads[ordinal]
+
+    mine = payload_of(record)
+    key = (mine["published"], record.id)
+    try:
+        if set(filter_pairs(payload(old))) != set(filter_pairs(mine)):
+            return "the record's filter values (its year, status…) change too"
+        low, high = 0, heads - 1  # (its place among the other current versions, newest first)
+        while low < high:
+            middle = (low + high) // 2
+            other = payload(middle if middle < old else middle + 1)
+            if key[0] > other["published"] or key[0] == other["published"] and key[1] < other["id"]:
+                high = middle
+            else:
+                low = middle + 1
+    except (OSError, ValueError, KeyError, TypeError):
+        return "the published d/ files are not the kept index's records"
+    new = low
+    first, last = min(old, new), max(old, new)
+    if last - first > MAX_MOVED:
+        return f"the record moves past more than {MAX_MOVED} others"
+    mapping = moved_ordinals(old, new)
+    files: dict[str, bytes] = {payload_file(new, count): dumps(mine)}
+    terms: dict[str, set[str]] = {field: set() for field in SEARCH_FIELDS}
+    filters: set[str] = set()
+    try:
+        stored = cache.store.load([previous.keys[ordinal] for ordinal in mapping]) if new != old else {}
+        for ordinal, to in mapping.items() if new != old else ():  # (in its place: its d/ file alone changes)
+            counts = decode_counts(stored[previous.keys[ordinal]])
+            for field in SEARCH_FIELDS:
+                terms[field].update(counts[field])
+            moved = mine if ordinal == old else payload(ordinal)
+            filters.update(filter_term(name, value) for name, value in filter_pairs(moved))
+            files[payload_file(to, count)] = dumps(moved)
+        heads_of = json.loads((published / "h.json").read_bytes())
+    except (OSError, ValueError, KeyError, TypeError):
+        return "the moved records' kept term counts, d/ or h.json files are gone or not the kept index's"
+    files["h.json"] = dumps([mapping.get(head, head) for head in heads_of])
+    texts = previous.texts
+    changed: dict[str, str] = {}
+    by_shard: dict[int, dict[bytes, tuple[str | None, str | None]]] = {}
+    size = postings_size
+    inverted = previous.inverted
+    try:
+        for term in sorted(set().union(*terms.values())):
+            at, before = _place([inverted[field][term] for field in SEARCH_FIELDS if term in inverted[field]], first)
+            changed[term] = _moved_text(texts[term], mapping, first, last, scored=True, at=at, before=before)
+        for term in sorted(filters):
+            data = (published / f"t/{shard_of(term, shards)}.json").read_bytes()
+            found = _value_span(data, dumps(term))
+            if found is None:
+                return f"the published export has no postings of {term}"
+            old_text = data[found[0]:found[1]].decode("ascii")
+            by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (
+                old_text, _moved_text(old_text, mapping, first, last, scored=False))
+    except (KeyError, ValueError, OSError):
+        return "the kept posting texts or published shards do not hold the moved records"
+    for term, new_text in changed.items():
+        by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (texts[term], new_text)
+    size += sum(len(after or "") - len(before or "") for changes in by_shard.values()
+                for before, after in changes.values())  # (:func:`~.static_export._entry_size`: the same keys)
+    if _shard_count(size, shard_bytes) != shards:
+        return "the export's number of shards changes"
+    for k, changes in sorted(by_shard.items()):
+        name = f"t/{k}.json"
+        try:
+            patched = _patch_shard((published / name).read_bytes(), changes)
+        except OSError:
+            return f"the published {name} cannot be read"
+        if patched is None:
+            return f"the published {name} is not the one the search index kept describes"
+        files[name] = patched
+    moved_terms = {field: tuple(sorted(names)) for field, names in terms.items() if names}
+    try:
+        move_postings(previous, old, new, moved_terms)
+    except (KeyError, ValueError):
+        return "the search index kept does not match its term counts"
+    texts.update(changed)
+    for name in list(files):
+        try:
+            if (published / name).read_bytes() == files[name]:
+                del files[name]
+        except OSError:
+            return f"the published export has no {name}"
+    patch = PostingsMove(previous.generation, os.urandom(16).hex(), old, new, moved_terms, changed)
+    return ExportPatch(files, size, cache, previous, patch)
+
+
+def _place(arrays: list["array[int]"], first: int) -> tuple[int, int]:
+    """Where the records from ordinal ``first`` on start in a term's posting text, which
+    holds the union of its fields' records (``arrays``: their postings): how many records
+    come before, and the ordinal of the last of them (0: none)."""
+    found = [(postings, pair_index(postings, first)) for postings in arrays]
+    before = max((postings[at - 2] for postings, at in found if at), default=0)
+    if len(found) == 1:
+        return found[0][1] // 2, before
+    from .flat_postings import _numpy
+
+    np = _numpy()
+    held = np.zeros(first, dtype=bool)
+    for postings, at in found:
+        held[np.frombuffer(postings, np.intc)[0:at:2]] = True
+    return int(np.count_nonzero(held)), before
+
+
+_NUMBER = re.compile(r"[0-9]+")
+
+
+def _moved_text(text: str, mapping: dict[int, int], first: int, last: int, *, scored: bool,
+                at: int | None = None, before: int = 0) -> str:
+    """A posting text (``[Δordinal, score, …]``, or ``[Δordinal, …]`` without ``scored``)
+    once the records from ``first`` to ``last`` take the ordinals ``mapping`` gives.  Given
+    where they start (``at`` records come before them, the last of ordinal ``before``), the
+    text is rewritten there only: the texts of common terms hold thousands of numbers."""
+    step = 2 if scored else 1
+    if at is None:
+        numbers = list(map(int, text[1:-1].split(",")))
+        ordinals = list(accumulate(numbers[::step]))
+        at = bisect_left(ordinals, first)
+        before = ordinals[at - 1] if at else 0
+    start = _past_commas(text, step * at)
+    position, ordinal, entries = start, before, []
+    while True:
+        found = _NUMBER.match(text, position)
+        if found is None:
+            raise ValueError("a posting text that is not a list of numbers")
+        if ordinal + int(found.group()) > last:
+            break
+        ordinal += int(found.group())
+        position = found.end() + 1
+        score = 0
+        if scored:
+            found = _NUMBER.match(text, position)
+            if found is None:
+                raise ValueError("a posting without its score")
+            score, position = int(found.group()), found.end() + 1
+        entries.append((ordinal, score))
+        if text[position - 1] == "]":
+            break
+    if not entries or any(ordinal not in mapping for ordinal, _ in entries):
+        raise ValueError("no posting of the moved records")
+    parts, previous = [], before
+    for moved, score in sorted((mapping[at], score) for at, score in entries):
+        parts += [str(moved - previous), str(score)] if scored else [str(moved - previous)]
+        previous = moved
+    segment = ",".join(parts)
+    if text[position - 1] == "]":  # (the moved records were the last)
+        return text[:start] + segment + "]"
+    after = _NUMBER.match(text, position)
+    assert after is not None
+    return text[:start] + segment + "," + str(ordinal + int(after.group()) - previous) + text[after.end():]
+
+
+def _past_commas(text: str, commas: int) -> int:
+    """Where the number after the first ``commas`` commas of a posting text starts.  Counting
+    commas is quick (in C): the place is guessed in proportion, the commas before it
+    counted, and the rest of the way walked (by a regular expression skipping commas)."""
+    if commas <= 0:
+        return 1
+    guess = len(text) * commas // (text.count(",") + 1)
+    counted = text.count(",", 0, guess)
+    if counted >= commas:  # (the comma is before the guess: back from there)
+        position = guess
+        for _ in range(counted - commas + 1):
+            position = text.rfind(",", 0, position)
+        return position + 1
+    return _skip_commas(text, guess, commas - counted)
+
+
+def _skip_commas(text: str, position: int, commas: int) -> int:
+    """Where the text after the next ``commas`` commas from ``position`` on starts."""
+    for _ in range(commas // _COMMAS):
+        found = _SKIP.match(text, position)
+        if found is None:
+            raise ValueError(f"no {commas} commas")
+        position = found.end()
+    rest = commas % _COMMAS
+    if rest:
+        past = _PAST.get(rest)
+        if past is None:
+            past = _PAST[rest] = re.compile("(?:[^,]*,){%d}" % rest)
+        found = past.match(text, position)
+        if found is None:
+            raise ValueError(f"no {commas} commas")
+        position = found.end()
+    return position
+
+
 def _moved_filters(published: Path, meta: dict, ordinal: int, count: int, record: SearchRecord, shards: int
                    ) -> dict[str, tuple[str | None, str | None]] | None:
     """The posting texts (old, new; None: absent) of the filter pseudo-terms the record
@@ -203,10 +430,7 @@ class _Norms:
 def _rank(inverted: dict, fields: list[str], term: str, ordinal: int) -> int:
     """Where ``ordinal`` is among the records holding ``term``: its place in the posting
     text, which holds the union of the fields' records in order."""
-    if len(fields) == 1:
-        return pair_index(inverted[fields[0]][term], ordinal) // 2
-    before = [postings[0::2] for postings in (inverted[field][term] for field in fields)]
-    return len(set().union(*(ordinals[:bisect_left(ordinals, ordinal)] for ordinals in before)))
+    return _place([inverted[field][term] for field in fields], ordinal)[0]
 
 
 _COMMAS = 256
@@ -217,22 +441,8 @@ _PAST: dict[int, re.Pattern[str]] = {}
 def _with_score(text: str, at: int, value: int) -> str:
     """A posting text (``[Δordinal, score, …]``) with the score of its ``at``-th record
     replaced.  The texts of common terms hold thousands of numbers: the score's place is
-    found by skipping commas with a regular expression (in C), not by splitting them all."""
-    commas, position = 2 * at + 1, 1
-    for _ in range(commas // _COMMAS):
-        found = _SKIP.match(text, position)
-        if found is None:
-            raise ValueError(f"no posting at {at}")
-        position = found.end()
-    rest = commas % _COMMAS
-    if rest:
-        past = _PAST.get(rest)
-        if past is None:
-            past = _PAST[rest] = re.compile("(?:[^,]*,){%d}" % rest)
-        found = past.match(text, position)
-        if found is None:
-            raise ValueError(f"no posting at {at}")
-        position = found.end()
+    found by counting commas (:func:`_past_commas`), not by splitting them all."""
+    position = _past_commas(text, 2 * at + 1)
     end = position
     while text[end].isdigit():
         end += 1

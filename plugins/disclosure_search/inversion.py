@@ -284,6 +284,33 @@ def swap_counts(inverted: Inverted, lengths: Lengths, ordinal: int, old: Counts,
     return touched
 
 
+def moved_ordinals(old: int, new: int) -> dict[int, int]:
+    """Where the ordinals from ``old`` to ``new`` go when the record at ``old`` moves to
+    ``new``: those between move one place towards ``old``."""
+    step = 1 if new < old else -1
+    return {old: new, **{ordinal: ordinal + step for ordinal in range(new, old, step)}}
+
+
+def move_postings(postings: Postings, old: int, new: int, terms: dict[str, tuple[str, ...]]) -> None:
+    """Move the record at ``old`` to ``new`` in a kept index, in place: the records, their keys
+    and lengths, and the postings of ``terms`` (per field: every term the records between
+    hold, else the index no longer matches its records).  Raises KeyError or ValueError when
+    a term has no posting among them."""
+    mapping = moved_ordinals(old, new)
+    low, high = min(old, new), max(old, new)
+    for listed in (postings.ids, postings.keys, *postings.lengths.values()):
+        listed[low:high + 1] = [listed[ordinal] for ordinal in sorted(mapping, key=mapping.__getitem__)]
+    for field, names in terms.items():
+        arrays = postings.inverted[field]
+        for term in names:
+            found = arrays[term]
+            start, end = pair_index(found, low), pair_index(found, high + 1)
+            if start == end:
+                raise ValueError(f"{term!r}: no posting between {low} and {high}")
+            pairs = sorted((mapping[found[at]], found[at + 1]) for at in range(start, end, 2))
+            found[start:end] = array("i", [number for pair in pairs for number in pair])
+
+
 def pair_index(found: "array[int]", ordinal: int) -> int:
     """Where ``ordinal`` is, or goes, in flat ``[ordinal, tf, …]``: a binary search over the
     pairs (slicing out the ordinals copied the whole list of a common term every time)."""

@@ -111,6 +111,22 @@ class PostingsPatch:
     """The posting texts that changed (None: the term is gone)."""
 
 
+@dataclass
+class PostingsMove:
+    """One record moved to another ordinal in a kept index (a date of publication
+    corrected: :func:`~.export_patch.move_export`), logged as :class:`PostingsPatch` is."""
+
+    before: str
+    after: str
+    old: int
+    """The record's ordinal before; the records up to ``new`` move one place towards it."""
+    new: int
+    terms: dict[str, tuple[str, ...]]
+    """Per field, the terms held by the records that moved (their postings are renumbered)."""
+    texts: dict[str, str]
+    """The posting texts that changed."""
+
+
 class TokenCache:
     """Token counts by record content, and the last export's inverted index, in the files
     ``<prefix>.sqlite`` and ``<prefix>.postings``."""
@@ -146,7 +162,7 @@ class TokenCache:
         """Apply the patches logged since ``postings`` was saved, in order; a patch of
         another generation (or half written) ends the replay: what is returned is then an
         older kept index, still whole (exports patch it by the records' keys)."""
-        from .inversion import swap_counts  # (inversion imports this module)
+        from .inversion import move_postings, swap_counts  # (inversion imports this module)
 
         self._replayed = 0
         try:
@@ -159,14 +175,17 @@ class TokenCache:
                     patch = pickle.load(handle)
                 except (EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
                     return
-                if not isinstance(patch, PostingsPatch) or patch.before != postings.generation:
+                if not isinstance(patch, (PostingsPatch, PostingsMove)) or patch.before != postings.generation:
                     return
                 try:
-                    swap_counts(postings.inverted, postings.lengths, patch.ordinal, decode_counts(patch.old_counts),
-                                decode_counts(patch.new_counts))
+                    if isinstance(patch, PostingsMove):
+                        move_postings(postings, patch.old, patch.new, patch.terms)
+                    else:
+                        swap_counts(postings.inverted, postings.lengths, patch.ordinal,
+                                    decode_counts(patch.old_counts), decode_counts(patch.new_counts))
+                        postings.keys[patch.ordinal] = patch.new_key
                 except (KeyError, IndexError, ValueError):
                     raise ValueError(f"{self.log_file}: a patch that does not fit its kept index") from None
-                postings.keys[patch.ordinal] = patch.new_key
                 for term, text in patch.texts.items():
                     if text is None:
                         postings.texts.pop(term, None)
@@ -186,7 +205,7 @@ class TokenCache:
         self.log_file.unlink(missing_ok=True)
         self.generation = postings.generation
 
-    def patch_postings(self, postings: Postings, patch: PostingsPatch) -> None:
+    def patch_postings(self, postings: Postings, patch: PostingsPatch | PostingsMove) -> None:
         """Keep ``postings`` (loaded here, then changed by ``patch``) for the next export:
         the patch is appended to the log, or the whole index saved when the log is long."""
         if self._replayed + 1 >= LOG_LIMIT:

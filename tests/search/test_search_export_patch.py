@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from disclosure_search.export_patch import patch_export
+from disclosure_search.export_patch import MAX_MOVED, move_export, patch_export
 from disclosure_search.static_export import export_from_records
 from disclosure_search.token_cache import TokenCache
 
@@ -188,3 +188,137 @@ def test_the_kept_index_read_lazily_is_the_index_read_whole(tmp_path: Path) -> N
         title[term]
     title[term] = array("i", [1, 1])
     assert term in title and title[term] == array("i", [1, 1]) and title.get("无此词") is None
+
+
+def with_versions(records):  # type: ignore[no-untyped-def]
+    """``records`` and an older version of every third (their heads' ordinals are in ``h.json``)."""
+    older = [changed(r, id=f"{r.id}-v1", document=r.id, version=1, url=f"{r.url}v1/", text=r.text[5:])
+             for r in records[::3]]
+    return [*records, *older]
+
+
+def redated(records, kept_ids: list[str], moves: int, first: int = 0):  # type: ignore[no-untyped-def]
+    """The first record from ordinal ``first`` on whose year holds ``abs(moves)`` records
+    more on its side ``moves`` points to (negative: newer), given the date of the last of
+    them; and the records with it."""
+    by_id = {r.id: r for r in records}
+    year = [by_id[record_id].published[:4] for record_id in kept_ids]
+    step = 1 if moves > 0 else -1
+    place = next(n for n in range(max(first, -moves), len(kept_ids) - max(moves, 0))
+                 if len({year[n + k * step] for k in range(abs(moves) + 1)}) == 1
+                 and by_id[kept_ids[n + moves]].published != by_id[kept_ids[n]].published)
+    moving, target = by_id[kept_ids[place]], by_id[kept_ids[place + moves]]
+    edited = changed(moving, published=target.published)
+    return place, edited, [edited if r is moving else r for r in records]
+
+
+@pytest.mark.parametrize("moves, first", [(-4, 100), (5, 100), (-3, 0), (12, 150)])
+def test_a_record_moved_by_its_date_is_patched_as_the_whole_export_writes_it(tmp_path: Path, moves: int,
+                                                                              first: int) -> None:
+    """A date of publication corrected: the record takes another place among the current
+    versions (newest first), those it passes move one place; the patched export is the
+    whole export, the kept index then describes it (the next cached export and the next
+    body edit's patch give the whole export's files too)."""
+    records = with_versions(synthetic_records(300))
+    cache = TokenCache(tmp_path / "tokens")
+    published = tmp_path / "published"
+    stats = export_from_records(records, published, token_cache=cache)
+    kept = cache.load_postings()
+    assert kept is not None
+    place, edited, new_records = redated(records, kept.ids, moves, first)
+    patch = move_export(published, edited, cache, stats.postings_size, generation=cache.generation)
+    assert not isinstance(patch, str), patch
+    assert any(name.startswith("t/") for name in patch.files)
+    for file, data in patch.files.items():
+        (published / file).write_bytes(data)
+    patch.save()
+    assert read_tree(published) == whole_export(new_records, tmp_path, "whole")
+    now = TokenCache(tmp_path / "tokens").load_postings()  # (the move replayed from the log)
+    assert now is not None and now.generation == cache.generation
+    assert abs(now.ids.index(edited.id) - place) >= 2
+    passed = set(kept.ids[min(place, place + moves):max(place, place + moves) + 1])
+    versioned = {r.document for r in records if r.id != r.document}
+    assert ("h.json" in patch.files) is bool(passed & versioned)  # (heads of older versions moved)
+    assert passed & versioned or abs(moves) < 10
+    # the kept index patches the next body edit, and the next cached export reuses it
+    body = changed(edited, text=edited.text + "鲲。")
+    new_records = [body if r is edited else r for r in new_records]
+    again = patch_export(published, body, TokenCache(tmp_path / "tokens"), patch.postings_size,
+                         generation=now.generation)
+    assert not isinstance(again, str), again
+    for file, data in again.files.items():
+        (published / file).write_bytes(data)
+    again.save()
+    assert read_tree(published) == whole_export(new_records, tmp_path, "whole2")
+    export_from_records(new_records, tmp_path / "again", token_cache=TokenCache(tmp_path / "tokens"))
+    assert read_tree(tmp_path / "again") == read_tree(published)
+
+
+def test_a_record_redated_in_its_place_changes_its_d_file_alone(tmp_path: Path) -> None:
+    records = synthetic_records(200)
+    cache = TokenCache(tmp_path / "tokens")
+    published = tmp_path / "published"
+    stats = export_from_records(records, published, token_cache=cache)
+    kept = cache.load_postings()
+    assert kept is not None
+    moving = next(r for r in records if r.id == kept.ids[50])
+    before, after = (next(r for r in records if r.id == kept.ids[n]).published for n in (49, 51))
+    day = next(d for d in (moving.published[:8] + f"{n:02d}" for n in range(1, 29))
+               if after < d < before and d != moving.published and (d, moving.id) != (after, ""))
+    edited = changed(moving, published=day)
+    patch = move_export(published, edited, cache, stats.postings_size)
+    assert not isinstance(patch, str), patch
+    assert list(patch.files) == [next(name for name in read_tree(published) if name.startswith("d/")
+                                      and b'"id":"%s"' % moving.id.encode() in (published / name).read_bytes())]
+    for file, data in patch.files.items():
+        (published / file).write_bytes(data)
+    assert read_tree(published) == whole_export([edited if r is moving else r for r in records], tmp_path, "whole")
+
+
+def test_no_move_patch_past_many_records_or_into_another_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from disclosure_search import export_patch
+
+    records = synthetic_records(300)
+    cache = TokenCache(tmp_path / "tokens")
+    published = tmp_path / "published"
+    stats = export_from_records(records, published, token_cache=cache)
+    kept = cache.load_postings()
+    assert kept is not None
+    _, far, _ = redated(records, kept.ids, 4, 100)
+    monkeypatch.setattr(export_patch, "MAX_MOVED", 3)
+    assert move_export(published, far, cache, stats.postings_size) == "the record moves past more than 3 others"
+    monkeypatch.setattr(export_patch, "MAX_MOVED", MAX_MOVED)
+    newest = next(r for r in records if r.id == kept.ids[0])
+    assert move_export(published, changed(far, published=f"{newest.year + 1}-01-01", year=newest.year + 1), cache,
+                       stats.postings_size) == "the record's filter values (its year, status…) change too"
+    assert move_export(published, changed(far, text="改"), cache, stats.postings_size) \
+        == "the record's searched text changed too"
+    assert not isinstance(move_export(published, far, cache, stats.postings_size), str)
+
+
+def test_a_moved_text_is_the_text_of_the_postings_renumbered() -> None:
+    """:func:`_moved_text` rewrites a posting text where the moved records are only (found
+    by skipping commas, or by reading the whole text); it is the text of the postings with
+    their ordinals renumbered, whatever their place, scored or not."""
+    import random
+
+    from disclosure_search.export_patch import _moved_text
+    from disclosure_search.inversion import moved_ordinals
+    from disclosure_search.static_export import _posting_text
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        ordinals = sorted(rng.sample(range(700), rng.randrange(1, 600)))
+        scored = rng.random() < 0.5
+        values = [rng.randrange(0, 5000) for _ in ordinals] if scored else None
+        old = rng.choice(ordinals)
+        new = max(0, min(699, old + rng.randrange(-70, 70)))
+        mapping = moved_ordinals(old, new)
+        first, last = min(old, new), max(old, new)
+        moved = sorted((mapping.get(o, o), values[i] if values else 0) for i, o in enumerate(ordinals))
+        expected = _posting_text([o for o, _ in moved], [v for _, v in moved] if scored else None)
+        text = _posting_text(ordinals, values)
+        assert _moved_text(text, mapping, first, last, scored=scored) == expected
+        at = sum(o < first for o in ordinals)
+        before = max((o for o in ordinals if o < first), default=0)
+        assert _moved_text(text, mapping, first, last, scored=scored, at=at, before=before) == expected
