@@ -229,7 +229,7 @@ class Bench:
         revised_original = revised.read_bytes() if revised is not None else b""
         runs: dict[str, list[Run]] = {k: [] for k in ("plain", "full", "rebuild_body", "rebuild_version", "rebuild_meta",
                                                      "rebuild_number", "rebuild_moved", "rebuild_topic", "rebuild_issuer", "rebuild_expiry", "rebuild_status",
-                                                     "rebuild_new", "check", "check_one",
+                                                     "rebuild_published", "rebuild_new", "check", "check_one",
                                                      "check_version", "check_meta", "check_number")}
         try:
             for r in range(self.args.repeat):
@@ -284,6 +284,17 @@ class Bench:
                                                   self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
                     probe.write_bytes(edited.encode("utf-8"))
                     self.run_one(f"rebuild, {what} taken away (not measured)",
+                                 self.ours("build", "--content", str(corpus), "--output", str(site_ours)))
+                # its date of publication three days later, in the same year: it moves past the documents
+                # published meanwhile in every list, feed and the search's order; then put back
+                found = re.search(r"(?m)^published: (\d{4}-\d{2}-\d{2})$", edited)
+                day = date.fromisoformat(found.group(1)) if found else None
+                if day is not None and (day + timedelta(days=3)).year == day.year:
+                    probe.write_bytes(edited.replace(found.group(0), f"published: {day + timedelta(days=3)}", 1).encode("utf-8"))
+                    runs["rebuild_published"].append(self.run_one("rebuild, date published edit",
+                                                                  self.ours("build", "--content", str(corpus), "--output", str(site_ours))))
+                    probe.write_bytes(edited.encode("utf-8"))
+                    self.run_one("rebuild, date published put back (not measured)",
                                  self.ours("build", "--content", str(corpus), "--output", str(site_ours)))
 
                 titled = re.sub(r'(?m)^(title: .*?)("?)$', lambda m: f"{m.group(1)}（修订{r + 1}）{m.group(2)}", text, count=1)
@@ -463,6 +474,8 @@ class Bench:
             *both("rebuild_expiry", "full"), GOALS["rebuild"])
         row("rebuild after a stated status edit (in force → partially invalid) / full build", f"≤ {GOALS['rebuild']}",
             *both("rebuild_status", "full"), GOALS["rebuild"])
+        row("rebuild after a date published edit (three days later) / full build", f"≤ {GOALS['rebuild']}",
+            *both("rebuild_published", "full"), GOALS["rebuild"])
         row("check (all) / full build", f"< {GOALS['check']}", *both("check", "full"), GOALS["check"])
         for run, edit in (("check_one", "body"), ("check_meta", "title"), ("check_number", "document number")):
             row(f"check after one {edit} edit, seconds", f"< {GOALS['check_one_s']}",
@@ -484,7 +497,7 @@ class Bench:
                 "| documents | ratio | per repeat | median |", "| ---: | --- | --- | ---: |"]
         for count in counts:
             runs = {key: [] for key in ("rebuild_new", "rebuild_version", "rebuild_moved", "rebuild_issuer", "rebuild_expiry",
-                                            "rebuild_status")} \
+                                            "rebuild_status", "rebuild_published")} \
                 | self.results[count]["runs"]  # (results saved before they existed)
             for name, a, b in (("ours / plain Pelican", "full", "plain"), ("rebuild, body edit / full", "rebuild_body", "full"),
                                ("rebuild, older version's text edit / full", "rebuild_version", "full"),
@@ -495,6 +508,7 @@ class Bench:
                                ("rebuild, issuer moved to another / full", "rebuild_issuer", "full"),
                                ("rebuild, expiry edit / full", "rebuild_expiry", "full"),
                                ("rebuild, stated status edit / full", "rebuild_status", "full"),
+                               ("rebuild, date published edit / full", "rebuild_published", "full"),
                                ("rebuild, new document / full", "rebuild_new", "full")):
                 pairs = [x["wall"] / y["wall"] for x, y in zip(runs[a], runs[b])
                          if x["code"] == 0 and y["code"] == 0 and y["wall"] > 0]
@@ -503,7 +517,8 @@ class Bench:
         for edit, key in (("body", "rebuild_body"), ("older version's text", "rebuild_version"), ("title", "rebuild_meta"),
                           ("number", "rebuild_number"), ("topic (to another)", "rebuild_moved"),
                           ("topic (to a new one)", "rebuild_topic"), ("issuer (to another)", "rebuild_issuer"),
-                          ("expiry", "rebuild_expiry"), ("stated status", "rebuild_status")):
+                          ("expiry", "rebuild_expiry"), ("stated status", "rebuild_status"),
+                          ("date published", "rebuild_published")):
             quick = [f"{count:,}: {sum(bool(run.get('quick')) for run in self.results[count]['runs'].get(key, []))} of "
                      f"{len(self.results[count]['runs'].get(key, []))}" for count in counts]
             rows.append(f"\nRebuilds after the {edit} edit that were the quick rebuild (the rest: the whole rebuild): {'; '.join(quick)}.")

@@ -247,7 +247,7 @@ def test_a_title_edit_patches_the_output_as_a_whole_build_writes_it(with_ledger:
 @pytest.mark.parametrize("path, edit, why", [
     (Path("normative") / "demo-2023-window-service-rules.md", ("服务规范", "服务准则"), "repeals or amends quote its title"),
     (Path("normative") / "demo-2022-info-service-outlets-amendment.md", ("修改", "修订"), "repeals or amends quote its title"),
-    (Path("notice") / "demo-notice-2025-holiday-service.md", None, "front matter (besides titles, numbers, the topic, issuers, dates of effect and expiry and the stated status)"),
+    (Path("notice") / "demo-notice-2025-holiday-service.md", None, "front matter (besides titles, numbers, the topic, issuers, dates of effect, expiry and publication and the stated status)"),
 ])
 def test_title_edits_the_quick_rebuild_cannot_take_run_the_whole_build(
         with_ledger: dict[str, Path], path: Path, edit: tuple[str, str] | None, why: str,  # noqa: F811
@@ -441,7 +441,7 @@ def test_a_cited_number_edit_renders_the_citing_bodies_again(with_ledger: dict[s
      (Path("keypoints") / "sipo-2019-disclosure-keypoints.md", "index_number", "SIPO-DEMO/2019-00001"), "provisional index numbers"),
     # a value that goes (an English title: numbers are required of normative documents): what is around it goes too
     (PILOT, [("title_en", "Measures for the Pilot of Fast Resolution of Intellectual Property Disputes (demonstration)", None)],
-     None, "front matter (besides titles, numbers, the topic, issuers, dates of effect and expiry and the stated status)"),
+     None, "front matter (besides titles, numbers, the topic, issuers, dates of effect, expiry and publication and the stated status)"),
 ])
 def test_number_edits_the_quick_rebuild_cannot_take_run_the_whole_build(
         with_ledger: dict[str, Path], path: Path, edits: list[tuple[str, str, str | None]],  # noqa: F811

@@ -167,7 +167,7 @@ def test_a_topic_edited_with_the_text_is_taken_and_with_a_date_is_not(workspace:
     notice.write_text(text.replace("topic: 专利代理", "topic: 政务服务", 1)
                       .replace(published, published[:-1] + str((int(published[-1]) + 1) % 10), 1), encoding="utf-8")
     assert build(workspace).quick is None
-    assert any("besides titles, numbers, the topic, issuers, dates of effect and expiry and the stated status" in message for message in why_not(caplog)), why_not(caplog)
+    assert any("besides titles, numbers, the topic, issuers, dates of effect, expiry and publication and the stated status" in message for message in why_not(caplog)), why_not(caplog)
     assert_same_as_full_build(workspace)
 
 
@@ -459,7 +459,7 @@ def test_issuers_added_reordered_and_taken_away(workspace: dict[str, Path],  # n
     caplog.clear()
     _replace_in(path, "issuer: 国家知识产权局", "issuer:\n  - 国家知识产权局\n  - 国务院办公厅")
     assert build(workspace).quick is None
-    assert any("front matter (besides titles, numbers, the topic, issuers, dates of effect and expiry and the stated status)" in message for message in why_not(caplog))
+    assert any("front matter (besides titles, numbers, the topic, issuers, dates of effect, expiry and publication and the stated status)" in message for message in why_not(caplog))
     assert_same_as_full_build(workspace)
 
 

@@ -170,10 +170,32 @@ def test_date_changes_are_told_from_other_edits(tmp_path: Path, before: str, aft
     new = text.replace("effective: 2016-09-29\n", f"effective: {effective or '2016-09-29'}\n{after}")
     file.write_text(old, encoding="utf-8")
     record, _ = read_file(file, file.as_posix())
-    printed = {"effective": "2016-09-29", **dict(line.split(": ") for line in before.splitlines())}
+    printed = {"effective": "2016-09-29", "published": "2016-09-29",
+               **dict(line.split(": ") for line in before.splitlines())}
     file.write_text(new, encoding="utf-8")
     edited, _ = read_file(file, file.as_posix())
     assert restatus.restated_changes(edited, _entry(record, printed)) == found
+
+
+@pytest.mark.parametrize("new, found", [
+    ("published: 2016-09-30\n", {"published": ("2016-09-29", "2016-09-30")}),
+    ("published: 2016-09-30\neffective: 2016-10-01\n",
+     {"published": ("2016-09-29", "2016-09-30"), "effective": ("2016-09-29", "2016-10-01")}),
+    ("published: 2016-09-30\ndisclosure_basis: 部分\neffective: 2016-09-29\n", None),
+], ids=["published", "published and effective", "with another field"])
+def test_a_date_of_publication_is_told_from_other_edits(tmp_path: Path, new: str,
+                                                       found: dict[str, tuple[str, str]] | None) -> None:
+    text = (Path(__file__).parent.parent / "content" / NORMATIVE).read_text(encoding="utf-8")
+    dates = "published: 2016-09-29\neffective: 2016-09-29\n"
+    assert dates in text
+    file = tmp_path / "gf-2016-55.md"
+    file.write_text(text, encoding="utf-8")
+    record, _ = read_file(file, file.as_posix())
+    file.write_text(text.replace(dates, new if "effective" in new else new + "effective: 2016-09-29\n"),
+                    encoding="utf-8")
+    edited, _ = read_file(file, file.as_posix())
+    assert restatus.restated_changes(edited, _entry(record, {"effective": "2016-09-29", "published": "2016-09-29"})) \
+        == found
 
 
 def test_a_date_of_effect_edit(workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
@@ -300,4 +322,98 @@ def test_a_feed_not_as_its_build_wrote_it_takes_the_whole_build(
     _replace_in(workspace["content"] / NOTICE, "published: 2025-09-22\n", "published: 2025-09-22\nexpires: 2026-01-31\n")
     assert build(workspace).quick is None
     assert any("the entry is not where the snapshot says" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)
+
+
+INTERPRETED = Path("interpretation") / "interp-demo-2018-fee-reduction-procedure.md"
+"""An interpretation published the day after the document it interprets (:data:`PARTIAL`, 2018-04-09)."""
+
+
+def test_a_date_of_publication_moves_the_document_in_its_lists_as_a_whole_build_does(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """Moved after its interpretation, a document changes places in its lists, its feeds
+    and the search's order; the interpretation's page (which lists it) and the register
+    follow; then back."""
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    out, file = workspace["out"], workspace["content"] / PARTIAL
+
+    def places(page: str) -> tuple[int, int]:
+        text = (out / page).read_text(encoding="utf-8")
+        return text.index(">《专利费用减缴请求办理规程》解读（演示）<"), text.index(">专利费用减缴请求办理规程（演示）<")
+
+    before = places("years/2018/index.html")
+    _replace_in(file, "published: 2018-04-09", "published: 2018-04-11")
+    written = quick_rebuild(workspace, caplog, PARTIAL, ("published",))
+    assert {"documents/demo-2018-fee-reduction-procedure/index.html",
+            "documents/interp-demo-2018-fee-reduction-procedure/index.html", "years/2018/index.html",
+            "register/index.html", "feeds/all.atom.xml", "feeds/normative.atom.xml", "data/documents.json",
+            "sitemap.xml"} <= set(written), written
+    assert any(name.startswith("search/t/") for name in written), written
+    after = places("years/2018/index.html")
+    assert (before[0] < before[1]) != (after[0] < after[1])  # (newest first: now before its interpretation)
+    _replace_in(file, "published: 2018-04-11", "published: 2018-04-09")
+    quick_rebuild(workspace, caplog, PARTIAL, ("published",))
+    assert places("years/2018/index.html") == before
+
+
+def test_a_date_of_publication_that_makes_a_notice_the_newest(workspace: dict[str, Path],  # noqa: F811
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """The home page's latest notices and the notices' feed (its date is its newest
+    entry's) follow."""
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    path = Path("notice") / "demo-notice-2026-application-channels.md"
+    _replace_in(workspace["content"] / path, "published: 2026-02-10", "published: 2026-05-20")
+    written = quick_rebuild(workspace, caplog, path, ("published",))
+    assert {"index.html", "feeds/notice.atom.xml", "feeds/all.atom.xml"} <= set(written), written
+    feed = (workspace["out"] / "feeds" / "notice.atom.xml").read_text(encoding="utf-8")
+    assert "<updated>2026-05-20T00:00:00+08:00</updated>" in feed.split("<entry>")[0]
+
+
+@pytest.mark.parametrize("path, old, new, why", [
+    (PARTIAL, "published: 2018-04-09", "published: 2019-01-05", "the year published changes"),
+    (Path("normative") / "demo-2022-info-service-outlets-amendment.md", "published: 2022-09-09",
+     "published: 2022-09-12", "it repeals or amends another document"),
+    (Path("normative") / "demo-2023-window-service-rules.md", "published: 2023-06-20", "published: 2023-06-22",
+     "it repeals or amends another document"),
+], ids=["another year", "an amending document", "a repealing document"])
+def test_a_date_of_publication_that_reaches_further_takes_the_whole_build(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture, path: Path, old: str, new: str,
+        why: str) -> None:  # noqa: F811
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    _replace_in(workspace["content"] / path, old, new)
+    caplog.clear()
+    assert build(workspace).quick is None
+    assert any(why in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)
+
+
+def test_a_date_of_publication_of_a_document_whose_index_number_is_made_up_takes_the_whole_build(
+        workspace: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """Index numbers made up for the documents of a year follow their dates of publication."""
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    file = workspace["content"] / PARTIAL
+    text = file.read_text(encoding="utf-8")
+    file.write_text("\n".join(line for line in text.split("\n") if not line.startswith("index_number:")),
+                    encoding="utf-8")
+    build(workspace)
+    _replace_in(file, "published: 2018-04-09", "published: 2018-04-11")
+    caplog.clear()
+    assert build(workspace).quick is None
+    assert any("its index number is made up" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)
+
+
+def test_with_the_ledgers_view_a_date_of_publication_takes_the_whole_build(
+        with_ledger: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    workspace = with_ledger
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    _replace_in(workspace["content"] / PARTIAL, "published: 2018-04-09", "published: 2018-04-11")
+    caplog.clear()
+    assert build(workspace).quick is None
+    assert any("the ledger's view lists the documents by their date of publication" in message
+               for message in why_not(caplog)), why_not(caplog)
     assert_same_as_full_build(workspace)

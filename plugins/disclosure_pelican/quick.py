@@ -84,7 +84,7 @@ from .printed import (DATE_FIELDS, LIST_FIELDS, LISTED_FIELDS, PRINTED_FIELDS, U
 from .reprint import (FEED_SUMMARY, Changes, reprint_documents, reprint_feed_entry, reprint_ledger,
                       reprint_page)
 
-SNAPSHOT_FORMAT = 13
+SNAPSHOT_FORMAT = 14
 SNAPSHOT_LOG_LIMIT = 32
 """Changes a quick rebuild appends to the snapshot's log before the snapshot is saved whole
 again (saving it whole, 15 MB at 10,000 documents, took a seventh of a quick rebuild)."""
@@ -105,8 +105,10 @@ SEARCH_RECORD_FIELDS = {"title": "title", "title_en": "title_en", "doc_number": 
 """The fields an edit taken here may change that a search record holds
 (:class:`disclosure_search.records.SearchRecord`), with the record's name of each:
 printed ones, and the listed ones (:mod:`.relist`)."""
-DATED_FIELDS = ("effective", "expires")
-"""The dates whose edit moves a document's status (:mod:`.restatus`)."""
+PUBLISHED = "published"
+DATED_FIELDS = ("effective", "expires", PUBLISHED)
+"""The dates whose edit may move a document's status (:mod:`.restatus`); the date published
+its place in every list too (newest first)."""
 STATED_FIELDS = ("status", "status_note")
 """What a file states of its status (partially invalid, and which part), which
 :mod:`.restatus` takes too."""
@@ -283,7 +285,7 @@ class DocEntry(NamedTuple):
     printed: dict[str, Any]
     """Its fields of :data:`~.printed.PRINTED_FIELDS` (as pages print them),
     :data:`~.printed.UNPRINTED_FIELDS` and :data:`~.printed.LISTED_FIELDS` that its file
-    gives, its dates of effect and expiry (:data:`DATED_FIELDS`, ``YYYY-MM-DD``) and the
+    gives, its dates of effect, expiry and publication (:data:`DATED_FIELDS`, ``YYYY-MM-DD``) and the
     status it states (:data:`STATED_FIELDS`: :mod:`.restatus`); none
     for a document of several versions: only its text is patched."""
     version: int = 1
@@ -844,8 +846,8 @@ def quick_rebuild(content: Path, output: Path, as_of: date, settings_file: Path,
             moved = listed_changes(record, entry)
             restated = restated_changes(record, entry) if moved is None else None
             if moved is None and restated is None:
-                return _no(f"{path}: front matter (besides titles, numbers, the topic, issuers, dates of effect and "
-                           "expiry and the stated status), references or cited numbers changed")
+                return _no(f"{path}: front matter (besides titles, numbers, the topic, issuers, dates of effect, "
+                           "expiry and publication and the stated status), references or cited numbers changed")
             if len(changed) > 1:
                 return _no(f"{path}: a topic, issuer, date or status edit is taken alone")
             if restated is not None:
@@ -1297,7 +1299,7 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
                   changes: Changes, updates: dict[str, bytes], finish: _Finish) -> str | None:
     """Add the search export's changed files to ``updates`` and the keeping of its records
     and index to ``finish``; else why only a whole export will do."""
-    from disclosure_search.export_patch import patch_export
+    from disclosure_search.export_patch import move_export, patch_export
     from disclosure_search.cache_files import search_files
     from disclosure_search.records import SearchRecord, markdown_to_text
     from disclosure_search.token_cache import TokenCache
@@ -1319,8 +1321,11 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
 
         status = Status(changes[STATUS][1])
         record = replace(record, status=status.value, in_force=status.in_force)
-    patch = patch_export(output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"),
-                         snapshot.search_size, generation=snapshot.search_generation)
+    if PUBLISHED in changes:  # (:mod:`.restatus`: the record takes another place among the others)
+        record = replace(record, published=changes[PUBLISHED][1])
+    patch = (move_export if PUBLISHED in changes else patch_export)(
+        output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"), snapshot.search_size,
+        generation=snapshot.search_generation)
     if isinstance(patch, str):
         return f"the search export cannot be patched: {patch}"
     updates.update({f"search/{name}": data for name, data in patch.files.items()})

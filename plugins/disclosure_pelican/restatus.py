@@ -1,6 +1,7 @@
-"""A rebuild after an edit of a document's date of effect or of expiry (``effective``,
-``expires``), or of the status its file states (``status: partially_invalid`` and its
-``status_note``): given, changed or taken away.  Its status on the build date may change.
+"""A rebuild after an edit of a document's date of effect, of expiry or of publication
+(``effective``, ``expires``, ``published``), or of the status its file states (``status:
+partially_invalid`` and its ``status_note``): given, changed or taken away.  Its status on
+the build date may change.
 
 Nothing else about the document changes, nor any other document's status: the rules of
 :mod:`disclosure.effectiveness` read a document's expiry for its own status only, and its
@@ -19,6 +20,17 @@ build).  What shows its status changes:
   status filter's terms), the sitemap's lines of those pages, and when the site publishes
   the ledger's view, its row's status and the counts by status in the ledger's files and
   page (:func:`_ledger`).
+
+A new date of publication in the same year moves the document in every list (newest
+first): the pages of its lists between its old and its new place are rendered again, with
+the home page (its latest documents); its feed entries move among the others, its search
+record takes its new place among the others
+(:func:`~disclosure_search.export_patch.move_export`).  Another year (lists, filters and
+reports by year, index numbers made up), an entry that comes into a feed or leaves it, a
+document whose index number is made up (those of its year are numbered by date), one that
+repeals or amends another or is repealed or amended (checks compare their dates), a status
+that changes with it, or a site that publishes the ledger's view (its rows go by date),
+take the whole build.
 
 The register's pages are not rendered whole: a whole build notes where each of their rows
 starts and ends, and such a page is rendered with the edited document's row alone (or
@@ -61,8 +73,8 @@ from disclosure.report.documents import counted_as
 from .page_text import LEDGER_FILES, LEDGER_PAGE
 from .printed import (LEDGER_STATUS, LEDGER_STATUS_KIND, LIST_TOTAL_KEY, ROW_FIELDS, PackedHoles, PrintedHole,
                       facet_key, pack, place_key, place_of, replace_values, unpack)
-from .quick import (DATED_FIELDS, REMOVED, RESTATED_FIELDS, STATED_ATTRIBUTES, STATUS, BuildSnapshot, DocEntry,
-                    SearchApart, _Finish, _manifest, _no,
+from .quick import (DATED_FIELDS, PUBLISHED, REMOVED, RESTATED_FIELDS, STATED_ATTRIBUTES, STATUS, BuildSnapshot,
+                    DocEntry, SearchApart, _Finish, _manifest, _no,
                     _patch_search, _read, _text, publish_edit)
 from .relist import (_Lists, _kept_public, _list_page_names, _pages_before, page_generator, recount, render_pages,
                      with_settings)
@@ -179,6 +191,18 @@ class _Restated(NamedTuple):
     """The first line of the document's feed entries' summary, before and after."""
     spliced: tuple[str, ...] = ()
     """The pages put together from their rows (:func:`_spliced`)."""
+    feed_moves: dict[str, "_FeedMove"] = {}
+    """After a new date of publication, the feeds whose entries it reorders."""
+
+
+class _FeedMove(NamedTuple):
+    """A feed's entries (their documents' ids) in order before and after a document's new
+    date of publication, and its entry's and the feed's dates before and after."""
+
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+    entry: tuple[str, str]
+    updated: tuple[str, str]
 
 
 def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot, manifest_file: Path, path: str,
@@ -222,8 +246,11 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
                 helper.cancel()
             return _no(first)
         old, new = first.old, first.new
-        searched = {STATUS: (old.status.value, new.status.value)} \
-            if old.status != new.status and snapshot.search_size is not None else None
+        searched = {STATUS: (old.status.value, new.status.value)} if old.status != new.status else {}
+        if PUBLISHED in changes:
+            searched[PUBLISHED] = changes[PUBLISHED]
+        if not searched or snapshot.search_size is None:
+            searched = None
         updates: dict[str, bytes] = {}
         finish = _Finish(snapshot.search_size, snapshot.search_generation)
         if searched is not None and helper is not None:
@@ -300,9 +327,13 @@ def _patched(output: Path, snapshot: BuildSnapshot, doc_id: str, made: _Restated
     into ``updates`` (their places into ``printed``); or why they cannot be."""
     for name in snapshot.feeds.get(doc_id, ()):
         data = _feed_restated(updates.get(name, _read(output / name)), snapshot, doc_id, made.feed_heads)
+        if data is not None and name in made.feed_moves:
+            data = _feed_moved(data, snapshot.organ, doc_id, made.feed_moves[name])
         if data is None:
             return f"{name}: the entry is not where the snapshot says"
         updates[name] = data
+    if made.feed_moves.keys() - set(snapshot.feeds.get(doc_id, ())):
+        return "the feeds that list the document are not the ones the snapshot says"
     if not recount(output, snapshot, made.lists.recounts, updates, printed):
         return "a page whose counts change is not the page the snapshot describes"
     return None
@@ -321,6 +352,8 @@ def _ledger(output: Path, snapshot: BuildSnapshot, entry: DocEntry, record: File
     found = [_read(output / name) for name in names]
     if all(data is None for data in found):
         return {}, {}
+    if told.old_doc.published != told.new_doc.published:
+        return "the ledger's view lists the documents by their date of publication"
     sha = entry.sha256.encode("ascii"), record.sha256.encode("ascii")
     if any(data is None or sha[0] not in data for data in found):
         return "the ledger's files are not the ones the snapshot describes"
@@ -362,7 +395,7 @@ def _export(output: Path, entry: DocEntry, record: FileRecord, told: _Told) -> d
 
     from .page_text import DATA_FILES
 
-    before, after = ({**status_fields(doc, status), "versions": version_records(doc)}
+    before, after = ({**status_fields(doc, status), PUBLISHED: doc.published.isoformat(), "versions": version_records(doc)}
                      for doc, status in ((told.old_doc, told.old), (told.new_doc, told.new)))
     changed = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
     json_data, csv_data = (_read(output / name) for name in DATA_FILES)
@@ -388,6 +421,34 @@ def _feed_restated(data: bytes | None, snapshot: BuildSnapshot, doc_id: str, hea
     if start < 0 or data[start:start + len(old)] != old or data.find(b"</entry>", at) < start:
         return None
     return data[:start] + new + data[start + len(old):]
+
+
+def _feed_moved(data: bytes, organ: str, doc_id: str, move: _FeedMove) -> bytes | None:
+    """The feed ``data`` with its entries in their new order, the document's entry and the
+    feed dated anew; None when it is not as a build writes it."""
+    from .feeds import entry_id
+
+    start, end = data.find(b"  <entry>\n"), data.rfind(b"</feed>\n")
+    if start < 0 or end < start:
+        return None
+    head, tail = data[:start], data[end:]
+    blocks = [b"  <entry>\n" + block for block in data[start:end].split(b"  <entry>\n")[1:]]
+    if len(blocks) != len(move.before) or any(
+            f"\n    <id>{entry_id(organ, listed)}</id>\n".encode("utf-8") not in block
+            for listed, block in zip(move.before, blocks)):
+        return None
+    by_id = dict(zip(move.before, blocks))
+    mine = by_id[doc_id]
+    for element in ("published", "updated"):
+        old, new = (f"    <{element}>{stamp}</{element}>\n".encode("utf-8") for stamp in move.entry)
+        if mine.count(old) != 1:
+            return None
+        mine = mine.replace(old, new)
+    by_id[doc_id] = mine
+    old, new = (f"\n  <updated>{stamp}</updated>\n".encode("utf-8") for stamp in move.updated)
+    if head.count(old) != 1:
+        return None
+    return head.replace(old, new) + b"".join(by_id[listed] for listed in move.after) + tail
 
 
 def _restated(tell: Callable[[Any], None], output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot,
@@ -430,12 +491,16 @@ def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[
                "and the annual reports read the whole corpus"
     if "effective" in changes and (new_doc.repeals or new_doc.amends):
         return "the statuses of the documents it repeals or amends follow its date of effect"
+    if PUBLISHED in changes:
+        why = _redating_unchecked(public, new_doc, changes[PUBLISHED], as_of)
+        if why is not None:
+            return why
     why = _stated_status_unchecked(public, new_doc, as_of, snapshot)
     if why is not None:
         return why
     # (the kept document may be older than the snapshot: these fields are all that changed since)
     old_doc = replace(new_doc, **before, versions=tuple(replace(version, **{name: value for name, value in before.items()
-                                                                          if name == "effective"})
+                                                                          if name in ("effective", PUBLISHED)})
                                                        for version in new_doc.versions))
     for year, issuers in snapshot.report_scopes or ():
         if issuers is not None and not issuers & set(new_doc.issuers):
@@ -447,6 +512,20 @@ def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[
                        "which this edit changes"
     return _Told(old_doc, new_doc, status_on(public, old_doc, as_of), status_on(public, new_doc, as_of)), public, \
         file_names
+
+
+def _redating_unchecked(public: Any, doc: Document, change: tuple[str, str], as_of: date) -> str | None:
+    """Why a new date of publication (``change``: before, after) reaches further than the
+    document's place in its lists; None when it does not."""
+    if change[0][:4] != change[1][:4]:
+        return "the year published changes: lists, filters and annual reports by year count it"
+    if max(change) > as_of.isoformat():
+        return "it is published after the build date, or was: it comes or goes"
+    if not doc.index_number_assigned:
+        return "its index number is made up: those of its year are numbered by their dates of publication"
+    if doc.repeals or doc.amends or public.repealed_by(doc.id) or public.amended_by(doc.id):
+        return "it repeals or amends another document or is repealed or amended: checks compare their dates"
+    return None
 
 
 def _stated_status_unchecked(public: Any, doc: Document, as_of: date, snapshot: BuildSnapshot) -> str | None:
@@ -478,6 +557,15 @@ def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: fr
     if model.extra_pages:
         return "other plugins add pages (DISCLOSURE_EXTRA_PAGES)"
     doc, old, new = told.new_doc, told.old.status, told.new.status
+    redated = told.old_doc.published != doc.published
+    feed_moves: dict[str, _FeedMove] = {}
+    if redated:
+        if old != new:
+            return "its status changes with its date of publication"
+        moved = _feed_moves(model, told, settings.get("TIMEZONE") or "UTC")
+        if isinstance(moved, str):
+            return moved
+        feed_moves = moved
     chosen = list(model.pages_of(doc))
     removed: list[str] = []
     recounts: dict[str, dict[str, tuple[str, str]]] = {}
@@ -487,12 +575,20 @@ def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: fr
         found = model.public.get(other)
         chosen += [page for page in model.pages_of(found) if page.name in showing] if found is not None else []
     for kind, key in [("type", doc.type.value), ("year", str(doc.published.year)),
-                      *([("topic", doc.topic)] if doc.topic else []), *(("issuer", name) for name in doc.issuers)]:
+                      *([("topic", doc.topic)] if doc.topic else []), *(("issuer", name) for name in doc.issuers),
+                      *([("status", new.value)] if redated else [])]:
         listing = model.listing(kind, key)
-        chosen += [page for page in model.list_pages(listing) if page.name in showing] if listing else []
+        if listing is None:
+            continue
+        pages = list(model.list_pages(listing))
+        chosen += [page for page in pages if page.name in showing]
+        if redated:  # (the pages from its old place to its new one show other documents)
+            places = _places(listing.documents, told)
+            chosen += pages[min(places) // model.per_page:max(places) // model.per_page + 1]
     register = doc.type.is_register_type and old != new
     chosen += [page for page in model.site_pages() if page.template in SITE_TEMPLATES and (
-        page.name in showing or old != new and (page.template not in REGISTER_TEMPLATES or register))]
+        page.name in showing or old != new and (page.template not in REGISTER_TEMPLATES or register)
+        or redated and page.template == "index")]
     if old != new:
         chosen.append(model.not_found())
         for status, step in ((old, 1), (new, -1)):  # (it leaves the list of the one, joins the other's)
@@ -531,7 +627,36 @@ def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: fr
                                model.status_label(status.status))
                   for document, status in ((told.old_doc, told.old), (told.new_doc, told.new)))
     return _Restated(_Lists(pages, tuple(removed), printed, used, recounts, True), holes, (head_before, head_after),
-                     tuple(spliced))
+                     tuple(spliced), feed_moves)
+
+
+def _places(documents: tuple[Document, ...], told: _Told) -> tuple[int, int]:
+    """The document's place in a list (newest first) before and after its new date of publication."""
+    doc_id = told.new_doc.id
+    now = next(place for place, doc in enumerate(documents) if doc.id == doc_id)
+    key = (told.old_doc.published, doc_id)
+    return sum((doc.published, doc.id) > key for doc in documents if doc.id != doc_id), now
+
+
+def _feed_moves(model: Any, told: _Told, zone: str) -> dict[str, _FeedMove] | str:
+    """The feeds that list the document, with their entries' order before and after its new
+    date of publication (:class:`_FeedMove`); or why not (it comes into one or leaves it)."""
+    from .feeds import feed_entries, feed_specs, timestamp
+
+    doc_id, moves = told.new_doc.id, {}
+    for spec in feed_specs(model.listings["type"], model.public.documents, ""):
+        if not any(doc.id == doc_id for doc in spec.documents):
+            continue
+        after = feed_entries(spec)
+        before = feed_entries(replace(spec, documents=tuple(told.old_doc if doc.id == doc_id else doc
+                                                            for doc in spec.documents)))
+        ids = tuple(doc.id for doc in before), tuple(doc.id for doc in after)
+        if (doc_id in ids[0]) != (doc_id in ids[1]):
+            return f"its entry comes into {spec.name} or leaves it"
+        if doc_id in ids[1]:
+            moves[spec.name] = _FeedMove(*ids, tuple(timestamp(doc.published, zone) for doc in (told.old_doc, told.new_doc)),
+                                         tuple(timestamp(entries[0].current.published, zone) for entries in (before, after)))
+    return moves
 
 
 def _rows(places: tuple[PrintedHole, ...], ids: set[str]) -> dict[str, tuple[int, int]] | None:

@@ -29,7 +29,8 @@ from .scoring import k1_norm, mean_length, record_contribution
 from .script import REGIONAL_TERMS
 from .static_export import (DEFAULT_SHARD_BYTES, _entry_size, _norm_table, _posting_text, _scoring_digest,
                             _shard_count, _term_text, dumps, filter_pairs, filter_term, payload_file, shard_of)
-from .token_cache import Postings, PostingsMove, PostingsPatch, TokenCache, decode_counts, encode_counts, record_counts
+from .token_cache import (Postings, PostingsMove, PostingsPatch, Splice, TokenCache, decode_counts, encode_counts,
+                          record_counts, spliced)
 
 MAX_MOVED = 64
 """The most records a record may move past (:func:`move_export`): the posting texts of
@@ -224,14 +225,14 @@ def move_export(published: Path, record: SearchRecord, cache: TokenCache, postin
         return "the moved records' kept term counts, d/ or h.json files are gone or not the kept index's"
     files["h.json"] = dumps([mapping.get(head, head) for head in heads_of])
     texts = previous.texts
-    changed: dict[str, str] = {}
+    changed: dict[str, Splice] = {}
     by_shard: dict[int, dict[bytes, tuple[str | None, str | None]]] = {}
     size = postings_size
     inverted = previous.inverted
     try:
         for term in sorted(set().union(*terms.values())):
             at, before = _place([inverted[field][term] for field in SEARCH_FIELDS if term in inverted[field]], first)
-            changed[term] = _moved_text(texts[term], mapping, first, last, scored=True, at=at, before=before)
+            changed[term] = moved_splice(texts[term], mapping, first, last, scored=True, at=at, before=before)
         for term in sorted(filters):
             data = (published / f"t/{shard_of(term, shards)}.json").read_bytes()
             found = _value_span(data, dumps(term))
@@ -239,10 +240,11 @@ def move_export(published: Path, record: SearchRecord, cache: TokenCache, postin
                 return f"the published export has no postings of {term}"
             old_text = data[found[0]:found[1]].decode("ascii")
             by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (
-                old_text, _moved_text(old_text, mapping, first, last, scored=False))
+                old_text, spliced(old_text, moved_splice(old_text, mapping, first, last, scored=False)))
     except (KeyError, ValueError, OSError):
         return "the kept posting texts or published shards do not hold the moved records"
-    for term, new_text in changed.items():
+    new_texts = {term: spliced(texts[term], splice) for term, splice in changed.items()}
+    for term, new_text in new_texts.items():
         by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (texts[term], new_text)
     size += sum(len(after or "") - len(before or "") for changes in by_shard.values()
                 for before, after in changes.values())  # (:func:`~.static_export._entry_size`: the same keys)
@@ -262,7 +264,7 @@ def move_export(published: Path, record: SearchRecord, cache: TokenCache, postin
         move_postings(previous, old, new, moved_terms)
     except (KeyError, ValueError):
         return "the search index kept does not match its term counts"
-    texts.update(changed)
+    texts.update(new_texts)
     for name in list(files):
         try:
             if (published / name).read_bytes() == files[name]:
@@ -279,11 +281,9 @@ def _place(arrays: list["array[int]"], first: int) -> tuple[int, int]:
     come before, and the ordinal of the last of them (0: none)."""
     found = [(postings, pair_index(postings, first)) for postings in arrays]
     before = max((postings[at - 2] for postings, at in found if at), default=0)
-    if len(found) == 1:
-        return found[0][1] // 2, before
     from .flat_postings import _numpy
 
-    np = _numpy()
+    np = _numpy()  # (a mask: the fields of common terms hold thousands of the same records)
     held = np.zeros(first, dtype=bool)
     for postings, at in found:
         held[np.frombuffer(postings, np.intc)[0:at:2]] = True
@@ -293,12 +293,14 @@ def _place(arrays: list["array[int]"], first: int) -> tuple[int, int]:
 _NUMBER = re.compile(r"[0-9]+")
 
 
-def _moved_text(text: str, mapping: dict[int, int], first: int, last: int, *, scored: bool,
-                at: int | None = None, before: int = 0) -> str:
-    """A posting text (``[Δordinal, score, …]``, or ``[Δordinal, …]`` without ``scored``)
-    once the records from ``first`` to ``last`` take the ordinals ``mapping`` gives.  Given
-    where they start (``at`` records come before them, the last of ordinal ``before``), the
-    text is rewritten there only: the texts of common terms hold thousands of numbers."""
+def moved_splice(text: str, mapping: dict[int, int], first: int, last: int, *, scored: bool,
+                 at: int | None = None, before: int = 0) -> Splice:
+    """What changes of a posting text (``[Δordinal, score, …]``, or ``[Δordinal, …]`` without
+    ``scored``) once the records from ``first`` to ``last`` take the ordinals ``mapping``
+    gives (:func:`spliced` makes the new text).  Given where they start (``at`` records
+    come before them, the last of ordinal ``before``), the text is read there only: the
+    texts of common terms hold thousands of numbers, and a kept index's log holds the
+    splice, not the text."""
     step = 2 if scored else 1
     if at is None:
         numbers = list(map(int, text[1:-1].split(",")))
@@ -332,10 +334,10 @@ def _moved_text(text: str, mapping: dict[int, int], first: int, last: int, *, sc
         previous = moved
     segment = ",".join(parts)
     if text[position - 1] == "]":  # (the moved records were the last)
-        return text[:start] + segment + "]"
+        return start, position - 1, segment
     after = _NUMBER.match(text, position)
     assert after is not None
-    return text[:start] + segment + "," + str(ordinal + int(after.group()) - previous) + text[after.end():]
+    return start, after.end(), f"{segment},{ordinal + int(after.group()) - previous}"
 
 
 def _past_commas(text: str, commas: int) -> int:

@@ -31,7 +31,7 @@ from disclosure.keyed_store import KeyedStore, code_digest, replace_file
 from . import analysis, docnumber, fields, script, segmentation
 from .records import SearchRecord
 
-POSTINGS_FORMAT = 4
+POSTINGS_FORMAT = 5
 """Version of the kept index's file: another version's file is ignored."""
 LOG_LIMIT = 12
 """From this many logged patches on, a patch saves the whole kept index instead (each
@@ -111,6 +111,16 @@ class PostingsPatch:
     """The posting texts that changed (None: the term is gone)."""
 
 
+Splice = tuple[int, int, str]
+"""A change of a text: the characters from the first place to the second become the text given."""
+
+
+def spliced(text: str, splice: Splice) -> str:
+    """``text`` with ``splice`` made."""
+    start, end, segment = splice
+    return text[:start] + segment + text[end:]
+
+
 @dataclass
 class PostingsMove:
     """One record moved to another ordinal in a kept index (a date of publication
@@ -123,8 +133,9 @@ class PostingsMove:
     new: int
     terms: dict[str, tuple[str, ...]]
     """Per field, the terms held by the records that moved (their postings are renumbered)."""
-    texts: dict[str, str]
-    """The posting texts that changed."""
+    texts: dict[str, Splice]
+    """The posting texts that changed, as changes of their text before (a move changes
+    thousands of long texts between two places: kept whole, each log entry took 80 MB)."""
 
 
 class TokenCache:
@@ -180,10 +191,14 @@ class TokenCache:
                 try:
                     if isinstance(patch, PostingsMove):
                         move_postings(postings, patch.old, patch.new, patch.terms)
-                    else:
-                        swap_counts(postings.inverted, postings.lengths, patch.ordinal,
-                                    decode_counts(patch.old_counts), decode_counts(patch.new_counts))
-                        postings.keys[patch.ordinal] = patch.new_key
+                        postings.texts.update({term: spliced(postings.texts[term], splice)
+                                               for term, splice in patch.texts.items()})
+                        postings.generation = patch.after
+                        self._replayed += 1
+                        continue
+                    swap_counts(postings.inverted, postings.lengths, patch.ordinal,
+                                decode_counts(patch.old_counts), decode_counts(patch.new_counts))
+                    postings.keys[patch.ordinal] = patch.new_key
                 except (KeyError, IndexError, ValueError):
                     raise ValueError(f"{self.log_file}: a patch that does not fit its kept index") from None
                 for term, text in patch.texts.items():

@@ -297,14 +297,15 @@ def test_no_move_patch_past_many_records_or_into_another_year(tmp_path: Path, mo
 
 
 def test_a_moved_text_is_the_text_of_the_postings_renumbered() -> None:
-    """:func:`_moved_text` rewrites a posting text where the moved records are only (found
-    by skipping commas, or by reading the whole text); it is the text of the postings with
-    their ordinals renumbered, whatever their place, scored or not."""
+    """:func:`moved_splice` rewrites a posting text where the moved records are only (found
+    by counting commas, or by reading the whole text); the text it makes is the text of the
+    postings with their ordinals renumbered, whatever their place, scored or not."""
     import random
 
-    from disclosure_search.export_patch import _moved_text
+    from disclosure_search.export_patch import moved_splice
     from disclosure_search.inversion import moved_ordinals
     from disclosure_search.static_export import _posting_text
+    from disclosure_search.token_cache import spliced
 
     rng = random.Random(5)
     for _ in range(3000):
@@ -318,7 +319,7 @@ def test_a_moved_text_is_the_text_of_the_postings_renumbered() -> None:
         moved = sorted((mapping.get(o, o), values[i] if values else 0) for i, o in enumerate(ordinals))
         expected = _posting_text([o for o, _ in moved], [v for _, v in moved] if scored else None)
         text = _posting_text(ordinals, values)
-        assert _moved_text(text, mapping, first, last, scored=scored) == expected
+        assert spliced(text, moved_splice(text, mapping, first, last, scored=scored)) == expected
         at = sum(o < first for o in ordinals)
         before = max((o for o in ordinals if o < first), default=0)
-        assert _moved_text(text, mapping, first, last, scored=scored, at=at, before=before) == expected
+        assert spliced(text, moved_splice(text, mapping, first, last, scored=scored, at=at, before=before)) == expected
