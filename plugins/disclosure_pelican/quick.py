@@ -98,6 +98,8 @@ COMPARE_HOLES = {"inserted": Markup("\ue000inserted\ue001"), "deleted": Markup("
 MAX_EDITED_FILES = 8
 """The most edited files a quick rebuild takes, one after another (each costs about a
 second and a half at 10,000 documents: beyond this, the whole rebuild is as quick)."""
+SEARCH_FILES = "search/"
+"""Where the search export's files are; its patch gives only those it changes (:func:`_patch_search`)."""
 SHA_FILES = ("data/documents.json", "ledger/ledger.json", "ledger/ledger.csv", "ledger/index.html")
 """Files that show a document's SHA-256 (and nothing else of its text); the first always does."""
 SEARCH_RECORD_FIELDS = {"title": "title", "title_en": "title_en", "doc_number": "doc_number", "topic": "topic",
@@ -1328,7 +1330,7 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
         generation=snapshot.search_generation)
     if isinstance(patch, str):
         return f"the search export cannot be patched: {patch}"
-    updates.update({f"search/{name}": data for name, data in patch.files.items()})
+    updates.update({f"{SEARCH_FILES}{name}": data for name, data in patch.files.items()})
     start, end, _ = line
     new_line = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8")
     tokens = patch.cache
@@ -1385,7 +1387,7 @@ class SearchApart:
             self.drop()
             return found
         files, finish.search_size, finish.records_line = found
-        updates.update({name: data for name, data in files.items() if _read(self.output / name) != data})
+        updates.update(files)  # (the patch leaves out the files it does not change: :func:`_patch_search`)
         return None
 
     def keep(self, finish: _Finish) -> None:

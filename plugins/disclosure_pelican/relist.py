@@ -56,7 +56,7 @@ from disclosure.problems import ContentError, has_errors
 
 from .printed import (LIST_FIELDS, LIST_TOTAL_KEY, LISTED_FIELDS, MARK_CHARS, PackedHoles, PrintedHole, facet_key,
                       pack, replace_values, unpack)
-from .quick import (REMOVED, BuildRecorder, BuildSnapshot, DocEntry, SearchApart, _manifest, _no, _patch,
+from .quick import (REMOVED, SEARCH_FILES, BuildRecorder, BuildSnapshot, DocEntry, SearchApart, _manifest, _no, _patch,
                     _printed_changes, _read, _text, listed_counts, publish_edit)
 from .reprint import Changes
 
@@ -324,7 +324,8 @@ def relist(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapshot
         return None
     updates.update(made.pages)
     printed.update(made.printed)
-    updates = {name: data for name, data in updates.items() if _read(output / name) != data}
+    updates = {name: data for name, data in updates.items()
+               if name.startswith(SEARCH_FILES) or _read(output / name) != data}  # (the search's: left out already)
     fields: dict[str, Any] = {"listed": listed, "holes": holes, "compares": compares, "printed": printed}
     if made.removed:
         fields[REMOVED] = {"printed": list(made.removed)}

@@ -73,7 +73,7 @@ from disclosure.report.documents import counted_as
 from .page_text import LEDGER_FILES, LEDGER_PAGE
 from .printed import (LEDGER_STATUS, LEDGER_STATUS_KIND, LIST_TOTAL_KEY, ROW_FIELDS, PackedHoles, PrintedHole,
                       facet_key, pack, place_key, place_of, replace_values, unpack)
-from .quick import (DATED_FIELDS, PUBLISHED, REMOVED, RESTATED_FIELDS, STATED_ATTRIBUTES, STATUS, BuildSnapshot,
+from .quick import (DATED_FIELDS, PUBLISHED, REMOVED, RESTATED_FIELDS, SEARCH_FILES, STATED_ATTRIBUTES, STATUS, BuildSnapshot,
                     DocEntry, SearchApart, _Finish, _manifest, _no,
                     _patch_search, _read, _text, publish_edit)
 from .relist import (_Lists, _kept_public, _list_page_names, _pages_before, page_generator, recount, render_pages,
@@ -232,6 +232,10 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
         if can_fork() else None
     searching: SearchApart | None = None
     try:
+        if helper is not None and PUBLISHED in changes and snapshot.search_size is not None:
+            # (its status must stay, else the whole build runs: the search's patch starts now)
+            searching = SearchApart(output, content, cache_dir, snapshot, entry, record.body,
+                                    {PUBLISHED: changes[PUBLISHED]})
         if helper is not None:
             try:
                 told.append(helper.channel.recv())
@@ -241,9 +245,13 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
         else:
             made = work(told.append)
         first = told[0] if told else made
+        if not isinstance(first, str) and PUBLISHED in changes and first.old.status != first.new.status:
+            first = "its status changes with its date of publication"
         if isinstance(first, str):
             if helper is not None:
                 helper.cancel()
+            if searching is not None:
+                searching.drop()
             return _no(first)
         old, new = first.old, first.new
         searched = {STATUS: (old.status.value, new.status.value)} if old.status != new.status else {}
@@ -254,7 +262,7 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
         updates: dict[str, bytes] = {}
         finish = _Finish(snapshot.search_size, snapshot.search_generation)
         if searched is not None and helper is not None:
-            searching = SearchApart(output, content, cache_dir, snapshot, entry, record.body, searched)
+            searching = searching or SearchApart(output, content, cache_dir, snapshot, entry, record.body, searched)
         elif searched is not None:
             why = _patch_search(output, content, cache_dir, snapshot, entry, record.body, searched, updates, finish)
             if why is not None:
@@ -306,7 +314,8 @@ def restatus(output: Path, content: Path, cache_dir: Path, snapshot: BuildSnapsh
         log.debug("restatus: %s: put together from its rows", name)
     updates.update(lists.pages)
     printed.update(lists.printed)
-    updates = {name: data for name, data in updates.items() if _read(output / name) != data}
+    updates = {name: data for name, data in updates.items()
+               if name.startswith(SEARCH_FILES) or _read(output / name) != data}  # (the search's: left out already)
     fields: dict[str, Any] = {"holes": made.holes, "printed": printed}
     if lists.removed:
         fields[REMOVED] = {"printed": list(lists.removed)}
@@ -559,9 +568,7 @@ def _render(settings: dict[str, Any], scratch: Path, told: _Told, file_names: fr
     doc, old, new = told.new_doc, told.old.status, told.new.status
     redated = told.old_doc.published != doc.published
     feed_moves: dict[str, _FeedMove] = {}
-    if redated:
-        if old != new:
-            return "its status changes with its date of publication"
+    if redated:  # (its status stays: :func:`restatus` sees to it)
         moved = _feed_moves(model, told, settings.get("TIMEZONE") or "UTC")
         if isinstance(moved, str):
             return moved

@@ -261,7 +261,7 @@ def move_export(published: Path, record: SearchRecord, cache: TokenCache, postin
         files[name] = patched
     moved_terms = {field: tuple(sorted(names)) for field, names in terms.items() if names}
     try:
-        move_postings(previous, old, new, moved_terms)
+        segments = move_postings(previous, old, new, moved_terms)
     except (KeyError, ValueError):
         return "the search index kept does not match its term counts"
     texts.update(new_texts)
@@ -271,7 +271,7 @@ def move_export(published: Path, record: SearchRecord, cache: TokenCache, postin
                 del files[name]
         except OSError:
             return f"the published export has no {name}"
-    patch = PostingsMove(previous.generation, os.urandom(16).hex(), old, new, moved_terms, changed)
+    patch = PostingsMove(previous.generation, os.urandom(16).hex(), old, new, segments, changed)
     return ExportPatch(files, size, cache, previous, patch)
 
 

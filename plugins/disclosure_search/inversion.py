@@ -18,8 +18,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from array import array
+from bisect import bisect_left
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable
 
 from disclosure.keyed_store import KeyedStore
@@ -291,17 +293,21 @@ def moved_ordinals(old: int, new: int) -> dict[int, int]:
     return {old: new, **{ordinal: ordinal + step for ordinal in range(new, old, step)}}
 
 
-def move_postings(postings: Postings, old: int, new: int, terms: dict[str, tuple[str, ...]]) -> None:
+Segments = dict[str, dict[str, tuple[int, bytes]]]
+"""Per field and term, where a move changed its flat postings and the pairs there now."""
+
+
+def move_postings(postings: Postings, old: int, new: int, terms: dict[str, tuple[str, ...]]) -> Segments:
     """Move the record at ``old`` to ``new`` in a kept index, in place: the records, their keys
     and lengths, and the postings of ``terms`` (per field: every term the records between
-    hold, else the index no longer matches its records).  Raises KeyError or ValueError when
-    a term has no posting among them."""
-    mapping = moved_ordinals(old, new)
+    hold, else the index no longer matches its records); what changed of those postings (a
+    log keeps it: :func:`replay_move`).  Raises KeyError or ValueError when a term has no
+    posting among them."""
+    mapping = _move_records(postings, old, new)
     low, high = min(old, new), max(old, new)
-    for listed in (postings.ids, postings.keys, *postings.lengths.values()):
-        listed[low:high + 1] = [listed[ordinal] for ordinal in sorted(mapping, key=mapping.__getitem__)]
+    segments: Segments = {}
     for field, names in terms.items():
-        arrays = postings.inverted[field]
+        arrays, moved = postings.inverted[field], segments.setdefault(field, {})
         for term in names:
             found = arrays[term]
             start, end = pair_index(found, low), pair_index(found, high + 1)
@@ -309,19 +315,47 @@ def move_postings(postings: Postings, old: int, new: int, terms: dict[str, tuple
                 raise ValueError(f"{term!r}: no posting between {low} and {high}")
             pairs = sorted((mapping[found[at]], found[at + 1]) for at in range(start, end, 2))
             found[start:end] = array("i", [number for pair in pairs for number in pair])
+            moved[term] = (start, found[start:end].tobytes())
+    return segments
+
+
+def replay_move(postings: Postings, old: int, new: int, segments: Segments) -> None:
+    """:func:`move_postings` again from what it changed.  The postings of a kept index read
+    when used (:class:`~.token_cache.Postings` loaded lazily) are changed when they are
+    read, if ever: a move changes thousands of terms, the next edit reads a few."""
+    _move_records(postings, old, new)
+    for field, moved in segments.items():
+        arrays = postings.inverted[field]
+        for term, (start, data) in moved.items():
+            change = partial(_put_pairs, start=start, data=data)
+            if hasattr(arrays, "defer"):
+                arrays.defer(term, change)
+            else:
+                change(arrays[term])
+
+
+def _move_records(postings: Postings, old: int, new: int) -> dict[int, int]:
+    mapping = moved_ordinals(old, new)
+    low, high = min(old, new), max(old, new)
+    for listed in (postings.ids, postings.keys, *postings.lengths.values()):
+        listed[low:high + 1] = [listed[ordinal] for ordinal in sorted(mapping, key=mapping.__getitem__)]
+    return mapping
+
+
+def _put_pairs(found: "array[int]", *, start: int, data: bytes) -> "array[int]":
+    pairs = array("i")
+    pairs.frombytes(data)
+    if start + len(pairs) > len(found):
+        raise ValueError("a logged move beyond its postings")
+    found[start:start + len(pairs)] = pairs
+    return found
 
 
 def pair_index(found: "array[int]", ordinal: int) -> int:
-    """Where ``ordinal`` is, or goes, in flat ``[ordinal, tf, …]``: a binary search over the
-    pairs (slicing out the ordinals copied the whole list of a common term every time)."""
-    low, high = 0, len(found) // 2
-    while low < high:
-        middle = (low + high) // 2
-        if found[2 * middle] < ordinal:
-            low = middle + 1
-        else:
-            high = middle
-    return 2 * low
+    """Where ``ordinal`` is, or goes, in flat ``[ordinal, tf, …]``: a binary search (in C)
+    over the pairs' ordinals, seen through a strided view (slicing them out copied the
+    whole list of a common term every time)."""
+    return 2 * bisect_left(memoryview(found)[::2], ordinal)
 
 
 def _remove(postings: dict[str, "array[int]"], term: str, ordinal: int) -> None:

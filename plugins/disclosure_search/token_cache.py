@@ -31,7 +31,7 @@ from disclosure.keyed_store import KeyedStore, code_digest, replace_file
 from . import analysis, docnumber, fields, script, segmentation
 from .records import SearchRecord
 
-POSTINGS_FORMAT = 5
+POSTINGS_FORMAT = 6
 """Version of the kept index's file: another version's file is ignored."""
 LOG_LIMIT = 12
 """From this many logged patches on, a patch saves the whole kept index instead (each
@@ -131,8 +131,9 @@ class PostingsMove:
     old: int
     """The record's ordinal before; the records up to ``new`` move one place towards it."""
     new: int
-    terms: dict[str, tuple[str, ...]]
-    """Per field, the terms held by the records that moved (their postings are renumbered)."""
+    arrays: dict[str, dict[str, tuple[int, bytes]]]
+    """Per field and term of the records that moved, where its postings changed and the
+    pairs there now (:data:`~.inversion.Segments`)."""
     texts: dict[str, Splice]
     """The posting texts that changed, as changes of their text before (a move changes
     thousands of long texts between two places: kept whole, each log entry took 80 MB)."""
@@ -173,7 +174,7 @@ class TokenCache:
         """Apply the patches logged since ``postings`` was saved, in order; a patch of
         another generation (or half written) ends the replay: what is returned is then an
         older kept index, still whole (exports patch it by the records' keys)."""
-        from .inversion import move_postings, swap_counts  # (inversion imports this module)
+        from .inversion import replay_move, swap_counts  # (inversion imports this module)
 
         self._replayed = 0
         try:
@@ -190,9 +191,13 @@ class TokenCache:
                     return
                 try:
                     if isinstance(patch, PostingsMove):
-                        move_postings(postings, patch.old, patch.new, patch.terms)
-                        postings.texts.update({term: spliced(postings.texts[term], splice)
-                                               for term, splice in patch.texts.items()})
+                        replay_move(postings, patch.old, patch.new, patch.arrays)
+                        texts = postings.texts
+                        for term, splice in patch.texts.items():
+                            if isinstance(texts, _Stored):
+                                texts.defer(term, lambda text, splice=splice: spliced(text, splice))
+                            else:
+                                texts[term] = spliced(texts[term], splice)
                         postings.generation = patch.after
                         self._replayed += 1
                         continue
@@ -252,6 +257,7 @@ class _Stored(MutableMapping):  # type: ignore[type-arg]
         self._places, self._read = places, read
         self._held: dict[str, Any] = {}
         self._gone: set[str] = set()
+        self._deferred: dict[str, list[Callable[[Any], Any]]] = {}
 
     def __getitem__(self, key: str) -> Any:
         try:
@@ -259,8 +265,21 @@ class _Stored(MutableMapping):  # type: ignore[type-arg]
         except KeyError:
             if key in self._gone or key not in self._places:
                 raise
-        value = self._held[key] = self._read(*self._places[key])
+        value = self._read(*self._places[key])
+        for change in self._deferred.pop(key, ()):
+            value = change(value)
+        self._held[key] = value
         return value
+
+    def defer(self, key: str, change: Callable[[Any], Any]) -> None:
+        """``self[key] = change(self[key])``, made when the value is read (now, if it was);
+        raises KeyError when there is no such key."""
+        if key in self._held:
+            self._held[key] = change(self._held[key])
+        elif key in self:
+            self._deferred.setdefault(key, []).append(change)
+        else:
+            raise KeyError(key)
 
     def __contains__(self, key: object) -> bool:
         return key in self._held or (key in self._places and key not in self._gone)
@@ -268,11 +287,13 @@ class _Stored(MutableMapping):  # type: ignore[type-arg]
     def __setitem__(self, key: str, value: Any) -> None:
         self._held[key] = value
         self._gone.discard(key)
+        self._deferred.pop(key, None)
 
     def __delitem__(self, key: str) -> None:
         if key not in self:
             raise KeyError(key)
         self._held.pop(key, None)
+        self._deferred.pop(key, None)
         self._gone.add(key)
 
     def __iter__(self) -> Iterator[str]:
