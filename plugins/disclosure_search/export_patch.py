@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import os
 import re
+from array import array
 from bisect import bisect_left
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from .fields import SEARCH_FIELDS, payload_of
@@ -61,18 +62,11 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
     it has, with another text), or why only a whole export can.  ``postings_size``
     is the measure the published export's shard count came from; ``generation``, when
     given, the kept index's that describes it (another, older or newer, is not used)."""
-    previous = cache.load_postings(lazy=True)  # (the arrays and texts of the record's terms are what it reads)
-    if previous is None:
-        return "no search index is kept"
-    if generation is not None and previous.generation != generation:
-        return "the search index kept is not the one the published export was made from"
-    try:
-        ordinal = previous.ids.index(record.id)
-        meta_bytes = (published / "meta.json").read_bytes()
-        meta = json.loads(meta_bytes)
-        shards = int(meta["shards"])
-    except (ValueError, OSError, KeyError, TypeError):
-        return "the published export does not hold the record, or its meta.json cannot be read"
+    found = _kept(published, record, cache, generation)
+    if isinstance(found, str):
+        return found
+    previous, ordinal, meta_bytes, meta = found
+    shards = meta["shards"]
     if dumps(meta) != meta_bytes:  # (written again with the filters' counts: as the whole export writes it)
         return "the published meta.json is not as the export writes it"
     old_key, new_key = previous.keys[ordinal], cache.key(record)
@@ -127,26 +121,16 @@ def patch_export(published: Path, record: SearchRecord, cache: TokenCache, posti
         by_shard.setdefault(shard_of(term, shards), {})[dumps(term)] = (old_text, new_text)
     if _shard_count(size, shard_bytes) != shards:
         return "the export's number of shards changes"
-    files: dict[str, bytes] = {}
-    for k, changes in sorted(by_shard.items()):
-        name = f"t/{k}.json"
-        try:
-            patched = _patch_shard((published / name).read_bytes(), changes)
-        except OSError:
-            return f"the published {name} cannot be read"
-        if patched is None:
-            return f"the published {name} is not the one the search index kept describes"
-        files[name] = patched
+    files = _patched_shards(published, by_shard)
+    if isinstance(files, str):
+        return files
     files[payload_file(ordinal, count)] = dumps(payload_of(record))
     terms = set().union(*(inverted[field].keys() for field in SEARCH_FIELDS))
     files["norm.json"] = dumps({"chars": _norm_table(terms), "phrases": REGIONAL_TERMS})
     files["meta.json"] = dumps(meta)  # (its filters' counts moved with the record's filters)
-    for name in list(files):
-        try:
-            if (published / name).read_bytes() == files[name]:
-                del files[name]
-        except OSError:
-            return f"the published export has no {name}"
+    files = _changed_only(published, files)
+    if isinstance(files, str):
+        return files
     patch = PostingsPatch(previous.generation, os.urandom(16).hex(), ordinal, old_key, new_key, stored[old_key],
                           encode_counts(new_counts), changed)
     previous.keys[ordinal] = new_key
@@ -162,18 +146,11 @@ def move_export(published: Path, record: SearchRecord, cache: TokenCache, postin
     towards its old one.  Their posting lists keep their terms and scores (the same
     records, lengths and counts) and change between the two places only; so do their
     ``d/`` files and the older versions' heads (``h.json``)."""
-    previous = cache.load_postings(lazy=True)
-    if previous is None:
-        return "no search index is kept"
-    if generation is not None and previous.generation != generation:
-        return "the search index kept is not the one the published export was made from"
-    try:
-        old = previous.ids.index(record.id)
-        meta_bytes = (published / "meta.json").read_bytes()
-        meta = json.loads(meta_bytes)
-        shards, heads, count = int(meta["shards"]), int(meta["heads"]), int(meta["docs"])
-    except (ValueError, OSError, KeyError, TypeError):
-        return "the published export does not hold the record, or its meta.json cannot be read"
+    found = _kept(published, record, cache, generation)
+    if isinstance(found, str):
+        return found
+    previous, old, _, meta = found
+    shards, heads, count = meta["shards"], meta["heads"], meta["docs"]
     if count != len(previous.ids) or old >= heads or record.id != record.document:
         return "the published export is not the kept index's, or the record is not a current version"
     if previous.keys[old] != cache.key(record):
@@ -250,6 +227,48 @@ def move_export(published: Path, record: SearchRecord, cache: TokenCache, postin
                 for before, after in changes.values())  # (:func:`~.static_export._entry_size`: the same keys)
     if _shard_count(size, shard_bytes) != shards:
         return "the export's number of shards changes"
+    shards_patched = _patched_shards(published, by_shard)
+    if isinstance(shards_patched, str):
+        return shards_patched
+    files = _changed_only(published, {**files, **shards_patched})
+    if isinstance(files, str):
+        return files
+    moved_terms = {field: tuple(sorted(names)) for field, names in terms.items() if names}
+    try:
+        segments = move_postings(previous, old, new, moved_terms)
+    except (KeyError, ValueError):
+        return "the search index kept does not match its term counts"
+    texts.update(new_texts)
+    patch = PostingsMove(previous.generation, os.urandom(16).hex(), old, new, segments, changed)
+    return ExportPatch(files, size, cache, previous, patch)
+
+
+def _kept(published: Path, record: SearchRecord, cache: TokenCache, generation: str | None
+          ) -> tuple[Postings, int, bytes, dict] | str:
+    """The kept index (its arrays and texts read when used: a patch reads those of a few
+    terms), the record's ordinal in it, and the published ``meta.json`` (its bytes and
+    data); or why a patch cannot be made from them."""
+    previous = cache.load_postings(lazy=True)
+    if previous is None:
+        return "no search index is kept"
+    if generation is not None and previous.generation != generation:
+        return "the search index kept is not the one the published export was made from"
+    try:
+        ordinal = previous.ids.index(record.id)
+        meta_bytes = (published / "meta.json").read_bytes()
+        meta = json.loads(meta_bytes)
+        if not all(isinstance(meta[name], int) for name in ("shards", "heads", "docs")):
+            raise TypeError("meta.json's counts are not numbers")
+    except (ValueError, OSError, KeyError, TypeError):
+        return "the published export does not hold the record, or its meta.json cannot be read"
+    return previous, ordinal, meta_bytes, meta
+
+
+def _patched_shards(published: Path, by_shard: dict[int, dict[bytes, tuple[str | None, str | None]]]
+                    ) -> dict[str, bytes] | str:
+    """The published shards with the posting texts ``by_shard`` gives changed (:func:`_patch_shard`),
+    by name; or why not."""
+    files: dict[str, bytes] = {}
     for k, changes in sorted(by_shard.items()):
         name = f"t/{k}.json"
         try:
@@ -259,20 +278,19 @@ def move_export(published: Path, record: SearchRecord, cache: TokenCache, postin
         if patched is None:
             return f"the published {name} is not the one the search index kept describes"
         files[name] = patched
-    moved_terms = {field: tuple(sorted(names)) for field, names in terms.items() if names}
-    try:
-        segments = move_postings(previous, old, new, moved_terms)
-    except (KeyError, ValueError):
-        return "the search index kept does not match its term counts"
-    texts.update(new_texts)
-    for name in list(files):
+    return files
+
+
+def _changed_only(published: Path, files: dict[str, bytes]) -> dict[str, bytes] | str:
+    """``files`` without those the published export holds as they are; or why not (one is missing)."""
+    changed = {}
+    for name, data in files.items():
         try:
-            if (published / name).read_bytes() == files[name]:
-                del files[name]
+            if (published / name).read_bytes() != data:
+                changed[name] = data
         except OSError:
             return f"the published export has no {name}"
-    patch = PostingsMove(previous.generation, os.urandom(16).hex(), old, new, segments, changed)
-    return ExportPatch(files, size, cache, previous, patch)
+    return changed
 
 
 def _place(arrays: list["array[int]"], first: int) -> tuple[int, int]:

@@ -190,6 +190,17 @@ def test_the_kept_index_read_lazily_is_the_index_read_whole(tmp_path: Path) -> N
     assert term in title and title[term] == array("i", [1, 1]) and title.get("无此词") is None
 
 
+def exported_with_cache(records, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """``records`` exported with a token cache into ``published``: the cache, the folder,
+    the export's figures and the index it kept."""
+    cache = TokenCache(tmp_path / "tokens")
+    published = tmp_path / "published"
+    stats = export_from_records(records, published, token_cache=cache)
+    kept = cache.load_postings()
+    assert kept is not None
+    return cache, published, stats, kept
+
+
 def with_versions(records):  # type: ignore[no-untyped-def]
     """``records`` and an older version of every third (their heads' ordinals are in ``h.json``)."""
     older = [changed(r, id=f"{r.id}-v1", document=r.id, version=1, url=f"{r.url}v1/", text=r.text[5:])
@@ -220,11 +231,7 @@ def test_a_record_moved_by_its_date_is_patched_as_the_whole_export_writes_it(tmp
     whole export, the kept index then describes it (the next cached export and the next
     body edit's patch give the whole export's files too)."""
     records = with_versions(synthetic_records(300))
-    cache = TokenCache(tmp_path / "tokens")
-    published = tmp_path / "published"
-    stats = export_from_records(records, published, token_cache=cache)
-    kept = cache.load_postings()
-    assert kept is not None
+    cache, published, stats, kept = exported_with_cache(records, tmp_path)
     place, edited, new_records = redated(records, kept.ids, moves, first)
     patch = move_export(published, edited, cache, stats.postings_size, generation=cache.generation)
     assert not isinstance(patch, str), patch
@@ -256,11 +263,7 @@ def test_a_record_moved_by_its_date_is_patched_as_the_whole_export_writes_it(tmp
 
 def test_a_record_redated_in_its_place_changes_its_d_file_alone(tmp_path: Path) -> None:
     records = synthetic_records(200)
-    cache = TokenCache(tmp_path / "tokens")
-    published = tmp_path / "published"
-    stats = export_from_records(records, published, token_cache=cache)
-    kept = cache.load_postings()
-    assert kept is not None
+    cache, published, stats, kept = exported_with_cache(records, tmp_path)
     moving = next(r for r in records if r.id == kept.ids[50])
     before, after = (next(r for r in records if r.id == kept.ids[n]).published for n in (49, 51))
     day = next(d for d in (moving.published[:8] + f"{n:02d}" for n in range(1, 29))
@@ -279,11 +282,7 @@ def test_no_move_patch_past_many_records_or_into_another_year(tmp_path: Path, mo
     from disclosure_search import export_patch
 
     records = synthetic_records(300)
-    cache = TokenCache(tmp_path / "tokens")
-    published = tmp_path / "published"
-    stats = export_from_records(records, published, token_cache=cache)
-    kept = cache.load_postings()
-    assert kept is not None
+    cache, published, stats, kept = exported_with_cache(records, tmp_path)
     _, far, _ = redated(records, kept.ids, 4, 100)
     monkeypatch.setattr(export_patch, "MAX_MOVED", 3)
     assert move_export(published, far, cache, stats.postings_size) == "the record moves past more than 3 others"
