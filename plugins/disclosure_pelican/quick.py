@@ -102,12 +102,12 @@ SEARCH_FILES = "search/"
 """Where the search export's files are; its patch gives only those it changes (:func:`_patch_search`)."""
 SHA_FILES = ("data/documents.json", "ledger/ledger.json", "ledger/ledger.csv", "ledger/index.html")
 """Files that show a document's SHA-256 (and nothing else of its text); the first always does."""
+PUBLISHED = "published"
 SEARCH_RECORD_FIELDS = {"title": "title", "title_en": "title_en", "doc_number": "doc_number", "topic": "topic",
-                        "issuer": "issuers"}
+                        "issuer": "issuers", PUBLISHED: "published"}
 """The fields an edit taken here may change that a search record holds
 (:class:`disclosure_search.records.SearchRecord`), with the record's name of each:
-printed ones, and the listed ones (:mod:`.relist`)."""
-PUBLISHED = "published"
+printed ones, the listed ones (:mod:`.relist`) and the date published (:mod:`.restatus`)."""
 DATED_FIELDS = ("effective", "expires", PUBLISHED)
 """The dates whose edit may move a document's status (:mod:`.restatus`); the date published
 its place in every list too (newest first)."""
@@ -1323,8 +1323,7 @@ def _patch_search(output: Path, content: Path, cache_dir: Path, snapshot: BuildS
 
         status = Status(changes[STATUS][1])
         record = replace(record, status=status.value, in_force=status.in_force)
-    if PUBLISHED in changes:  # (:mod:`.restatus`: the record takes another place among the others)
-        record = replace(record, published=changes[PUBLISHED][1])
+    # (a new date of publication: the record takes another place among the others)
     patch = (move_export if PUBLISHED in changes else patch_export)(
         output / "search", record, TokenCache(cache_dir / f"search-tokens-{path_key(content)}"), snapshot.search_size,
         generation=snapshot.search_generation)
@@ -1369,7 +1368,6 @@ class SearchApart:
                 pass
             return finish.search_generation
 
-        self.output = output
         self._process = Forked(work, "the search export's patch", talk=True)
 
     def take(self, updates: dict[str, bytes], finish: _Finish) -> str | None:
