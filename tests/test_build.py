@@ -58,6 +58,17 @@ def test_partially_invalid_document_is_not_dropped_by_pelican(built_site: Path) 
     assert "部分失效" in page
 
 
+def test_every_output_file_has_the_mode_of_a_new_file(built_site: Path) -> None:
+    """A static host's server reads the site as another user: no file is left readable by
+    its owner only (as files written through ``mkstemp`` are, unless their mode is set)."""
+    from disclosure.ledger_chain import new_file_mode
+
+    modes = {path.relative_to(built_site).as_posix(): path.stat().st_mode & 0o777
+             for path in built_site.rglob("*") if path.is_file()}
+    assert "ledger/ledger.json" in modes and "ledger/ledger.csv" in modes
+    assert {name: oct(mode) for name, mode in modes.items() if mode != new_file_mode()} == {}
+
+
 def test_not_public_document_is_absent(built_site: Path) -> None:
     for name, data in tree_bytes(built_site).items():
         assert b"demo-internal-arrangement-notice" not in data, name

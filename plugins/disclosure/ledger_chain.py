@@ -230,6 +230,9 @@ def write_atomic(path: Path, data: bytes, *, expected_old: bytes | None = None) 
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes the file readable by its owner only: give it the mode of the file it
+        # replaces, or of any new file (a static host's server must read the site's copies)
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else new_file_mode())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -243,6 +246,13 @@ def write_atomic(path: Path, data: bytes, *, expected_old: bytes | None = None) 
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def new_file_mode() -> int:
+    """The permissions ``open`` gives a new file in this process (0o666 less the umask)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 # --------------------------------------------------------------------------- replay
