@@ -4,7 +4,7 @@
     .venv/bin/python bench/profile_build.py --count 1000            # top 25 by cumulative and by own time
     .venv/bin/python bench/profile_build.py --count 1000 --top 40 --command check
 
-Generates ``bench/out/corpus-<N>-s<S>`` (unless ``--reuse`` and it exists), runs
+Generates ``bench/out/corpus-<N>-s<S>/content`` and its ledger (unless ``--reuse`` and it exists), runs
 ``python -m cProfile -o bench/out/profile-<command>-<N>.pstats publish.py <command> …``
 in a subprocess and prints the two tables.  Open the ``.pstats`` file with
 ``python -m pstats`` or snakeviz for more.
@@ -24,7 +24,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import generate_corpus  # noqa: E402
-from run import python  # noqa: E402
+from run import python, record_ledger  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,9 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCH / "out")
     args = parser.parse_args(argv)
     out = args.out.resolve()
-    corpus = out / f"corpus-{args.count}-s{args.seed}"
+    corpus = out / f"corpus-{args.count}-s{args.seed}" / "content"  # (as run.py lays it out: the ledger beside)
     if not (args.reuse and (corpus / "MANIFEST.json").exists()):
         generate_corpus.generate(args.count, args.seed, corpus)
+        record_ledger(corpus, generate_corpus.AS_OF.isoformat(), out / "profile-ledger.log")
     stats_file = out / f"profile-{args.command}-{args.count}.pstats"
     cmd = [python(), "-m", "cProfile", "-o", str(stats_file), "publish.py", args.command, "--content", str(corpus),
            "--as-of", generate_corpus.AS_OF.isoformat()]

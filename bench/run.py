@@ -5,7 +5,9 @@
     .venv/bin/python bench/run.py --counts 200 --repeat 1          # quick run (under a minute)
 
 For each count it generates the corpus twice from the same plan (our format, and
-the same published text as plain-Pelican articles), then measures, interleaved in
+the same published text as plain-Pelican articles) and records our corpus's ledger
+(``publish.py ledger record``: every public document published, so that our build
+publishes the ledger's view as a real site does), then measures, interleaved in
 each repeat: (a) plain Pelican with its default theme and caching off, (b) our
 full ``publish.py build``, (c) our rebuild after editing one document's body, after
 editing the text of a revised document's first version (its pages and its comparison
@@ -130,6 +132,18 @@ def python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
+def record_ledger(content: Path, as_of: str, log: Path) -> float:
+    """Record the ledger of the generated ``content`` where the build reads it (beside the
+    content folder: ``disclosure.config.default_ledger_path``), anew; seconds taken."""
+    ledger = content.parent / "ledger" / "ledger.jsonl"
+    ledger.unlink(missing_ok=True)
+    start = time.perf_counter()
+    with open(log, "a", encoding="utf-8") as handle:
+        subprocess.run([python(), "publish.py", "ledger", "record", "--content", str(content), "--ledger", str(ledger),
+                        "--no-git", "--as-of", as_of], cwd=ROOT, check=True, stdout=handle, stderr=subprocess.STDOUT)
+    return time.perf_counter() - start
+
+
 def clear_build_cache() -> None:
     """Forget what `publish.py build` keeps between builds (ROOT/.cache: bodies, parsed front
     matter, page fingerprints, the search export's token counts and index)."""
@@ -180,7 +194,9 @@ class Bench:
 
     # ------------------------------------------------------------ corpora
     def corpora(self, count: int) -> tuple[Path, Path, dict]:
-        ours = self.out / f"corpus-{count}-s{self.args.seed}"
+        folder = self.out / f"corpus-{count}-s{self.args.seed}"  # the content, and its ledger beside it
+        shutil.rmtree(folder, ignore_errors=True)
+        ours = folder / "content"
         plain = self.out / f"pelican-{count}-s{self.args.seed}"
         start = time.perf_counter()
         bank = SentenceBank(use_seeds=not self.args.no_seeds)
@@ -190,9 +206,10 @@ class Bench:
         files, size = generate_corpus.write_corpus(docs, ours, False, {**manifest, "format": "disclosure"})
         plain_files, plain_size = generate_corpus.write_corpus(docs, plain, True, {**manifest, "format": "pelican"})
         manifest.update(files=files, bytes=size, plain_files=plain_files, plain_bytes=plain_size,
-                        generate_s=time.perf_counter() - start)
+                        generate_s=time.perf_counter() - start, ledger_s=record_ledger(ours, self.args.as_of, self.log))
         print(f"[{count}] generated {files} files ({size / 1e6:.1f} MB) and {plain_files} plain-Pelican articles "
-              f"in {manifest['generate_s']:.1f} s; sentences: {bank.source}", flush=True)
+              f"in {manifest['generate_s']:.1f} s, the ledger recorded in {manifest['ledger_s']:.1f} s; "
+              f"sentences: {bank.source}", flush=True)
         return ours, plain, manifest
 
     # ------------------------------------------------------------ commands
