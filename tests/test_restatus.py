@@ -136,6 +136,29 @@ def test_with_the_ledgers_view_its_row_and_counts_follow(with_ledger: dict[str, 
     quick_rebuild(workspace, caplog, NORMATIVE, ("effective",))
 
 
+def test_with_the_ledgers_view_an_expiry_the_auditor_finds_takes_the_whole_build(
+        with_ledger: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """The ledger's page lists the auditor's findings: a validity ending within the window
+    (183 days) is one of them, which the rebuild of the statuses does not make; it ran,
+    and left the page without the finding, until this was found."""
+    workspace = with_ledger
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    file = workspace["content"] / NORMATIVE
+    _replace_in(file, "effective: 2016-09-29\n", "effective: 2016-09-29\nexpires: 2027-01-31\n")  # (70 days on)
+    caplog.clear()
+    assert build(workspace).quick is None
+    assert any("the auditor's findings on the ledger's page" in message for message in why_not(caplog)), why_not(caplog)
+    assert_same_as_full_build(workspace)
+    assert "有效期将于 70 天后届满" in (workspace["out"] / "ledger" / "index.html").read_text(encoding="utf-8")
+    _replace_in(file, "expires: 2027-01-31", "expires: 2028-01-31")  # (out of the window: the finding goes)
+    caplog.clear()
+    assert build(workspace).quick is None
+    assert_same_as_full_build(workspace)
+    _replace_in(file, "expires: 2028-01-31", "expires: 2028-03-31")  # (no finding before or after: quick)
+    quick_rebuild(workspace, caplog, NORMATIVE)
+
+
 def _entry(record: object, printed: dict[str, str]) -> DocEntry:
     return DocEntry("gf-2016-55", record.signature, "", (), 0, printed)  # type: ignore[attr-defined]
 

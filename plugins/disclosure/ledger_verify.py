@@ -344,10 +344,12 @@ class AuditItem:
     """Days late (interpretations) or days left (expiring)."""
 
 
-def audit_items(public: Corpus, corpus: Corpus, as_of: date, config: SiteConfig) -> list[AuditItem]:
-    """同步解读 (an interpretation with its policy) and 清理 (validity ending soon), over public documents."""
+def audit_items(public: Corpus, corpus: Corpus, as_of: date, config: SiteConfig,
+                about: Iterable[Document] | None = None) -> list[AuditItem]:
+    """同步解读 (an interpretation with its policy) and 清理 (validity ending soon), over public
+    documents (``about``: only the findings about those of them, in their order)."""
     items: list[AuditItem] = []
-    for doc in public:
+    for doc in public if about is None else about:
         if doc.type.is_register_type:
             interpretations = sorted(public.interpretations_of(doc.id), key=lambda i: (i.published, i.id))
             if not interpretations:

@@ -468,7 +468,7 @@ def _restated(tell: Callable[[Any], None], output: Path, content: Path, cache_di
     document's status before and after first, or why not); or why they cannot be.
     ``now``: every document file as it is; ``showing``: the pages that print the
     document; ``related``: the other documents among them."""
-    told = _statuses(cache_dir, output, snapshot, now, as_of, doc_id, related, changes)
+    told = _statuses(cache_dir, output, snapshot, now, as_of, config, doc_id, related, changes)
     tell(told[0] if isinstance(told, tuple) else told)
     if isinstance(told, str):
         return told
@@ -483,7 +483,8 @@ def _restated(tell: Callable[[Any], None], output: Path, content: Path, cache_di
 
 
 def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[str, tuple[int, int]], as_of: date,
-              doc_id: str, related: frozenset[str], changes: Changes) -> tuple[_Told, Any, frozenset[str]] | str:
+              config: SiteConfig, doc_id: str, related: frozenset[str], changes: Changes
+              ) -> tuple[_Told, Any, frozenset[str]] | str:
     """The document and its status before and after, the public corpus (the document and
     ``related`` ones read again) and the files of the last whole build; or why not."""
     kept = _kept_public(cache_dir, output, snapshot, now, as_of, related | {doc_id})
@@ -519,8 +520,22 @@ def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[
                     != counted_as(status_on(public, new_doc, day).status.value):
                 return f"the annual report of {year} counts documents by their status at the end of {day.year}, " \
                        "which this edit changes"
+    if (output / LEDGER_PAGE).exists() and _findings(public, old_doc, as_of, config) != _findings(public, new_doc, as_of, config):
+        return "the auditor's findings on the ledger's page (an interpretation's lag, a validity ending soon) change"
     return _Told(old_doc, new_doc, status_on(public, old_doc, as_of), status_on(public, new_doc, as_of)), public, \
         file_names
+
+
+def _findings(public: Any, doc: Document, as_of: date, config: SiteConfig) -> list[tuple[Any, ...]]:
+    """The auditor's findings (:func:`~disclosure.ledger_verify.audit_items`) about ``doc``
+    and the policies it interprets, with ``doc`` in the place of the public document of its id."""
+    from disclosure.corpus import Corpus
+    from disclosure.ledger_verify import audit_items
+
+    corpus = Corpus(doc if other.id == doc.id else other for other in public)
+    about = [found for found in map(corpus.get, (doc.id, *doc.interprets)) if found is not None]
+    return [(item.kind, item.doc.id, item.interpretation.id if item.interpretation else None, item.days)
+            for item in audit_items(corpus, corpus, as_of, config, about)]
 
 
 def _redating_unchecked(public: Any, doc: Document, change: tuple[str, str], as_of: date) -> str | None:
