@@ -429,14 +429,113 @@ def test_a_date_of_publication_of_a_document_whose_index_number_is_made_up_takes
     assert_same_as_full_build(workspace)
 
 
-def test_with_the_ledgers_view_a_date_of_publication_takes_the_whole_build(
+def _ledger_rows(workspace: dict[str, Path]) -> list[tuple[str, str, str]]:
+    """The ledger view's rows as its CSV file has them: (number, date published, link)."""
+    import csv
+
+    text = (workspace["out"] / "ledger" / "ledger.csv").read_text(encoding="utf-8-sig")
+    return [(row[0], row[7], row[-1]) for row in list(csv.reader(text.splitlines()))[1:]]
+
+
+def test_with_the_ledgers_view_a_date_of_publication_moves_its_row(
         with_ledger: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """The ledger's view lists the documents by date (then id), numbered: the row moves in
+    its files and on its page, the rows it passes are numbered again; then back. A notice
+    moved further (past four rows), a draft past it, the notice back (past three)."""
     workspace = with_ledger
     caplog.set_level(logging.DEBUG, logger=quick.__name__)
     build(workspace)
+    before = _ledger_rows(workspace)
+    link = "documents/demo-2018-fee-reduction-procedure/"
     _replace_in(workspace["content"] / PARTIAL, "published: 2018-04-09", "published: 2018-04-11")
+    written = quick_rebuild(workspace, caplog, PARTIAL, ("published",))
+    assert {"ledger/ledger.json", "ledger/ledger.csv", "ledger/index.html"} <= set(written), written
+    after = _ledger_rows(workspace)
+    at = next(i for i, row in enumerate(before) if row[2] == link)
+    assert after[at + 1] == (str(at + 2), "2018-04-11", link), "after its interpretation (2018-04-10)"
+    assert after[at] == (str(at + 1), *before[at + 1][1:])
+    _replace_in(workspace["content"] / PARTIAL, "published: 2018-04-11", "published: 2018-04-09")
+    quick_rebuild(workspace, caplog, PARTIAL, ("published",))
+    assert _ledger_rows(workspace) == before
+    notice = Path("notice") / "demo-notice-2026-application-channels.md"
+    _replace_in(workspace["content"] / notice, "published: 2026-02-10", "published: 2026-11-20")
+    quick_rebuild(workspace, caplog, notice, ("published",))
+    assert _ledger_rows(workspace)[-1][1:] == ("2026-11-20", "documents/demo-notice-2026-application-channels/")
+    draft = Path("draft") / "demo-2026-agency-credit-draft.md"
+    _replace_in(workspace["content"] / draft, "published: 2026-03-10", "published: 2026-11-21")
+    quick_rebuild(workspace, caplog, draft, ("published",))
+    _replace_in(workspace["content"] / notice, "published: 2026-11-20", "published: 2026-02-10")  # (back, past three)
+    quick_rebuild(workspace, caplog, notice, ("published",))
+    rows = [row[1:] for row in _ledger_rows(workspace)]
+    assert rows.index(("2026-02-10", "documents/demo-notice-2026-application-channels/")) \
+        == [date[:4] for date, _ in rows].index("2026") + 1, "after the annual report of 2026-01-20"
+
+
+def test_with_the_ledgers_view_an_interpretations_date_follows_in_its_documents_row(
+        with_ledger: dict[str, Path], caplog: pytest.LogCaptureFixture) -> None:  # noqa: F811
+    """The row of the document it interprets lists it with its date; a date that would
+    change the auditor's findings (published more than three days after the document)
+    takes the whole build."""
+    workspace = with_ledger
+    caplog.set_level(logging.DEBUG, logger=quick.__name__)
+    build(workspace)
+    _replace_in(workspace["content"] / INTERPRETED, "published: 2018-04-10", "published: 2018-04-12")
+    quick_rebuild(workspace, caplog, INTERPRETED, ("published",))
+    assert "《专利费用减缴请求办理规程》解读（演示）（2018-04-12）" in \
+        (workspace["out"] / "ledger" / "ledger.csv").read_text(encoding="utf-8")
+    _replace_in(workspace["content"] / INTERPRETED, "published: 2018-04-12", "published: 2018-04-20")
     caplog.clear()
     assert build(workspace).quick is None
-    assert any("the ledger's view lists the documents by their date of publication" in message
-               for message in why_not(caplog)), why_not(caplog)
+    assert any("the auditor's findings on the ledger's page" in message for message in why_not(caplog)), why_not(caplog)
     assert_same_as_full_build(workspace)
+
+
+def _view_files(tmp_path: Path, rows: list[dict[str, object]]) -> tuple[bytes, bytes]:
+    """The ledger view's two files, as the build writes them, of ``rows`` put in order."""
+    from disclosure.ledger_views import write_ledger_csv, write_ledger_json
+
+    ordered = sorted(rows, key=lambda row: (row["发布日期"], str(row["链接"]).split("/")[1]))
+    numbered = [{"序号": number, **row} for number, row in enumerate(ordered, start=1)]
+    write_ledger_json({"as_of": "2026-11-22", "counts": {}, "entries": 0, "head": "", "rows": numbered}, tmp_path / "v.json")
+    write_ledger_csv(numbered, tmp_path / "v.csv")
+    return (tmp_path / "v.json").read_bytes(), (tmp_path / "v.csv").read_bytes()
+
+
+def test_a_moved_ledger_row_is_the_row_a_view_written_anew_has(tmp_path: Path) -> None:
+    """``reprint_ledger`` then ``move_ledger_row``, for a row given another date at random
+    (a title with a comma, an interpretation listed by another row): the files the writers
+    write for the rows in their new order, byte for byte, and the rows that change places."""
+    import random
+
+    from disclosure_pelican.reprint import move_ledger_row, reprint_ledger
+
+    rng = random.Random(20261125)
+    for case in range(150):
+        count = rng.randint(1, 12)
+        days = [f"2024-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}" for _ in range(count)]
+        rows = [{"索引号": f"X/{i}", "标题": f"文件{i}" + ("，附件" if i % 3 == 0 else ""), "发文字号": "", "发文机关": "机关",
+                 "类型": "通知公告", "类型代码": "notice", "成文日期": "", "发布日期": day, "公开方式": "主动公开",
+                 "有效性": "现行有效", "有效性代码": "effective", "解读": [], "审查": {}, "内容哈希": f"{i:064x}",
+                 "链接": f"documents/d{i:02d}/"} for i, day in enumerate(days)]
+        moved = rng.randrange(count)
+        if count > 1:  # another row lists it as an interpretation
+            lister = rng.choice([i for i in range(count) if i != moved])
+            rows[lister]["解读"] = [{"发布日期": days[moved], "标题": rows[moved]["标题"], "链接": rows[moved]["链接"]}]
+        json_data, csv_data = _view_files(tmp_path, rows)
+        new_day = f"2024-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
+        if new_day == days[moved]:
+            continue
+        link = str(rows[moved]["链接"])
+        reprinted = reprint_ledger(json_data, csv_data, link, {"published": (days[moved], new_day)})
+        assert reprinted is not None, case
+        found = move_ledger_row(*reprinted, link, new_day)
+        assert found is not None, case
+        rows[moved]["发布日期"] = new_day
+        for row in rows:
+            for item in row["解读"]:  # type: ignore[attr-defined]
+                item["发布日期"] = new_day
+        assert found[:2] == _view_files(tmp_path, rows), case
+        ids = [str(row["链接"]).split("/")[1] for row in sorted(rows, key=lambda row: (row["发布日期"], row["链接"]))]
+        move = found[2]
+        assert ids[move.first:move.first + len(move.after)] == list(move.after), case
+        assert sorted(move.before) == sorted(move.after) and f"d{moved:02d}" in move.after, case

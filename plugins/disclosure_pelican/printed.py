@@ -63,7 +63,7 @@ UNPRINTED_FIELDS = ("keywords",)
 """Fields our theme shows on no page (keywords only feed the search): a build notes
 whether a template looked one up (:attr:`PrintedMarker.used`)."""
 LEDGER_COLUMNS = {"标题": "title", "发文字号": "doc_number", "索引号": "index_number", "成文日期": "written",
-                  "发文机关": "issuer"}
+                  "发文机关": "issuer", "发布日期": "published"}
 """The ledger view's columns of those fields (:mod:`disclosure.ledger_views`): its rows are
 dicts of plain values, printed by the ledger page as ``row['标题']``; a row names its
 document by its link column (empty for a withdrawn item, whose values are the ledger's).
@@ -73,6 +73,19 @@ LEDGER_STATUS = {"有效性": "ledger_status"}
 place is noted as (an edit of its dates changes it: :mod:`.restatus`)."""
 LEDGER_LINK = "链接"
 DOCUMENT_LINK = "documents/"
+LEDGER_NUMBER = {"序号": "ledger_no"}
+"""The ledger view's column of a row's number (its place in the rows, by date of
+publication), and the field its place is noted as: a new date moves the document's row
+and renumbers those it passes (:mod:`.restatus`)."""
+
+
+def ledger_doc_id(row: Any) -> str | None:
+    """The id of the document a row of the ledger's view (or an interpretation it lists)
+    links to; None for a withdrawn item (no link) or anything else."""
+    link = row.get(LEDGER_LINK) if type(row) is dict else None
+    if isinstance(link, str) and link.startswith(DOCUMENT_LINK) and link.endswith("/"):
+        return link[len(DOCUMENT_LINK):-1]
+    return None
 ROW_FIELDS = ("row", "row_end")
 """The fields of the places of no text that open and close each row of a table of documents
 (:meth:`PrintedMarker.row`): the row is all its loop prints for the document, and a page's
@@ -123,7 +136,8 @@ class MarkedValue(str):
 
 class MarkedCount(int):
     """A count that prints between marks naming what it counts (a filter choice of the
-    register: :func:`facet_key`; a list's documents: :data:`LIST_TOTAL_KEY`) while its
+    register: :func:`facet_key`; a list's documents: :data:`LIST_TOTAL_KEY`; a row's number
+    in the ledger's view: :data:`LEDGER_NUMBER`) while its
     marker is :attr:`~PrintedMarker.on` (a page rendered again unmarked prints it plain);
     as a number it is the count."""
 
@@ -313,12 +327,15 @@ class PrintedMarker:
                 value = obj[argument]
             except (AttributeError, TypeError, LookupError):
                 return plain_getitem(obj, argument)
-            if self.on and type(value) is str and type(obj) is dict and (argument in LEDGER_COLUMNS
-                                                                          or argument in LEDGER_STATUS):
-                link = obj.get(LEDGER_LINK)
-                if isinstance(link, str) and link.startswith(DOCUMENT_LINK) and link.endswith("/"):
-                    return self._mark(value, link[len(DOCUMENT_LINK):-1],
-                                      LEDGER_COLUMNS.get(argument) or LEDGER_STATUS[argument])
+            if self.on and type(obj) is dict:
+                if type(value) is str and (argument in LEDGER_COLUMNS or argument in LEDGER_STATUS):
+                    doc_id = ledger_doc_id(obj)
+                    if doc_id is not None:
+                        return self._mark(value, doc_id, LEDGER_COLUMNS.get(argument) or LEDGER_STATUS[argument])
+                elif type(value) is int and argument in LEDGER_NUMBER:
+                    doc_id = ledger_doc_id(obj)
+                    if doc_id is not None and not MARK_CHARS.intersection(doc_id):
+                        return MarkedCount(value, place_key(doc_id, LEDGER_NUMBER[argument]), self)
             return value
 
         env.getattr, env.getitem = getattr_, getitem
@@ -361,11 +378,13 @@ class PrintedMarker:
         env.filters.update(join=join, tojson=tojson, json_text=json_filter)
 
     def row(self, doc: Any, end: bool = False) -> str:
-        """Where a table's row of ``doc`` starts (``end``: ends), as a place of no text, while
-        :attr:`on` (the ``row_place`` global: a theme prints it first and last in its loop)."""
-        if not self.on or type(doc) is not Document or MARK_CHARS.intersection(doc.id):
+        """Where a table's row of ``doc`` (a document, or a row of the ledger's view that links
+        to one) starts (``end``: ends), as a place of no text, while :attr:`on` (the
+        ``row_place`` global: a theme prints it first and last in its loop)."""
+        doc_id = doc.id if type(doc) is Document else ledger_doc_id(doc)
+        if not self.on or doc_id is None or MARK_CHARS.intersection(doc_id):
             return ""
-        return _marked(place_key(doc.id, ROW_FIELDS[end]), "")
+        return _marked(place_key(doc_id, ROW_FIELDS[end]), "")
 
     def list_total(self, total: int) -> int:
         """A list page's count of the list's documents, marked (while :attr:`on`): after an

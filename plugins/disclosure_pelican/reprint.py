@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
 from disclosure.export import csv_row, json_line
 from disclosure.ledger_views import COLUMNS, ledger_csv_cell
 from disclosure.spreadsheet import csv_text
 
-from .printed import LEDGER_COLUMNS, LEDGER_LINK, LIST_SEPARATOR, PrintedHole, printed_texts, replace_values
+from .printed import (DOCUMENT_LINK, LEDGER_COLUMNS, LEDGER_LINK, LIST_SEPARATOR, PrintedHole, ledger_doc_id, printed_texts,
+                      replace_values)
 
 FEED_TITLE = b'    <title type="text" xml:lang="zh-CN">'
 """How :func:`~.feeds.atom_feed` opens an entry's title line (right after ``<entry>``)."""
@@ -29,6 +30,9 @@ FEED_SEPARATOR = " · "
 """Between the fields of a feed summary's first line (:func:`~.feeds._summary`): the type,
 the document number (when there is one), the issuers, the status."""
 LEDGER_TITLE = next(column for column, field in LEDGER_COLUMNS.items() if field == "title")
+LEDGER_PUBLISHED = next(column for column, field in LEDGER_COLUMNS.items() if field == "published")
+LISTED_COLUMNS = (LEDGER_TITLE, LEDGER_PUBLISHED)
+"""The columns an interpretation shows where the rows of the documents it interprets list it (``解读``)."""
 Changes = dict[str, tuple[Any, Any]]
 """``field → (old value, new value)`` of one document (text; keywords: a tuple or None)."""
 
@@ -130,8 +134,9 @@ def reprint_documents(json_data: bytes, csv_data: bytes, doc_id: str, changes: C
 
 def reprint_ledger(json_data: bytes, csv_data: bytes, link: str, changes: Changes) -> tuple[bytes, bytes] | None:
     """``ledger/ledger.json`` (indented, sorted keys) and ``ledger/ledger.csv`` with the
-    changed fields of the document at ``link`` replaced: in its row, and its title in the
-    interpretations listed by the rows of the documents it interprets."""
+    changed fields of the document at ``link`` replaced: in its row, and its title and date
+    of publication where the rows of the documents it interprets list it (the caller sees
+    that their order there stays)."""
     columns = {column: tuple(LIST_SEPARATOR.join(value) if isinstance(value, tuple) else value for value in changes[field])
                for column, field in LEDGER_COLUMNS.items() if field in changes}
     if not columns:
@@ -143,11 +148,11 @@ def reprint_ledger(json_data: bytes, csv_data: bytes, link: str, changes: Change
     lines = csv_data.decode("utf-8").split("\r\n")
     at = {line.rsplit(",", 1)[-1]: i for i, line in enumerate(lines)}  # each row's link is its last cell
     listed_column = COLUMNS.index("解读")
-    title = columns.get(LEDGER_TITLE)
-    owned = listings = 0  # the document's rows (one, or none before it is published), the titles listed
+    shown = {column: values for column, values in columns.items() if column in LISTED_COLUMNS}
+    owned = listings = 0  # the document's rows (one, or none before it is published), the times it is listed
     for row in rows:
         listed = [item for item in row.get("解读") or [] if isinstance(item, dict) and item.get(LEDGER_LINK) == link] \
-            if title is not None else []
+            if shown else []
         own = row.get(LEDGER_LINK) == link
         if not (own or listed):
             continue
@@ -156,11 +161,11 @@ def reprint_ledger(json_data: bytes, csv_data: bytes, link: str, changes: Change
         if cells is None \
                 or (own and any(row.get(column) != old or cells[COLUMNS.index(column)] != ledger_csv_cell(old)
                                 for column, (old, _) in columns.items())) \
-                or (title is not None and any(item.get(LEDGER_TITLE) != title[0] for item in listed)) \
+                or any(item.get(column) != old for item in listed for column, (old, _) in shown.items()) \
                 or cells[listed_column] != ledger_csv_cell(row.get("解读")):
             return None
         for item in listed:
-            item[LEDGER_TITLE] = title[1]  # type: ignore[index]
+            item.update({column: new for column, (_, new) in shown.items()})
         if own:
             for column, (_, new) in columns.items():
                 cells[COLUMNS.index(column)] = new
@@ -170,7 +175,7 @@ def reprint_ledger(json_data: bytes, csv_data: bytes, link: str, changes: Change
     text = json_data.decode("utf-8")
     for column, (old, new) in columns.items():
         patched = _reprint_indented(text, link, column, old, new)
-        if patched is None or patched[1] != owned + (listings if column == LEDGER_TITLE else 0):
+        if patched is None or patched[1] != owned + (listings if column in LISTED_COLUMNS else 0):
             return None
         text = patched[0]
     return text.encode("utf-8"), "\r\n".join(lines).encode("utf-8")
@@ -209,6 +214,103 @@ def _reprint_indented(text: str, link: str, column: str, old: str, new: str) -> 
     return "\n".join(lines), count
 
 
+class LedgerMove(NamedTuple):
+    """The rows of the ledger's view that a document's new date of publication reorders."""
+
+    first: int
+    """The place (from 0) of the first of them."""
+    before: tuple[str, ...]
+    """Their documents' ids in order, before."""
+    after: tuple[str, ...]
+    """And after: the document's row taken out and put in at its new place."""
+
+
+def move_ledger_row(json_data: bytes, csv_data: bytes, link: str, published: str) -> tuple[bytes, bytes, LedgerMove] | None:
+    """``ledger/ledger.json`` and ``ledger/ledger.csv`` with the row of the document at
+    ``link``, which shows its new date of publication ``published`` already
+    (:func:`reprint_ledger`), moved to its place among the rows, which go by date and then
+    id (:func:`~disclosure.ledger_views.public_rows`), and every row it passes numbered
+    again; None when the files are not as their writers write them, or the rows it would
+    pass or stop at include a withdrawn item (no link: its id, which orders the rows of a
+    day, is not shown)."""
+    lines = csv_data.decode("utf-8").split("\r\n")
+    rows = lines[1:-1]
+    found = [i for i, line in enumerate(rows) if line.rsplit(",", 1)[-1] == link]  # (each row's link is its last cell)
+    doc_id = ledger_doc_id({LEDGER_LINK: link})
+    if lines[-1] != "" or len(found) != 1 or doc_id is None:
+        return None
+    at = to = found[0]
+    key = (published, doc_id)
+    date_column = COLUMNS.index(LEDGER_PUBLISHED)
+
+    def key_of(i: int) -> tuple[str, str] | None:
+        cells = _ledger_cells(rows[i])
+        other = ledger_doc_id({LEDGER_LINK: cells[-1]}) if cells is not None else None
+        return (cells[date_column], other) if cells is not None and other is not None else None
+
+    for step in (1, -1):  # later rows it now comes after, else earlier ones it now comes before
+        while 0 <= to + step < len(rows):
+            other = key_of(to + step)
+            if other is None:
+                return None
+            if (other > key) if step == 1 else (other < key):
+                break
+            to += step
+        if to != at:
+            break
+    if to == at:
+        return json_data, csv_data, LedgerMove(at, (doc_id,), (doc_id,))
+    first, last = min(at, to), max(at, to)
+    ids = [ledger_doc_id({LEDGER_LINK: line.rsplit(",", 1)[-1]}) or "" for line in rows[first:last + 1]]
+    moved = rows[first:last + 1]
+    order = list(range(len(moved)))
+    order.insert(to - first, order.pop(at - first))
+    renumbered = []
+    for place, old in enumerate(order):
+        number, comma, rest = moved[old].partition(",")
+        if number != str(first + old + 1) or not comma:
+            return None
+        renumbered.append(f"{first + place + 1},{rest}")
+    rows[first:last + 1] = renumbered
+    blocks = _json_rows(json_data.decode("utf-8"), first, last)
+    if blocks is None:
+        return None
+    text, starts, ends = blocks
+    new_blocks = []
+    for place, old in enumerate(order):
+        block = text[starts[old]:ends[old]]
+        numbered = f'\n      {_key("序号")}{first + old + 1},\n'
+        if not block.endswith(f"      {_key(LEDGER_LINK)}{_value(f'{DOCUMENT_LINK}{ids[old]}/')}\n    }}") \
+                or block.count(numbered) != 1:
+            return None
+        new_blocks.append(block.replace(numbered, f'\n      {_key("序号")}{first + place + 1},\n'))
+    if any(text[ends[i]:starts[i + 1]] != ",\n" for i in range(len(order) - 1)):
+        return None
+    text = text[:starts[0]] + ",\n".join(new_blocks) + text[ends[-1]:]
+    return (text.encode("utf-8"), "\r\n".join([lines[0], *rows, ""]).encode("utf-8"),
+            LedgerMove(first, tuple(ids), tuple(ids[old] for old in order)))
+
+
+def _json_rows(text: str, first: int, last: int) -> tuple[str, list[int], list[int]] | None:
+    """Where the rows ``first`` to ``last`` (from 0) of ``ledger/ledger.json`` start and end."""
+    at = text.find('\n  "rows": [\n')
+    if at < 0:
+        return None
+    starts, ends = [], []
+    for i in range(last + 1):
+        at = text.find("\n    {\n", at)
+        if at < 0:
+            return None
+        at += 1
+        if i >= first:
+            end = text.find("\n    }", at)
+            if end < 0:
+                return None
+            starts.append(at)
+            ends.append(end + len("\n    }"))
+    return text, starts, ends
+
+
 def _key(name: str) -> str:
     return f"{_value(name)}: "
 
@@ -223,6 +325,8 @@ def restate_ledger(json_data: bytes, csv_data: bytes, link: str, columns: dict[s
     document at ``link`` (``columns``: each one's old and new text) and the view's counts
     by status (``counts``: a status code's old and new count, none of them 0) replaced;
     None when they are not as described, or a count comes or goes."""
+    if not columns and not counts:
+        return json_data, csv_data
     text = json_data.decode("utf-8")
     for column, (old, new) in columns.items():
         patched = _reprint_indented(text, link, column, old, new)
@@ -258,7 +362,8 @@ def _ledger_cells(line: str) -> list[str] | None:
 def _recount_indented(text: str, name: str, counts: dict[str, tuple[int, int]]) -> str | None:
     """In JSON indented with sorted keys, the counts of the one object ``name`` replaced."""
     lines = text.split("\n")
-    opening = [i for i, line in enumerate(lines) if line.lstrip(" ") == f"{_key(name)}{{"]
+    opened = f"{_key(name)}{{"
+    opening = [i for i, line in enumerate(lines) if line.lstrip(" ") == opened]
     if len(opening) != 1:
         return None
     depth = len(lines[opening[0]]) - len(lines[opening[0]].lstrip(" "))

@@ -71,14 +71,14 @@ from disclosure.files import FileRecord, cross_signature
 from disclosure.report.documents import counted_as
 
 from .page_text import LEDGER_FILES, LEDGER_PAGE
-from .printed import (LEDGER_STATUS, LEDGER_STATUS_KIND, LIST_TOTAL_KEY, ROW_FIELDS, PackedHoles, PrintedHole,
-                      facet_key, pack, place_key, place_of, replace_values, unpack)
+from .printed import (DOCUMENT_LINK, LEDGER_NUMBER, LEDGER_STATUS, LEDGER_STATUS_KIND, LIST_TOTAL_KEY, ROW_FIELDS, PackedHoles,
+                      PrintedHole, facet_key, pack, place_key, place_of, replace_values, unpack)
 from .quick import (DATED_FIELDS, PUBLISHED, REMOVED, RESTATED_FIELDS, SEARCH_FILES, STATED_ATTRIBUTES, STATUS, BuildSnapshot,
                     DocEntry, SearchApart, _Finish, _manifest, _no,
                     _patch_search, _read, _text, publish_edit)
 from .relist import (_Lists, _kept_public, _list_page_names, _pages_before, page_generator, recount, render_pages,
                      with_settings)
-from .reprint import FEED_SUMMARY, Changes, reprint_documents, restate_ledger
+from .reprint import FEED_SUMMARY, Changes, LedgerMove, move_ledger_row, reprint_documents, reprint_ledger, restate_ledger
 
 log = logging.getLogger(__name__)
 SITE_TEMPLATES = frozenset({"index", "register", "register_archive", "catalogue", "guide", "search", "404"})
@@ -351,8 +351,8 @@ def _patched(output: Path, snapshot: BuildSnapshot, doc_id: str, made: _Restated
 def _ledger(output: Path, snapshot: BuildSnapshot, entry: DocEntry, record: FileRecord, told: _Told
             ) -> tuple[dict[str, bytes], dict[str, PackedHoles]] | str:
     """The ledger's files, when the site publishes its view, with the document's row's
-    status and file's SHA-256 and the counts by status as they are now, and the places of
-    its page then; or why not."""
+    status, date of publication (and place, :func:`_rows_moved`) and file's SHA-256 and the
+    counts by status as they are now, and the places of its page then; or why not."""
     import json
 
     from markupsafe import escape
@@ -361,8 +361,6 @@ def _ledger(output: Path, snapshot: BuildSnapshot, entry: DocEntry, record: File
     found = [_read(output / name) for name in names]
     if all(data is None for data in found):
         return {}, {}
-    if told.old_doc.published != told.new_doc.published:
-        return "the ledger's view lists the documents by their date of publication"
     sha = entry.sha256.encode("ascii"), record.sha256.encode("ascii")
     if any(data is None or sha[0] not in data for data in found):
         return "the ledger's files are not the ones the snapshot describes"
@@ -379,9 +377,19 @@ def _ledger(output: Path, snapshot: BuildSnapshot, entry: DocEntry, record: File
                       new.status.value: (by_status[new.status.value], by_status[new.status.value] + 1)}
         except (ValueError, KeyError, TypeError):
             return "the ledger's view counts no document of its new status"
-    restated = restate_ledger(json_data, csv_data, f"documents/{entry.doc_id}/", columns, counts)
+    link = f"{DOCUMENT_LINK}{entry.doc_id}/"
+    restated = restate_ledger(json_data, csv_data, link, columns, counts)
     if restated is None:
         return "the ledger's files are not as their build wrote them, or a count by status comes or goes"
+    dates = told.old_doc.published.isoformat(), told.new_doc.published.isoformat()
+    row_move = None
+    if dates[0] != dates[1]:
+        reprinted = reprint_ledger(*restated, link, {PUBLISHED: dates})
+        moved_files = move_ledger_row(*reprinted, link, dates[1]) if reprinted is not None else None
+        if moved_files is None:
+            return "the ledger's files are not as their build wrote them, or a withdrawn item's row is among those " \
+                   "the document's passes"
+        restated, row_move = moved_files[:2], moved_files[2]
     packed = (snapshot.printed or {}).get(names[2])
     if packed is None:
         return f"where {names[2]} prints the statuses is not known"
@@ -393,8 +401,48 @@ def _ledger(output: Path, snapshot: BuildSnapshot, entry: DocEntry, record: File
     if {place.key for place in mine} != changed.keys() or len(mine) != len(changed) \
             or any(page[place.start:place.start + place.length] != changed[place.key][0] for place in mine):
         return f"{names[2]} is not the page the snapshot describes"
-    page, moved = replace_values(page, places, lambda key: changed[key][1] if key in changed else None)
+    if any(before != after for before, after in changed.values()):
+        page, places = replace_values(page, places, lambda key: changed[key][1] if key in changed else None)
+    moved = places
+    if row_move is not None:
+        redated = _rows_moved(page, moved, entry.doc_id, dates, row_move)
+        if redated is None:
+            return f"{names[2]} does not show the rows the snapshot describes"
+        page, moved = redated
     return dict(zip(names, (*restated, page.encode("utf-8")))), {names[2]: pack(moved)}
+
+
+def _rows_moved(page: str, places: tuple[PrintedHole, ...], doc_id: str, dates: tuple[str, str], move: LedgerMove
+                ) -> tuple[str, tuple[PrintedHole, ...]] | None:
+    """The ledger's page with the document's date of publication (``dates``: before, after)
+    replaced wherever it is printed (its row, the rows that list it as an interpretation),
+    its row moved (:class:`~.reprint.LedgerMove`) and the rows it passes numbered again;
+    None when the page is not as its places say."""
+    published = place_key(doc_id, PUBLISHED)
+    mine = [place for place in places if place.key == published]
+    if not mine or any(page[place.start:place.start + place.length] != dates[0] for place in mine):
+        return None
+    rows = _rows(places, set(move.before))
+    if rows is None or tuple(rows) != move.before:
+        return None
+    by_row, holes, after = _by_row(places, rows)
+    first, last = rows[move.before[0]][0], rows[move.before[-1]][1]
+    parts, at = [page[:first]], first
+    for row in move.after:
+        start, end = rows[row]
+        parts.append(page[start:end])
+        holes += [hole._replace(start=hole.start - start + at) for hole in by_row[row]]
+        at += end - start
+    parts.append(page[last:])
+    was = {row: place for place, row in enumerate(move.before)}
+    numbers = {place_key(row, LEDGER_NUMBER["序号"]): (str(move.first + was[row] + 1), str(move.first + place + 1))
+               for place, row in enumerate(move.after)}
+    page = "".join(parts)
+    mine = [hole for hole in holes + after if hole.key in numbers]
+    if len(mine) != len(numbers) or any(page[hole.start:hole.start + hole.length] != numbers[hole.key][0] for hole in mine):
+        return None
+    numbers[published] = dates
+    return replace_values(page, tuple(holes + after), lambda key: numbers[key][1] if key in numbers else None)
 
 
 def _export(output: Path, entry: DocEntry, record: FileRecord, told: _Told) -> dict[str, bytes] | str:
@@ -520,8 +568,12 @@ def _statuses(cache_dir: Path, output: Path, snapshot: BuildSnapshot, now: dict[
                     != counted_as(status_on(public, new_doc, day).status.value):
                 return f"the annual report of {year} counts documents by their status at the end of {day.year}, " \
                        "which this edit changes"
-    if (output / LEDGER_PAGE).exists() and _findings(public, old_doc, as_of, config) != _findings(public, new_doc, as_of, config):
-        return "the auditor's findings on the ledger's page (an interpretation's lag, a validity ending soon) change"
+    if (output / LEDGER_PAGE).exists():
+        if _findings(public, old_doc, as_of, config) != _findings(public, new_doc, as_of, config):
+            return "the auditor's findings on the ledger's page (an interpretation's lag, a validity ending soon) change"
+        if any(_interpretations(public, policy, old_doc) != _interpretations(public, policy, new_doc)
+               for policy in new_doc.interprets):
+            return "it takes another place among the interpretations that the ledger's view lists with a document"
     return _Told(old_doc, new_doc, status_on(public, old_doc, as_of), status_on(public, new_doc, as_of)), public, \
         file_names
 
@@ -536,6 +588,13 @@ def _findings(public: Any, doc: Document, as_of: date, config: SiteConfig) -> li
     about = [found for found in map(corpus.get, (doc.id, *doc.interprets)) if found is not None]
     return [(item.kind, item.doc.id, item.interpretation.id if item.interpretation else None, item.days)
             for item in audit_items(corpus, corpus, as_of, config, about)]
+
+
+def _interpretations(public: Any, policy: str, doc: Document) -> list[str]:
+    """The interpretations of ``policy`` in the order the ledger's view lists them, with
+    ``doc`` as it is given."""
+    found = [doc if other.id == doc.id else other for other in public.interpretations_of(policy)]
+    return [other.id for other in sorted(found, key=lambda other: (other.published, other.id))]
 
 
 def _redating_unchecked(public: Any, doc: Document, change: tuple[str, str], as_of: date) -> str | None:
