@@ -43,6 +43,9 @@ def test_a_whole_build_notes_where_every_page_prints_each_title_and_number(with_
     statuses = {place_key(row["链接"][len("documents/"):-1], "ledger_status"): str(escape(row["有效性"]))
                 for row in rows if row["链接"]}
     titles.update(statuses)
+    # and their numbers and dates published (a new date moves a row: the rows it passes are numbered again)
+    titles.update({place_key(row["链接"][len("documents/"):-1], field): str(row[column])
+                   for row in rows if row["链接"] for column, field in (("序号", "ledger_no"), ("发布日期", "published"))})
     # (a version's date written is its own: the quick rebuild takes documents in one file,
     # whose version is the document)
     one_file = {entry.doc_id for entry in snapshot.documents.values() if not entry.versioned}
