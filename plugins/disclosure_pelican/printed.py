@@ -77,6 +77,11 @@ LEDGER_NUMBER = {"序号": "ledger_no"}
 """The ledger view's column of a row's number (its place in the rows, by date of
 publication), and the field its place is noted as: a new date moves the document's row
 and renumbers those it passes (:mod:`.restatus`)."""
+ROW_FIELDS = ("row", "row_end")
+"""The fields of the places of no text that open and close each row of a table of documents
+(the register's, the ledger view's: :meth:`PrintedMarker.row`): the row is all its loop
+prints for the document, and a page's rows follow one another, so that a rebuild can take
+them apart and put them together (:mod:`.restatus`)."""
 
 
 def ledger_doc_id(row: Any) -> str | None:
@@ -86,11 +91,8 @@ def ledger_doc_id(row: Any) -> str | None:
     if isinstance(link, str) and link.startswith(DOCUMENT_LINK) and link.endswith("/"):
         return link[len(DOCUMENT_LINK):-1]
     return None
-ROW_FIELDS = ("row", "row_end")
-"""The fields of the places of no text that open and close each row of a table of documents
-(:meth:`PrintedMarker.row`): the row is all its loop prints for the document, and a page's
-rows follow one another, so that a rebuild can take them apart and put them together
-(:mod:`.restatus`)."""
+
+
 _FIELD_MARK = "#"
 """Between a document's id and a field in a place's key (ids are ``[a-z0-9-]+``)."""
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -472,7 +474,7 @@ def replace_values(page: str, holes: tuple[PrintedHole, ...], new_text: Callable
     for hole in sorted(holes, key=lambda h: h.start):
         text = new_text(hole.key)
         if text is None:
-            moved.append(hole._replace(start=hole.start + shift))
+            moved.append(hole._replace(start=hole.start + shift) if shift else hole)
             continue
         out += (page[at:hole.start], text)
         at = hole.start + hole.length
