@@ -539,3 +539,42 @@ def test_a_moved_ledger_row_is_the_row_a_view_written_anew_has(tmp_path: Path) -
         move = found[2]
         assert ids[move.first:move.first + len(move.after)] == list(move.after), case
         assert sorted(move.before) == sorted(move.after) and f"d{moved:02d}" in move.after, case
+
+
+def test_a_row_next_to_a_withdrawn_item_is_not_moved(tmp_path: Path) -> None:
+    """A withdrawn item's row has no link (nor marks on the page), and its id, which orders
+    the rows of a day, is not shown: a move that would pass it, or put the row on its day,
+    is declined (the whole build runs); a move that stops beside it on another day is made."""
+    from disclosure_pelican.reprint import LedgerMove, move_ledger_row, reprint_ledger
+
+    def row(day: str, link: str) -> dict[str, object]:
+        return {"索引号": "", "标题": f"文件{day}", "发文字号": "", "发文机关": "", "类型": "通知公告", "类型代码": "notice",
+                "成文日期": "", "发布日期": day, "公开方式": "主动公开", "有效性": "现行有效", "有效性代码": "effective",
+                "解读": [], "审查": {}, "内容哈希": "", "链接": link}
+
+    rows = [row("2024-01-05", "documents/a/"), row("2024-01-06", "documents/b/"), row("2024-01-10", ""),
+            row("2024-01-20", "documents/c/")]
+    numbered = [{"序号": number, **item} for number, item in enumerate(rows, start=1)]
+    json_data, csv_data = _view_files_as_written(tmp_path, numbered)
+
+    def moved(link: str, old: str, new: str) -> object:
+        reprinted = reprint_ledger(json_data, csv_data, link, {"published": (old, new)})
+        assert reprinted is not None
+        return move_ledger_row(*reprinted, link, new)
+
+    assert moved("documents/a/", "2024-01-05", "2024-01-15") is None, "past the withdrawn item"
+    assert moved("documents/c/", "2024-01-20", "2024-01-08") is None, "past it, the other way"
+    assert moved("documents/b/", "2024-01-06", "2024-01-10") is None, "on its day"
+    found = moved("documents/a/", "2024-01-05", "2024-01-07")  # (past b, beside it)
+    assert found is not None and found[2].after == ("b", "a")  # type: ignore[index]
+    found = moved("documents/c/", "2024-01-20", "2024-01-12")  # (beside it, from the other side)
+    assert found is not None and found[2] == LedgerMove(3, ("c",), ("c",))  # type: ignore[index]
+
+
+def _view_files_as_written(tmp_path: Path, rows: list[dict[str, object]]) -> tuple[bytes, bytes]:
+    """The ledger view's two files of ``rows`` (numbered, in order) as the writers write them."""
+    from disclosure.ledger_views import write_ledger_csv, write_ledger_json
+
+    write_ledger_json({"as_of": "2026-11-22", "counts": {}, "entries": 0, "head": "", "rows": rows}, tmp_path / "w.json")
+    write_ledger_csv(rows, tmp_path / "w.csv")
+    return (tmp_path / "w.json").read_bytes(), (tmp_path / "w.csv").read_bytes()

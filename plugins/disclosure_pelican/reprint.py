@@ -258,9 +258,9 @@ def move_ledger_row(json_data: bytes, csv_data: bytes, link: str, published: str
     ``link``, which shows its new date of publication ``published`` already
     (:func:`reprint_ledger`), moved to its place among the rows, which go by date and then
     id (:func:`~disclosure.ledger_views.public_rows`), and every row it passes numbered
-    again; None when the files are not as their writers write them, or the rows it would
-    pass or stop at include a withdrawn item (no link: its id, which orders the rows of a
-    day, is not shown)."""
+    again; None when the files are not as their writers write them, or it would pass a
+    withdrawn item's row (no link, nor marks on the page) or meet one of its new day (whose
+    id, which orders the rows of a day, is not shown)."""
     lines = csv_data.decode("utf-8").split("\r\n")
     rows = lines[1:-1]
     found = [i for i, line in enumerate(rows) if line.rsplit(",", 1)[-1] == link]  # (each row's link is its last cell)
@@ -268,21 +268,28 @@ def move_ledger_row(json_data: bytes, csv_data: bytes, link: str, published: str
     if lines[-1] != "" or len(found) != 1 or doc_id is None:
         return None
     at = to = found[0]
-    key = (published, doc_id)
     date_column = COLUMNS.index(LEDGER_PUBLISHED)
 
-    def key_of(i: int) -> tuple[str, str] | None:
+    def goes_after(i: int) -> tuple[bool, str | None] | None:
+        """Whether row ``i`` goes after the document's now, and its document's id (None: a
+        withdrawn item's); None when that is not known."""
         cells = _ledger_cells(rows[i])
-        other = ledger_doc_id({LEDGER_LINK: cells[-1]}) if cells is not None else None
-        return (cells[date_column], other) if cells is not None and other is not None else None
+        if cells is None:
+            return None
+        other = ledger_doc_id({LEDGER_LINK: cells[-1]})
+        if cells[date_column] != published:
+            return cells[date_column] > published, other
+        return (other > doc_id, other) if other is not None else None
 
     for step in (1, -1):  # later rows it now comes after, else earlier ones it now comes before
         while 0 <= to + step < len(rows):
-            other = key_of(to + step)
-            if other is None:
+            found_after = goes_after(to + step)
+            if found_after is None:
                 return None
-            if (other > key) if step == 1 else (other < key):
+            if found_after[0] == (step == 1):
                 break
+            if found_after[1] is None:
+                return None  # (passing a withdrawn item's row, which its page does not mark)
             to += step
         if to != at:
             break

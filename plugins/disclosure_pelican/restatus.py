@@ -387,8 +387,8 @@ def _ledger(output: Path, snapshot: BuildSnapshot, entry: DocEntry, record: File
         reprinted = reprint_ledger(*restated, link, {PUBLISHED: dates})
         moved_files = move_ledger_row(*reprinted, link, dates[1]) if reprinted is not None else None
         if moved_files is None:
-            return "the ledger's files are not as their build wrote them, or a withdrawn item's row is among those " \
-                   "the document's passes"
+            return "the ledger's files are not as their build wrote them, or the document's row would pass a " \
+                   "withdrawn item's or take its day"
         restated, row_move = moved_files[:2], moved_files[2]
     packed = (snapshot.printed or {}).get(names[2])
     if packed is None:
