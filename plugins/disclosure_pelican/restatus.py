@@ -403,13 +403,12 @@ def _ledger(output: Path, snapshot: BuildSnapshot, entry: DocEntry, record: File
         return f"{names[2]} is not the page the snapshot describes"
     if any(before != after for before, after in changed.values()):
         page, places = replace_values(page, places, lambda key: changed[key][1] if key in changed else None)
-    moved = places
     if row_move is not None:
-        redated = _rows_moved(page, moved, entry.doc_id, dates, row_move)
+        redated = _rows_moved(page, places, entry.doc_id, dates, row_move)
         if redated is None:
             return f"{names[2]} does not show the rows the snapshot describes"
-        page, moved = redated
-    return dict(zip(names, (*restated, page.encode("utf-8")))), {names[2]: pack(moved)}
+        page, places = redated
+    return dict(zip(names, (*restated, page.encode("utf-8")))), {names[2]: pack(places)}
 
 
 def _rows_moved(page: str, places: tuple[PrintedHole, ...], doc_id: str, dates: tuple[str, str], move: LedgerMove

@@ -30,7 +30,7 @@ from .flat_postings import Flat, Grouped, flatten, group, inverted_of
 from .fields import SEARCH_FIELDS
 from .records import SearchRecord
 from .scoring import norm_length
-from .token_cache import Counts, Postings, TokenCache, decode_counts, encode_counts, record_counts
+from .token_cache import Counts, Postings, TokenCache, change_when_read, decode_counts, encode_counts, record_counts
 
 #: From this many records, the export tokenises them in several processes.
 PARALLEL_MIN = 400
@@ -327,11 +327,7 @@ def replay_move(postings: Postings, old: int, new: int, segments: Segments) -> N
     for field, moved in segments.items():
         arrays = postings.inverted[field]
         for term, (start, data) in moved.items():
-            change = partial(_put_pairs, start=start, data=data)
-            if hasattr(arrays, "defer"):
-                arrays.defer(term, change)
-            else:
-                change(arrays[term])
+            change_when_read(arrays, term, partial(_put_pairs, start=start, data=data))
 
 
 def _move_records(postings: Postings, old: int, new: int) -> dict[int, int]:

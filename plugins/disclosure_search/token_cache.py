@@ -192,12 +192,8 @@ class TokenCache:
                 try:
                     if isinstance(patch, PostingsMove):
                         replay_move(postings, patch.old, patch.new, patch.arrays)
-                        texts = postings.texts
                         for term, splice in patch.texts.items():
-                            if isinstance(texts, _Stored):
-                                texts.defer(term, lambda text, splice=splice: spliced(text, splice))
-                            else:
-                                texts[term] = spliced(texts[term], splice)
+                            change_when_read(postings.texts, term, lambda text, splice=splice: spliced(text, splice))
                         postings.generation = patch.after
                         self._replayed += 1
                         continue
@@ -247,6 +243,15 @@ class TokenCache:
             digest.update(b"%d:" % len(encoded))
             digest.update(encoded)
         return digest.hexdigest()
+
+
+def change_when_read(values: MutableMapping[str, Any], key: str, change: Callable[[Any], Any]) -> None:
+    """``values[key] = change(values[key])``: now in a mapping in memory, when the value is
+    first read in a kept index loaded lazily (:meth:`_Stored.defer`)."""
+    if isinstance(values, _Stored):
+        values.defer(key, change)
+    else:
+        values[key] = change(values[key])
 
 
 class _Stored(MutableMapping):  # type: ignore[type-arg]
